@@ -1,0 +1,125 @@
+using Vbc.Diagnostics;
+using Vbc.Evaluation;
+using Vbc.Semantics;
+using Vbc.Settlement;
+
+namespace Vbc.Clauses;
+
+/// <summary><c>contract "Name" { payer: ... provider: ... period: ... }</c>: who signed what, for which period.</summary>
+public sealed class ContractClause : ClauseKind
+{
+    public override string Keyword => "contract";
+
+    public override string Summary => "The contract's name (in quotes), its parties, its version and its period.";
+
+    public override bool AllowedInLevel => false;
+
+    public override IReadOnlyList<ParameterSpec> Parameters { get; } = new[]
+    {
+        new ParameterSpec("period", ParameterShape.Range, TypeExpectation.Date,
+            "The agreement period, first and last day. A period within one year is also the performance year settled by default.",
+            "2024-01-01 to 2024-12-31", Required: true, Level: EvaluationLevel.Constant),
+        new ParameterSpec("payer", ParameterShape.Expression, TypeExpectation.Text, "The payer: the health plan or program.", "\"Example Health Plan\"", Level: EvaluationLevel.Constant),
+        new ParameterSpec("provider", ParameterShape.Expression, TypeExpectation.Text, "The provider organisation: the ACO, group or health system.", "\"Example ACO\"", Level: EvaluationLevel.Constant),
+        new ParameterSpec("version", ParameterShape.Expression, TypeExpectation.Text, "The version or amendment of the contract.", "\"2024.1\"", Level: EvaluationLevel.Constant),
+        new ParameterSpec("description", ParameterShape.Expression, TypeExpectation.Text, "A sentence about the contract, shown on statements.", "\"Upside-only shared savings\"", Level: EvaluationLevel.Constant),
+    };
+
+    public override void Check(BoundClause clause, ClauseCheckContext context)
+    {
+        if (clause.Label is null)
+        {
+            context.Report(BindingDiagnostics.NameRequired(context.Source, clause.Syntax.Header.Span, "contract", "contract \"MSSP BASIC Level A\""));
+        }
+        var range = clause.Range("period");
+        if (range is not null && Period(clause) is { } p && p.End < p.Start)
+        {
+            context.Report(BindingDiagnostics.PeriodEndsBeforeStart(context.Source, range.Span, p.Start.ToString("yyyy-MM-dd"), p.End.ToString("yyyy-MM-dd")));
+        }
+        else if (range is not null && (range.Low is null || range.High is null || range.Form != Syntax.RangeForm.Between))
+        {
+            context.Report(BindingDiagnostics.WrongShape(context.Source, range.Span, "period", "a first and a last day: '2024-01-01 to 2024-12-31'"));
+        }
+    }
+
+    public static (DateOnly Start, DateOnly End)? Period(BoundClause clause)
+    {
+        var range = clause.Range("period");
+        if (range?.Low is null || range.High is null)
+        {
+            return null;
+        }
+        var low = Evaluator.TryConstant(range.Low);
+        var high = Evaluator.TryConstant(range.High);
+        return low is { Kind: ValueKind.Date } l && high is { Kind: ValueKind.Date } h ? (l.Date, h.Date) : null;
+    }
+
+    internal static ContractInfo InfoOf(BoundClause? clause, string path)
+    {
+        if (clause is null)
+        {
+            return new ContractInfo(Path.GetFileNameWithoutExtension(path), null, null, null, null, null);
+        }
+        string? Text(string key) => clause.Expression(key) is { } e && Evaluator.TryConstant(e) is { Kind: ValueKind.Text } v ? v.Text : null;
+        var period = Period(clause);
+        return new ContractInfo(clause.Label ?? Path.GetFileNameWithoutExtension(path), Text("payer"), Text("provider"), Text("version"), period?.Start, period?.End);
+    }
+}
+
+/// <summary>
+/// <c>level "BASIC C" { years: 2026  shared savings { ... } }</c>: clauses that apply only in some performance years,
+/// for glide paths where a contract moves from one level of risk to the next.
+/// </summary>
+public sealed class LevelClause : ClauseKind
+{
+    public override string Keyword => "level";
+
+    public override string Summary => "A set of clauses that apply only in the listed performance years (a glide path moves from level to level).";
+
+    public override bool Repeatable => true;
+
+    public override bool AllowedInLevel => false;
+
+    public override IReadOnlyList<ParameterSpec> Parameters { get; } = new[]
+    {
+        new ParameterSpec("years", ParameterShape.Range, TypeExpectation.Year, "The performance years the level applies in: one year, or a range.",
+            "2024 to 2025", Required: true, Level: EvaluationLevel.Constant, Min: 1900, Max: 2200),
+    };
+
+    public override void Check(BoundClause clause, ClauseCheckContext context)
+    {
+        if (clause.Label is null)
+        {
+            context.Report(BindingDiagnostics.NameRequired(context.Source, clause.Syntax.Header.Span, "level", "level \"BASIC A\""));
+        }
+        var range = clause.Range("years");
+        if (range is not null && Years(clause) is { } y && y.Last < y.First)
+        {
+            context.Report(BindingDiagnostics.PeriodEndsBeforeStart(context.Source, range.Span, y.First.ToString(), y.Last.ToString()));
+        }
+    }
+
+    /// <summary>The first and last year of a level; null when they are not whole constant years.</summary>
+    public static (int First, int Last)? Years(BoundClause level)
+    {
+        var range = level.Range("years");
+        if (range is null)
+        {
+            return null;
+        }
+        int? Year(BoundExpression? e) => ClauseCheckContext.Constant(e) is { } d && d == Math.Floor(d) ? (int)d : null;
+        int? first = range.Low is null ? 1900 : Year(range.Low);
+        int? last = range.High is null ? 2200 : Year(range.High);
+        if (range.Form == Syntax.RangeForm.Above && first is { } f)
+        {
+            first = f + 1;
+        }
+        if (range.Form == Syntax.RangeForm.Below && last is { } l)
+        {
+            last = l - 1;
+        }
+        return first is { } a && last is { } b ? (a, b) : null;
+    }
+
+    public static bool Covers(BoundClause level, int year) => Years(level) is { } y && y.First <= year && year <= y.Last;
+}

@@ -1,0 +1,99 @@
+using Vbc.Semantics;
+using ValueType = Vbc.Semantics.ValueType;
+
+namespace Vbc.Clauses;
+
+/// <summary>What a setting's value must look like.</summary>
+public enum ParameterShape
+{
+    /// <summary>One expression: <c>rate: 50% * quality_score</c>.</summary>
+    Expression,
+    /// <summary>One or more expressions separated by commas: <c>categories: inpatient, outpatient</c>.</summary>
+    List,
+    /// <summary>One of a fixed set of words: <c>sharing: first dollar</c>.</summary>
+    Option,
+    /// <summary>A range: <c>period: 2024-01-01 to 2024-12-31</c>; a single value means a range of one.</summary>
+    Range,
+    /// <summary>A table of rows: <c>bands: { up to 25%: 100% ... }</c>.</summary>
+    Table,
+    /// <summary>An expression or a table: <c>minimum savings rate: 2%</c> or <c>... : by assigned { ... }</c>.</summary>
+    ExpressionOrTable,
+}
+
+/// <summary>Which types a setting accepts, with the words used for it in messages.</summary>
+public sealed class TypeExpectation
+{
+    private readonly Func<ValueType, bool> _accepts;
+
+    public TypeExpectation(string description, Func<ValueType, bool> accepts, bool columnsOnly = false)
+    {
+        Description = description;
+        _accepts = accepts;
+        ColumnsOnly = columnsOnly;
+    }
+
+    /// <summary>"money", "a percent", "a money column": completes "expected ...".</summary>
+    public string Description { get; }
+
+    /// <summary>Only a column name is accepted (cost categories): not an expression.</summary>
+    public bool ColumnsOnly { get; }
+
+    public bool Accepts(ValueType type) => type.IsError || _accepts(type);
+
+    private static bool Dimensionless(ValueType t) => t.IsNumber && t.Dimension.IsNone;
+
+    public static readonly TypeExpectation Money = new("money (for example $1,000.00)", t => t.IsNumber && t.Dimension == Dimension.Dollars);
+    public static readonly TypeExpectation Percent = new("a percent (for example 50%)", Dimensionless);
+    public static readonly TypeExpectation Ratio = new("a ratio (for example 1.02)", Dimensionless);
+    public static readonly TypeExpectation Count = new("a count (for example 5,000)", Dimensionless);
+    public static readonly TypeExpectation Year = new("a year (for example 2024)", Dimensionless);
+    public static readonly TypeExpectation Number = new("a number", Dimensionless);
+    public static readonly TypeExpectation Pmpm = new("an amount per member per month (for example $450.00 PMPM)", t => t.IsNumber && t.Dimension == Dimension.PerMemberMonth);
+    public static readonly TypeExpectation MoneyOrPmpm = new("money or an amount PMPM (for example $25,000 or $2.00 PMPM)",
+        t => t.IsNumber && (t.Dimension == Dimension.Dollars || t.Dimension == Dimension.PerMemberMonth));
+    public static readonly TypeExpectation MoneyOrPercentile = new("money or a percentile (for example $250,000 or 99th percentile)",
+        t => (t.IsNumber && t.Dimension == Dimension.Dollars) || t.Kind == ValueKind.Percentile);
+    public static readonly TypeExpectation Flag = new("a yes/no condition (for example risk_score > 0)", t => t.Kind == ValueKind.Flag);
+    public static readonly TypeExpectation Text = new("text in double quotes", t => t.Kind == ValueKind.Text);
+    public static readonly TypeExpectation Date = new("a date (for example 2024-01-01)", t => t.Kind == ValueKind.Date);
+    public static readonly TypeExpectation TextOrNumber = new("text or a number", t => t.Kind == ValueKind.Text || t.IsNumber);
+    public static readonly TypeExpectation MoneyColumn = new("a money column declared in 'data'", t => t.IsNumber && t.Dimension == Dimension.Dollars, columnsOnly: true);
+    public static readonly TypeExpectation NumberColumn = new("a number column declared in 'data'", Dimensionless, columnsOnly: true);
+    public static readonly TypeExpectation MoneyOrRate = new("money or a percent", t => t.IsNumber && (t.Dimension == Dimension.Dollars || t.Dimension.IsNone));
+}
+
+/// <summary>What a table setting accepts: the lookup expression, the row keys and the row results.</summary>
+public sealed record TableSpec(
+    TypeExpectation? By,
+    EvaluationLevel ByLevel,
+    bool ByRequired,
+    TypeExpectation Keys,
+    bool KeysAreRanges,
+    TypeExpectation Results,
+    bool ResultsMayInterpolate);
+
+/// <summary>
+/// One setting of a clause kind: its key, the shape and type of its value, whether it is per member or a total,
+/// whether it is required, its allowed range, and the text that documents it. The binder checks contracts
+/// against these specs; docs/language.md and editor completion read them.
+/// </summary>
+public sealed record ParameterSpec(
+    string Key,
+    ParameterShape Shape,
+    TypeExpectation Type,
+    string Doc,
+    string Example,
+    bool Required = false,
+    EvaluationLevel Level = EvaluationLevel.Total,
+    decimal? Min = null,
+    decimal? Max = null,
+    IReadOnlyList<string>? Options = null,
+    TableSpec? Table = null,
+    bool Repeatable = false)
+{
+    /// <summary>A per-member setting (a condition on a row); otherwise a value computed once per settlement.</summary>
+    public bool IsPerMember => Level == EvaluationLevel.Member;
+}
+
+/// <summary>A value a clause makes available to others by name.</summary>
+public sealed record OutputSpec(string Name, ValueType Type, string Description);

@@ -1,0 +1,146 @@
+using Vbc.Text;
+
+namespace Vbc.Diagnostics;
+
+/// <summary>
+/// Problems in what a contract means: unknown names, wrong units, settings out of range, bands with gaps.
+/// Codes VBC2xxx, documented in docs/diagnostics.md. Each message says what to do.
+/// </summary>
+public static class BindingDiagnostics
+{
+    private static Diagnostic Error(string code, SourceText source, TextSpan span, string message) =>
+        new(code, Severity.Error, Location.In(source, span), message);
+
+    private static Diagnostic Warning(string code, SourceText source, TextSpan span, string message) =>
+        new(code, Severity.Warning, Location.In(source, span), message);
+
+    private static string DidYouMean(string? suggestion) => suggestion is null ? "" : $" Did you mean '{suggestion}'?";
+
+    internal static string ListOf(IEnumerable<string> names, int max = 12)
+    {
+        var list = names.Distinct().ToList();
+        if (list.Count == 0)
+        {
+            return "(none)";
+        }
+        var shown = list.Take(max).Select(n => $"'{n}'");
+        return string.Join(", ", shown) + (list.Count > max ? $" and {list.Count - max} more" : "");
+    }
+
+    public static Diagnostic UnknownClause(SourceText s, TextSpan span, string words, string? suggestion, IEnumerable<string> known) =>
+        Error("VBC2001", s, span, $"'{words}' is not a kind of clause.{DidYouMean(suggestion)} Clauses: {ListOf(known, 30)}.");
+
+    public static Diagnostic UnknownSetting(SourceText s, TextSpan span, string key, string clause, string? suggestion, IEnumerable<string> keys) =>
+        Error("VBC2002", s, span, $"'{key}' is not a setting of '{clause}'.{DidYouMean(suggestion)} Its settings: {ListOf(keys, 30)}.");
+
+    public static Diagnostic DuplicateSetting(SourceText s, TextSpan span, string key, int firstLine) =>
+        Error("VBC2003", s, span, $"'{key}' is already set on line {firstLine}. Keep one of the two.");
+
+    public static Diagnostic MissingSetting(SourceText s, TextSpan span, string clause, string key, string example) =>
+        Error("VBC2004", s, span, $"'{clause}' needs '{key}'. Add a line such as '{key}: {example}'.");
+
+    public static Diagnostic UnknownName(SourceText s, TextSpan span, string name, string? suggestion, string available) =>
+        Error("VBC2005", s, span, $"'{name}' is not defined.{DidYouMean(suggestion)} {available}");
+
+    public static Diagnostic DuplicateName(SourceText s, TextSpan span, string name, string firstRole, int firstLine) =>
+        Error("VBC2006", s, span, $"'{name}' is already defined as a {firstRole}{(firstLine > 0 ? $" on line {firstLine}" : " by the language")}. Choose another name.");
+
+    public static Diagnostic WrongType(SourceText s, TextSpan span, string what, string expected, string found, string hint = "") =>
+        Error("VBC2007", s, span, $"{what} must be {expected}, but this is {found}.{(hint.Length > 0 ? " " + hint : "")}");
+
+    public static Diagnostic OperatorTypes(SourceText s, TextSpan span, string op, string left, string right, string hint) =>
+        Error("VBC2008", s, span, $"Cannot {op} {left} and {right}. {hint}");
+
+    public static Diagnostic OutOfRange(SourceText s, TextSpan span, string what, string value, string bounds) =>
+        Error("VBC2009", s, span, $"{what} is {value}, but it must be {bounds}.");
+
+    public static Diagnostic BandGap(SourceText s, TextSpan span, string from, string to) =>
+        Error("VBC2010", s, span, $"The bands leave a gap from {from} to {to}. Make each band start where the one before it ends.");
+
+    public static Diagnostic BandOverlap(SourceText s, TextSpan span, string from, string to) =>
+        Error("VBC2011", s, span, $"This band overlaps the one before it from {from} to {to}. Bands must not overlap: start this band where the previous one ends.");
+
+    public static Diagnostic PeriodEndsBeforeStart(SourceText s, TextSpan span, string start, string end) =>
+        Error("VBC2012", s, span, $"The period ends ({end}) before it starts ({start}). Swap the dates or correct them.");
+
+    public static Diagnostic LevelYearsOverlap(SourceText s, TextSpan span, string level, string other, string years) =>
+        Error("VBC2013", s, span, $"Level {level} and level {other} both apply in {years}. Each performance year may belong to one level only.");
+
+    public static Diagnostic DuplicateClause(SourceText s, TextSpan span, string clause, int firstLine) =>
+        Error("VBC2014", s, span, $"A contract has one '{clause}' clause (or one per level), and one is already on line {firstLine}. Merge the two.");
+
+    public static Diagnostic PerMemberInTotal(SourceText s, TextSpan span, string what, string name) =>
+        Error("VBC2015", s, span, $"{what} is settled once for the whole population, but '{name}' is a per-member column. Use a total (such as 'actual' or a measure) instead.");
+
+    public static Diagnostic TotalInPerMember(SourceText s, TextSpan span, string what, string name) =>
+        Error("VBC2016", s, span, $"{what} is worked out for each member, but '{name}' is known only for the whole population. Use columns, inputs or values here.");
+
+    public static Diagnostic WrongShape(SourceText s, TextSpan span, string key, string expected) =>
+        Error("VBC2017", s, span, $"'{key}' takes {expected}.");
+
+    public static Diagnostic UnknownOption(SourceText s, TextSpan span, string key, string found, IEnumerable<string> options, string? suggestion) =>
+        Error("VBC2018", s, span, $"'{found}' is not a choice for '{key}'.{DidYouMean(suggestion)} Choose one of: {ListOf(options)}.");
+
+    public static Diagnostic UnknownType(SourceText s, TextSpan span, string found, string? suggestion, IEnumerable<string> types) =>
+        Error("VBC2019", s, span, $"'{found}' is not a type.{DidYouMean(suggestion)} Types: {ListOf(types)}.");
+
+    public static Diagnostic Cycle(SourceText s, TextSpan span, string path) =>
+        Error("VBC2020", s, span, $"These definitions depend on each other in a circle: {path}. Break the circle.");
+
+    public static Diagnostic NotAllowedHere(SourceText s, TextSpan span, string clause, string where) =>
+        Error("VBC2021", s, span, $"A '{clause}' clause cannot stand {where}.");
+
+    public static Diagnostic MissingContractBlock(SourceText s, TextSpan span) =>
+        Error("VBC2022", s, span, "The file has no 'contract' block. Add one with the contract's name, parties and period: contract \"Name\" { period: 2024-01-01 to 2024-12-31 }.");
+
+    public static Diagnostic UnknownFunction(SourceText s, TextSpan span, string name, string? suggestion, IEnumerable<string> functions) =>
+        Error("VBC2023", s, span, $"'{name}' is not a function.{DidYouMean(suggestion)} Functions: {ListOf(functions)}.");
+
+    public static Diagnostic WrongArgumentCount(SourceText s, TextSpan span, string name, string expected, int found) =>
+        Error("VBC2024", s, span, $"'{name}' takes {expected}, but is given {found}.");
+
+    public static Diagnostic DivisionByZero(SourceText s, TextSpan span) =>
+        Error("VBC2025", s, span, "This divides by zero.");
+
+    public static Diagnostic TableProblem(SourceText s, TextSpan span, string message) =>
+        Error("VBC2026", s, span, message);
+
+    public static Diagnostic MissingRequiredClause(SourceText s, TextSpan span, string clause, string required) =>
+        Error("VBC2027", s, span, $"'{clause}' needs a '{required}' clause in the contract. Add one; see docs/language.md.");
+
+    public static Diagnostic Unused(SourceText s, TextSpan span, string role, string name) =>
+        Warning("VBC2028", s, span, $"The {role} '{name}' is declared but never used. Remove it, or use it.");
+
+    public static Diagnostic LevelOutsidePeriod(SourceText s, TextSpan span, string level, string years, string period) =>
+        Warning("VBC2029", s, span, $"Level {level} applies in {years}, outside the contract period {period}.");
+
+    public static Diagnostic NameRequired(SourceText s, TextSpan span, string clause, string example) =>
+        Error("VBC2030", s, span, $"A '{clause}' needs a name after its keyword, for example '{example}'.");
+
+    public static Diagnostic NameNotAllowed(SourceText s, TextSpan span, string clause, string extra) =>
+        Error("VBC2031", s, span, $"'{extra}' after '{clause}' is not understood. To name the clause in statements, use a label in quotes: {clause} \"{extra}\" {{ ... }}.");
+
+    public static Diagnostic InvalidDeclarationName(SourceText s, TextSpan span, string key) =>
+        Error("VBC2032", s, span, $"'{key}' is not a valid name: a name is one word of letters, digits and underscores (for example '{key.Replace(' ', '_')}').");
+
+    public static Diagnostic DataNeedsId(SourceText s, TextSpan span) =>
+        Error("VBC2033", s, span, "The data has no member id column. Declare one, for example 'member_id: id', so duplicate rows can be found.");
+
+    public static Diagnostic OneColumnOfType(SourceText s, TextSpan span, string type, string first) =>
+        Error("VBC2034", s, span, $"Only one column may be of type '{type}', and '{first}' already is.");
+
+    public static Diagnostic MixedLevels(SourceText s, TextSpan span) =>
+        Error("VBC2035", s, span, "This mixes per-member columns with totals for the whole population. Compute per-member values and totals in separate settings.");
+
+    public static Diagnostic ColumnExpected(SourceText s, TextSpan span, string key, string expected) =>
+        Error("VBC2036", s, span, $"'{key}' takes column names only: {expected}.");
+
+    public static Diagnostic NeedsMemberData(SourceText s, TextSpan span, string what) =>
+        Error("VBC2037", s, span, $"{what} needs member-level data, but the contract declares no 'data' block. Declare the columns, or settle from totals with 'cost {{ actual: ... }}'.");
+
+    public static Diagnostic NeedsMemberMonths(SourceText s, TextSpan span, string what) =>
+        Error("VBC2038", s, span, $"{what} needs member months: declare a column of type member_months in 'data'.");
+
+    public static Diagnostic ConstantCondition(SourceText s, TextSpan span, string value) =>
+        Warning("VBC2039", s, span, $"This condition is always {value}.");
+}

@@ -1,0 +1,81 @@
+using Vbc.Text;
+
+namespace Vbc.Diagnostics;
+
+/// <summary>Problems in reading and parsing contract text: codes VBC1xxx. Documented in docs/diagnostics.md.</summary>
+public static class SyntaxDiagnostics
+{
+    private static Diagnostic Error(string code, Location at, string message) => new(code, Severity.Error, at, message);
+
+    public static Diagnostic NotText(string path, int line, int column, int byteOffset) =>
+        Error("VBC1001", new Location(path, line, column),
+            $"The file is not text: it holds a zero byte at byte {byteOffset}. A contract is a UTF-8 text file; check that you passed the right file.");
+
+    public static Diagnostic NotUtf8(string path, int line, int column, int byteOffset) =>
+        Error("VBC1002", new Location(path, line, column),
+            $"The file is not valid UTF-8 at byte {byteOffset}. Save the contract as UTF-8 (most editors offer it under 'Save with encoding').");
+
+    public static Diagnostic EmptyContract(SourceText source) =>
+        Error("VBC1003", Location.In(source, new TextSpan(0, 0)),
+            "The file holds no contract. Start with a 'contract \"Name\" { ... }' block; see docs/language.md.");
+
+    public static Diagnostic BadCharacter(SourceText source, TextSpan span, string text) =>
+        Error("VBC1004", Location.In(source, span),
+            $"Unexpected character {Describe(text)}. Remove it, or put text that contains it between double quotes.");
+
+    public static Diagnostic UnclosedString(SourceText source, TextSpan span) =>
+        Error("VBC1005", Location.In(source, span),
+            "This text is not closed: add a double quote (\") before the end of the line.");
+
+    public static Diagnostic UnclosedComment(SourceText source, TextSpan span) =>
+        Error("VBC1006", Location.In(source, span),
+            "This comment is not closed: add */ where it should end.");
+
+    public static Diagnostic Unexpected(SourceText source, TextSpan span, string found, string expected) =>
+        Error("VBC1007", Location.In(source, span),
+            $"Unexpected {found}; expected {expected}.");
+
+    public static Diagnostic Missing(SourceText source, TextSpan span, string missing, string before) =>
+        Error("VBC1008", Location.In(source, span),
+            $"Missing {missing} before {before}.");
+
+    public static Diagnostic UnclosedBlock(SourceText source, TextSpan openBrace, string blockName, int line) =>
+        Error("VBC1009", Location.In(source, openBrace),
+            $"The block '{blockName}' opened on line {line} is not closed: add '}}' where it ends.");
+
+    public static Diagnostic UnmatchedCloseBrace(SourceText source, TextSpan span) =>
+        Error("VBC1010", Location.In(source, span),
+            "This '}' closes no block. Remove it, or add the '{' it should close.");
+
+    public static Diagnostic NumberOutOfRange(SourceText source, TextSpan span, string text) =>
+        Error("VBC1011", Location.In(source, span),
+            $"The number {text} is too large or has too many digits (at most 28 significant digits).");
+
+    public static Diagnostic InvalidDate(SourceText source, TextSpan span, string text) =>
+        Error("VBC1012", Location.In(source, span),
+            $"{text} is not a date. Write dates as YYYY-MM-DD, for example 2024-12-31.");
+
+    public static Diagnostic OneEntryPerLine(SourceText source, TextSpan span, string found) =>
+        Error("VBC1013", Location.In(source, span),
+            $"Unexpected {found} after the end of an entry. Put each entry on its own line.");
+
+    internal static string Describe(string text)
+    {
+        if (text.Length == 1 && (char.IsControl(text[0]) || char.IsWhiteSpace(text[0])))
+        {
+            return $"U+{(int)text[0]:X4}";
+        }
+        return $"'{text}'";
+    }
+}
+
+/// <summary>Problems that belong to no stage: codes VBC0xxx.</summary>
+public static class GeneralDiagnostics
+{
+    public static Diagnostic TooManyDiagnostics(string file, int limit) =>
+        new("VBC0001", Severity.Info, Location.OfFile(file),
+            $"Only the first {limit} problems are shown; fix these and check again.");
+
+    public static Diagnostic CannotRead(string file, string reason) =>
+        new("VBC0002", Severity.Error, Location.OfFile(file), $"Cannot read the file: {reason}");
+}

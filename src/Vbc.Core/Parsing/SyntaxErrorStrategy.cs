@@ -1,0 +1,179 @@
+using Antlr4.Runtime;
+using Antlr4.Runtime.Misc;
+using Vbc.Diagnostics;
+using Vbc.Parsing.Generated;
+using Vbc.Text;
+
+namespace Vbc.Parsing;
+
+/// <summary>
+/// ANTLR's default recovery (skip or conjure one token, then resynchronise) with our own messages: every syntax
+/// error becomes a diagnostic in words a contract manager understands, and parsing goes on, so one run reports
+/// every error in the file. Nothing is printed and nothing throws.
+/// </summary>
+internal sealed class SyntaxErrorStrategy : DefaultErrorStrategy
+{
+    private readonly SourceText _source;
+    private readonly List<(Diagnostic Diagnostic, IToken Token)> _errors;
+
+    public SyntaxErrorStrategy(SourceText source, List<(Diagnostic, IToken)> errors)
+    {
+        _source = source;
+        _errors = errors;
+    }
+
+    protected override void ReportNoViableAlternative(Parser recognizer, NoViableAltException e)
+    {
+        var token = e.OffendingToken;
+        Add(token, Unexpected(recognizer, token, recognizer.GetExpectedTokens()));
+    }
+
+    protected override void ReportInputMismatch(Parser recognizer, InputMismatchException e)
+    {
+        var token = e.OffendingToken;
+        Add(token, Unexpected(recognizer, token, e.GetExpectedTokens()));
+    }
+
+    protected override void ReportFailedPredicate(Parser recognizer, FailedPredicateException e)
+    {
+        Add(e.OffendingToken, Unexpected(recognizer, e.OffendingToken, recognizer.GetExpectedTokens()));
+    }
+
+    protected override void ReportUnwantedToken(Parser recognizer)
+    {
+        if (InErrorRecoveryMode(recognizer))
+        {
+            return;
+        }
+        BeginErrorCondition(recognizer);
+        var token = recognizer.CurrentToken;
+        Add(token, Unexpected(recognizer, token, GetExpectedTokens(recognizer)));
+    }
+
+    protected override void ReportMissingToken(Parser recognizer)
+    {
+        if (InErrorRecoveryMode(recognizer))
+        {
+            return;
+        }
+        BeginErrorCondition(recognizer);
+        var token = recognizer.CurrentToken;
+        var expected = GetExpectedTokens(recognizer);
+        Add(token, SyntaxDiagnostics.Missing(_source, SpanAt(token), TokenNames.DescribeExpected(expected), TokenNames.DescribeFound(token)));
+    }
+
+    private Diagnostic Unexpected(Parser recognizer, IToken token, IntervalSet expected)
+    {
+        // A complete entry followed by more text on the same line: say so rather than list what could follow.
+        if (expected.Contains(VbcLexer.NEWLINE) && token.Type != VbcLexer.NEWLINE && token.Type != TokenConstants.EOF
+            && recognizer.Context is not null && token.TokenIndex > 0)
+        {
+            var previous = ((ITokenStream)recognizer.InputStream).Get(token.TokenIndex - 1);
+            if (previous.Type != VbcLexer.NEWLINE && previous.Line == token.Line && expected.Contains(VbcLexer.RBRACE))
+            {
+                return SyntaxDiagnostics.OneEntryPerLine(_source, SpanAt(token), TokenNames.DescribeFound(token));
+            }
+        }
+        return SyntaxDiagnostics.Unexpected(_source, SpanAt(token), TokenNames.DescribeFound(token), TokenNames.DescribeExpected(expected));
+    }
+
+    private void Add(IToken token, Diagnostic diagnostic) => _errors.Add((diagnostic, token));
+
+    private TextSpan SpanAt(IToken token)
+    {
+        if (token.Type == TokenConstants.EOF)
+        {
+            return new TextSpan(_source.Text.Length, 0);
+        }
+        return LayoutTokenSource.SpanOf(token);
+    }
+}
+
+/// <summary>How tokens are named in messages: by what they are to the reader, not by grammar symbol names.</summary>
+internal static class TokenNames
+{
+    private static readonly int[] ValueStarts =
+    {
+        VbcLexer.NUMBER, VbcLexer.MONEY, VbcLexer.PERCENT, VbcLexer.IDENT, VbcLexer.LPAREN, VbcLexer.MINUS,
+    };
+
+    public static string DescribeFound(IToken token) => token.Type switch
+    {
+        TokenConstants.EOF => "the end of the file",
+        VbcLexer.NEWLINE => "the end of the line",
+        VbcLexer.IDENT => $"name '{token.Text}'",
+        VbcLexer.NUMBER or VbcLexer.MONEY or VbcLexer.PERCENT or VbcLexer.ORDINAL => $"number '{token.Text}'",
+        VbcLexer.DATE => $"date '{token.Text}'",
+        VbcLexer.STRING => $"text {Shorten(token.Text)}",
+        _ => $"'{token.Text}'",
+    };
+
+    public static string DescribeExpected(IntervalSet expected)
+    {
+        var types = expected.ToArray();
+        var names = new List<string>();
+        bool value = ValueStarts.All(t => types.Contains(t));
+        if (value)
+        {
+            names.Add("a value");
+        }
+        else if (types.Contains(VbcLexer.IDENT))
+        {
+            names.Add("a name");
+        }
+
+        foreach (int type in types)
+        {
+            if (value && (ValueStarts.Contains(type) || IsValueToken(type)))
+            {
+                continue;
+            }
+            if (type == VbcLexer.IDENT || (types.Contains(VbcLexer.IDENT) && IsKeyword(type)))
+            {
+                continue;
+            }
+            string? name = Describe(type);
+            if (name is not null && !names.Contains(name))
+            {
+                names.Add(name);
+            }
+        }
+
+        // Operators are always possible after a value; listing them only hides what matters.
+        if (names.Count > 6)
+        {
+            names = names.Take(5).Append("...").ToList();
+        }
+        return names.Count switch
+        {
+            0 => "something else",
+            1 => names[0],
+            _ => string.Join(", ", names.Take(names.Count - 1)) + " or " + names[^1],
+        };
+    }
+
+    private static bool IsValueToken(int type) => type is VbcLexer.NUMBER or VbcLexer.MONEY or VbcLexer.PERCENT
+        or VbcLexer.DATE or VbcLexer.STRING or VbcLexer.TRUE or VbcLexer.FALSE or VbcLexer.ORDINAL or VbcLexer.PLUS
+        or VbcLexer.NOT or VbcLexer.IF or VbcLexer.LESSER or VbcLexer.GREATER or VbcLexer.UP or VbcLexer.BELOW
+        or VbcLexer.ABOVE or VbcLexer.BY or VbcLexer.LBRACE || IsOperator(type);
+
+    private static bool IsOperator(int type) => type is VbcLexer.PLUS or VbcLexer.MINUS or VbcLexer.STAR
+        or VbcLexer.SLASH or VbcLexer.OF or VbcLexer.LT or VbcLexer.LE or VbcLexer.GT or VbcLexer.GE or VbcLexer.EQ
+        or VbcLexer.NE or VbcLexer.AND or VbcLexer.OR;
+
+    private static bool IsKeyword(int type) => type is >= VbcLexer.AND and <= VbcLexer.PERCENTILE;
+
+    private static string? Describe(int type) => type switch
+    {
+        TokenConstants.EOF => "the end of the file",
+        VbcLexer.NEWLINE => "the end of the line",
+        VbcLexer.IDENT => "a name",
+        VbcLexer.STRING => "text in double quotes",
+        VbcLexer.NUMBER or VbcLexer.MONEY or VbcLexer.PERCENT => "a number",
+        VbcLexer.DATE => "a date",
+        _ when IsOperator(type) => "an operator",
+        _ => VbcLexer.DefaultVocabulary.GetLiteralName(type) is { } literal ? literal : null,
+    };
+
+    private static string Shorten(string text) => text.Length <= 24 ? text : text[..20] + "...\"";
+}

@@ -1,0 +1,100 @@
+using System.Collections.Immutable;
+using Vbc.Clauses;
+using Vbc.Diagnostics;
+using Vbc.Parsing;
+using Vbc.Settlement;
+using Vbc.Text;
+
+namespace Vbc.Semantics;
+
+/// <summary>
+/// A contract after binding: its declarations, its clauses with every setting resolved and typed, and all
+/// diagnostics (syntax and binding). The engine settles only a contract without errors.
+/// </summary>
+public sealed class BoundContract
+{
+    internal BoundContract(
+        ParsedContract parsed,
+        ContractInfo info,
+        BoundClause? contractBlock,
+        IReadOnlyList<ColumnSymbol> columns,
+        IReadOnlyList<InputSymbol> inputs,
+        IReadOnlyList<ValueSymbol> values,
+        IReadOnlyList<BoundClause> clauses,
+        BuiltInSymbol performanceYear,
+        ImmutableArray<Diagnostic> diagnostics)
+    {
+        Parsed = parsed;
+        Info = info;
+        ContractBlock = contractBlock;
+        Columns = columns;
+        Inputs = inputs;
+        Values = values;
+        Clauses = clauses;
+        PerformanceYear = performanceYear;
+        Diagnostics = diagnostics;
+    }
+
+    public ParsedContract Parsed { get; }
+
+    public SourceText Source => Parsed.Source;
+
+    public ContractInfo Info { get; }
+
+    public BoundClause? ContractBlock { get; }
+
+    public IReadOnlyList<ColumnSymbol> Columns { get; }
+
+    public ColumnSymbol? IdColumn => Columns.FirstOrDefault(c => c.IsId);
+
+    public ColumnSymbol? MonthsColumn => Columns.FirstOrDefault(c => c.Type == ValueType.MemberMonths);
+
+    public IReadOnlyList<InputSymbol> Inputs { get; }
+
+    public IReadOnlyList<ValueSymbol> Values { get; }
+
+    /// <summary>The top-level clauses in the order written; <c>level</c> clauses hold their own.</summary>
+    public IReadOnlyList<BoundClause> Clauses { get; }
+
+    public BuiltInSymbol PerformanceYear { get; }
+
+    public ImmutableArray<Diagnostic> Diagnostics { get; }
+
+    public bool HasErrors => Diagnostics.Any(d => d.IsError);
+
+    /// <summary>Whether the contract reads member-level data (declares a <c>data</c> block).</summary>
+    public bool UsesMemberData => Columns.Count > 0;
+
+    public IEnumerable<BoundClause> Levels => Clauses.Where(c => c.Kind is LevelClause);
+
+    /// <summary>The year settled when the run names none: the period's year, if the period lies within one year.</summary>
+    public int? DefaultYear => Info.PeriodStart is { } s && Info.PeriodEnd is { } e && s.Year == e.Year ? s.Year : null;
+
+    /// <summary>The level that applies in a year, if the contract has levels.</summary>
+    public BoundClause? LevelFor(int year) => Levels.FirstOrDefault(l => LevelClause.Covers(l, year));
+
+    /// <summary>
+    /// The clauses that apply in a performance year: every clause outside levels, and the clauses of the level whose
+    /// years hold it. Nested clauses (a measure in quality) come with their parent.
+    /// </summary>
+    public IEnumerable<BoundClause> ClausesFor(int year)
+    {
+        foreach (var clause in Clauses)
+        {
+            if (clause.Kind is LevelClause)
+            {
+                if (LevelClause.Covers(clause, year))
+                {
+                    foreach (var inner in clause.Children)
+                    {
+                        yield return inner;
+                    }
+                }
+            }
+            else if (clause.Kind is not ContractClause)
+            {
+                yield return clause;
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace Vbc.Settlement;
+
+/// <summary>Rows left out of the population for one reason, and the cost they carried.</summary>
+public sealed record Exclusion(string Reason, string Source, long Rows, decimal Cost);
+
+/// <summary>
+/// What the member-level stage found: how many rows, who was left out and why, and where every dollar of cost
+/// went. <see cref="InputCost"/> = <see cref="ExcludedCost"/> + <see cref="CarvedOut"/> + <see cref="TruncatedExcess"/>
+/// + <see cref="CountedCost"/>, to the cent (it is exact: decimals are never rounded here).
+/// </summary>
+public sealed record PopulationSummary(
+    long RowsRead,
+    long Members,
+    decimal MemberMonths,
+    IReadOnlyList<Exclusion> Exclusions,
+    decimal InputCost,
+    decimal CarvedOut,
+    decimal? TruncationThreshold,
+    string? TruncationRule,
+    long MembersTruncated,
+    decimal TruncatedExcess,
+    decimal CountedCost)
+{
+    public decimal ExcludedCost => Exclusions.Sum(e => e.Cost);
+
+    public long ExcludedRows => Exclusions.Sum(e => e.Rows);
+
+    public bool Conserved => InputCost == ExcludedCost + CarvedOut + TruncatedExcess + CountedCost;
+}
