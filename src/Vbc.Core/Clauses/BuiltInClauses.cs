@@ -12,5 +12,15 @@ public static class BuiltInClauses
         new PopulationClause(),
         new CostClause(),
         new BenchmarkClause(),
+        new QualityClause(),
+        new MeasureClause(),
+        new SharedSavingsClause(),
+        new SharedLossesClause(),
+        new CorridorClause(),
+        new WithholdClause(),
+        new CapitationClause(),
+        new StopLossClause(),
+        new BundleClause(),
+        new BonusClause(),
     };
 }

@@ -240,6 +240,16 @@ public sealed class Binder
 
         if (!IsAllowed(kind, parent, out var where))
         {
+            // After a block left unclosed, the blocks that follow look nested in it: take them as the top-level
+            // blocks they were meant to be, since the missing brace is already reported.
+            if (parent is not null && !parent.Syntax.IsClosed && kind.TopLevel)
+            {
+                if (CreateClause(block, parent: null) is { } recovered)
+                {
+                    _clauses.Add(recovered);
+                }
+                return null;
+            }
             _diagnostics.Add(BindingDiagnostics.NotAllowedHere(Source, block.Header.Span, kind.Keyword, where));
             return null;
         }
@@ -526,7 +536,11 @@ public sealed class Binder
                         {
                             if (expression is NameSyntax unknown && !_scope.TryLookup(unknown.Name, out _))
                             {
-                                BindExpression(expression); // reports the unknown name with suggestions
+                                var columns = _columns.Select(c => c.Name).ToList();
+                                _diagnostics.Add(BindingDiagnostics.UnknownName(Source, unknown.Span, unknown.Name, Suggest.Nearest(unknown.Name, columns),
+                                    columns.Count == 0
+                                        ? "No columns are declared: declare them in a 'data' block."
+                                        : $"Columns: {BindingDiagnostics.ListOf(columns.OrderBy(c => Suggest.Distance(c, unknown.Name)).ThenBy(c => c, StringComparer.Ordinal), 12)}."));
                             }
                             else
                             {

@@ -111,11 +111,20 @@ public sealed record ValueType(ValueKind Kind, Dimension Dimension, NumberFlavor
                 NumberFlavor.Year => "year",
                 _ => "number",
             },
-            _ => $"a quantity in dollars^{Dimension.Money} x member-months^{Dimension.MemberMonths}",
+            _ => string.Join(" x ", new[] { Power("money", Dimension.Money), Power("member months", Dimension.MemberMonths) }.Where(p => p.Length > 0)),
         },
     };
 
     public override string ToString() => DisplayName;
+
+    private static string Power(string unit, int power) => power switch
+    {
+        0 => "",
+        1 => unit,
+        2 => $"{unit} squared",
+        -1 => $"per {unit}",
+        _ => $"{unit}^{power}",
+    };
 }
 
 /// <summary>The column and input types a contract may declare, by the word used in the contract.</summary>

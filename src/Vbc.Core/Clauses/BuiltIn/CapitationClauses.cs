@@ -1,0 +1,213 @@
+using Vbc.Diagnostics;
+using Vbc.Semantics;
+using Vbc.Settlement;
+using Vbc.Syntax;
+using static Vbc.Clauses.BuiltIn.SettleHelpers;
+using ValueType = Vbc.Semantics.ValueType;
+
+namespace Vbc.Clauses.BuiltIn;
+
+/// <summary>
+/// <c>capitation { rate: $450.00 PMPM  services: ...  carve out: ...  stop loss { ... } }</c>: a fixed payment per
+/// member per month for the services in scope. Covered cost and the surplus are reported; specific stop-loss pays
+/// back a share of each member's covered cost above the attachment point.
+/// </summary>
+public sealed class CapitationClause : ClauseKind
+{
+    public override string Keyword => "capitation";
+
+    public override string Summary =>
+        "A fixed payment per member per month (global or for listed services), with carve-outs taken out of scope and optional specific stop-loss.";
+
+    public override IReadOnlyList<string> ChildKinds { get; } = new[] { "stop loss" };
+
+    public override IReadOnlyList<ParameterSpec> Parameters { get; } = new[]
+    {
+        new ParameterSpec("rate", ParameterShape.Expression, TypeExpectation.Pmpm, "The capitation rate per member per month.", "$450.00 PMPM", Required: true, Min: 0),
+        new ParameterSpec("services", ParameterShape.List, TypeExpectation.MoneyColumn,
+            "The services the capitation covers (money columns); their cost, less carve-outs, is the covered cost. Leave out for global capitation reported without covered cost.",
+            "professional, outpatient, pharmacy", Level: EvaluationLevel.Member),
+        new ParameterSpec("carve out", ParameterShape.List, TypeExpectation.MoneyColumn,
+            "Services excluded from the capitated scope: parts of the listed services that the payer keeps paying separately.",
+            "specialty_rx, dialysis", Level: EvaluationLevel.Member),
+    };
+
+    public override IEnumerable<OutputSpec> DeclareOutputs(BlockSyntax block, string? name)
+    {
+        yield return new OutputSpec("capitation", ValueType.Money, "The capitation payment: rate x member months.");
+        if (HasKey(block, "services"))
+        {
+            yield return new OutputSpec("covered_cost", ValueType.Money, "The cost of the capitated services, less carve-outs.");
+            yield return new OutputSpec("capitation_surplus", ValueType.Money, "Capitation payment less covered cost.");
+        }
+    }
+
+    public override void Check(BoundClause clause, ClauseCheckContext context)
+    {
+        if (context.MonthsColumn is null)
+        {
+            context.Report(BindingDiagnostics.NeedsMemberMonths(context.Source, clause.Syntax.Header.Span, "Capitation"));
+        }
+        if (clause.Has("carve out") && !clause.Has("services"))
+        {
+            context.Report(BindingDiagnostics.TableProblem(context.Source, clause.Setting("carve out")!.Syntax.Key.Span,
+                "Carve-outs are taken out of the listed services: add 'services'."));
+        }
+        if (clause.Children.Any(c => c.Kind is StopLossClause) && !clause.Has("services"))
+        {
+            context.Report(BindingDiagnostics.TableProblem(context.Source, clause.Syntax.Header.Span,
+                "Stop-loss applies to each member's covered cost: list the capitated 'services'."));
+        }
+    }
+
+    private static BoundExpression? CoveredCost(BoundClause clause) =>
+        MemberExpressions.SumOfColumns(clause.List("services"), clause.List("carve out"), clause.Setting("services")?.Syntax.Values[0] as ExpressionSyntax
+            ?? new MissingExpressionSyntax(clause.Syntax.Header.Span));
+
+    public override void PlanMembers(BoundClause clause, IMemberPlan plan)
+    {
+        if (CoveredCost(clause) is not { } covered)
+        {
+            return;
+        }
+        plan.Sum(clause, "covered", covered, "capitated services less carve-outs");
+        foreach (var stopLoss in clause.Children.Where(c => c.Kind is StopLossClause))
+        {
+            if (stopLoss.Expression("attachment") is { } attachment)
+            {
+                plan.SumExcess(clause, "excess", covered, attachment, "covered cost above the attachment point");
+            }
+        }
+    }
+
+    public override void Settle(BoundClause clause, ISettlement settlement)
+    {
+        string id = IdOf(clause);
+        decimal rate = settlement.Number(clause, "rate", 0);
+        decimal months = settlement.Population?.MemberMonths ?? 0;
+        decimal payment = rate * months;
+        settlement.SetOutput("capitation", Value.Of(payment));
+        settlement.Component(clause, id + ".payment", "Capitation", payment,
+            $"rate x member months = {Show(rate, ValueType.Pmpm)} x {Display.Trimmed(months, 4, 0, true)}");
+
+        if (!clause.Has("services"))
+        {
+            return;
+        }
+        decimal covered = settlement.Total(clause, "covered");
+        settlement.Step(clause, id + ".covered", "Covered cost", covered, ValueType.Money,
+            $"sum over members of {MemberExpressions.Describe(clause.List("services"), clause.List("carve out"))}");
+        settlement.SetOutput("covered_cost", Value.Of(covered));
+        settlement.Step(clause, id + ".surplus", "Capitation surplus", payment - covered, ValueType.Money, $"{Money(payment)} - {Money(covered)} (reported, not paid)");
+        settlement.SetOutput("capitation_surplus", Value.Of(payment - covered));
+
+        foreach (var stopLoss in clause.Children.Where(c => c.Kind is StopLossClause))
+        {
+            decimal attachment = settlement.Number(stopLoss, "attachment", 0);
+            decimal coinsurance = settlement.Number(stopLoss, "coinsurance", 0);
+            decimal excess = settlement.Total(clause, "excess");
+            settlement.Step(stopLoss, id + ".stop-loss.excess", "Covered cost above attachment", excess, ValueType.Money,
+                $"sum over members of max(0, covered cost - {Money(attachment)})");
+            decimal reimbursement = excess * coinsurance;
+            settlement.Component(stopLoss, id + ".stop-loss", "Stop-loss reimbursement", reimbursement, $"{Money(excess)} x {Percent(coinsurance)}");
+        }
+    }
+}
+
+/// <summary><c>stop loss { attachment: $100,000  coinsurance: 80% }</c> inside <c>capitation</c>.</summary>
+public sealed class StopLossClause : ClauseKind
+{
+    public override string Keyword => "stop loss";
+
+    public override string Summary => "Specific stop-loss: the payer reimburses a share (coinsurance) of each member's covered cost above the attachment point.";
+
+    public override bool TopLevel => false;
+
+    public override bool AllowedInLevel => false;
+
+    public override IReadOnlyList<ParameterSpec> Parameters { get; } = new[]
+    {
+        new ParameterSpec("attachment", ParameterShape.Expression, TypeExpectation.Money, "The attachment point: covered cost per member above which stop-loss pays.", "$100,000", Required: true, Min: 0),
+        new ParameterSpec("coinsurance", ParameterShape.Expression, TypeExpectation.Percent, "The share of the cost above the attachment point the payer reimburses.", "80%", Required: true, Min: 0, Max: 1),
+    };
+}
+
+/// <summary><c>withhold { rate: 2%  of: capitation  returned: quality_composite }</c>: a share held back and returned by quality.</summary>
+public sealed class WithholdClause : ClauseKind
+{
+    public override string Keyword => "withhold";
+
+    public override string Summary => "A share of a payment held back and returned in proportion to quality: held back = rate x amount; returned = held back x returned share.";
+
+    public override IReadOnlyList<ParameterSpec> Parameters { get; } = new[]
+    {
+        new ParameterSpec("rate", ParameterShape.Expression, TypeExpectation.Percent, "The share held back.", "2%", Required: true, Min: 0, Max: 1),
+        new ParameterSpec("of", ParameterShape.Expression, TypeExpectation.Money, "The amount the withhold is taken from (capitation, the benchmark, ...).", "capitation", Required: true, Min: 0),
+        new ParameterSpec("returned", ParameterShape.Expression, TypeExpectation.Percent,
+            "The share of the withhold returned, usually a quality score ('quality_composite', or 'if quality_gate_met then 100% else 0%').", "quality_composite", Required: true, Min: 0, Max: 1),
+    };
+
+    public override IEnumerable<OutputSpec> DeclareOutputs(BlockSyntax block, string? name)
+    {
+        yield return new OutputSpec("withhold", ValueType.Money, "The amount held back.");
+        yield return new OutputSpec("withhold_returned", ValueType.Money, "The amount of the withhold returned.");
+    }
+
+    public override void Settle(BoundClause clause, ISettlement settlement)
+    {
+        string id = IdOf(clause);
+        decimal rate = settlement.Number(clause, "rate", 0);
+        decimal amount = settlement.Number(clause, "of", 0);
+        decimal held = rate * amount;
+        settlement.SetOutput("withhold", Value.Of(held));
+        settlement.Component(clause, id + ".held", "Withhold held back", -held, $"{Percent(rate)} x {settlement.Explain(clause.Expression("of")!)}");
+        decimal share = settlement.Number(clause, "returned", 0);
+        settlement.Step(clause, id + ".share", "Share returned", share, ValueType.Percent, settlement.Explain(clause.Expression("returned")!));
+        decimal returned = held * share;
+        settlement.SetOutput("withhold_returned", Value.Of(returned));
+        settlement.Component(clause, id + ".returned", "Withhold returned", returned, $"{Money(held)} x {Percent(share)}");
+    }
+}
+
+/// <summary><c>bonus "Name" { when: ... amount: ... }</c>: pay-for-performance.</summary>
+public sealed class BonusClause : ClauseKind
+{
+    public override string Keyword => "bonus";
+
+    public override string Summary => "Pay-for-performance: an amount (lump sum, or PMPM x member months) paid when a condition on quality holds.";
+
+    public override bool Repeatable => true;
+
+    public override IReadOnlyList<ParameterSpec> Parameters { get; } = new[]
+    {
+        new ParameterSpec("when", ParameterShape.Expression, TypeExpectation.Flag, "The condition for the bonus, usually a measure meeting a threshold.", "hba1c_control >= 70%", Required: true),
+        new ParameterSpec("amount", ParameterShape.Expression, TypeExpectation.MoneyOrPmpm, "The bonus: a lump sum, or an amount PMPM paid on the population's member months.", "$2.00 PMPM", Required: true, Min: 0),
+    };
+
+    public override void Check(BoundClause clause, ClauseCheckContext context)
+    {
+        if (clause.Expression("amount") is { Type.Dimension: var d } && d == Dimension.PerMemberMonth && context.MonthsColumn is null)
+        {
+            context.Report(BindingDiagnostics.NeedsMemberMonths(context.Source, clause.Expression("amount")!.Span, "A bonus PMPM"));
+        }
+    }
+
+    public override void Settle(BoundClause clause, ISettlement settlement)
+    {
+        string id = IdOf(clause);
+        string label = clause.Label is null ? "Bonus" : $"Bonus {clause.Label}";
+        var when = clause.Expression("when")!;
+        bool met = settlement.Evaluate(when).Flag;
+        settlement.Note(clause, id + ".condition", "Condition", $"{settlement.Explain(when)}: {(met ? "met" : "not met")}");
+        var amountExpression = clause.Expression("amount")!;
+        decimal amount = settlement.Number(clause, "amount", 0);
+        string formula = settlement.Explain(amountExpression);
+        if (amountExpression.Type.Dimension == Dimension.PerMemberMonth)
+        {
+            decimal months = settlement.Population?.MemberMonths ?? 0;
+            formula = $"{Show(amount, ValueType.Pmpm)} x {Display.Trimmed(months, 4, 0, true)} member months";
+            amount *= months;
+        }
+        settlement.Component(clause, id + ".amount", label, met ? amount : 0, met ? formula : "condition not met: nothing paid");
+    }
+}
