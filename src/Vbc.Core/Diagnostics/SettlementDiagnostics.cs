@@ -38,6 +38,9 @@ public static class SettlementDiagnostics
     public static Diagnostic NoPopulation(Location at) =>
         Error("VBC4011", at, "No member is left in the population after the include and exclude conditions, so there is nothing to settle. Check the conditions and the data.");
 
+    public static Diagnostic RowProblem(Location row, long dataRow, string? memberId, string problem, Location contractAt) =>
+        Error("VBC4013", row, $"Data row {dataRow}{(memberId is null ? "" : $" (member {memberId})")}: {problem}, in the expression at {contractAt}. Correct the row, or leave such rows out with --exclude-bad-rows.");
+
     public static Diagnostic YearOutsidePeriod(Location at, int year, string period) =>
         Error("VBC4012", at, $"The performance year {year} lies outside the contract period {period}.");
 }

@@ -1015,11 +1015,8 @@ public static class ClauseDependencies
         _ => Array.Empty<Symbol>(),
     };
 
-    private static IEnumerable<Symbol> SymbolsIn(BoundExpression e) => e switch
-    {
-        BoundTableLookup t => SymbolsIn(t.Key).Concat(SymbolsIn(t.Table)),
-        _ => e.Symbols().SelectMany(s => s is ValueSymbol { Expression: { } inner } ? new[] { s }.Concat(SymbolsIn(inner)) : new[] { s }),
-    };
+    private static IEnumerable<Symbol> SymbolsIn(BoundExpression e) =>
+        e.Symbols().SelectMany(s => s is ValueSymbol { Expression: { } inner } ? new[] { s }.Concat(SymbolsIn(inner)) : new[] { s });
 
     private static IEnumerable<Symbol> SymbolsIn(BoundRange r) =>
         (r.Low is null ? Array.Empty<Symbol>() : SymbolsIn(r.Low)).Concat(r.High is null ? Array.Empty<Symbol>() : SymbolsIn(r.High));

@@ -207,6 +207,20 @@ public static class BoundExpressionExtensions
                     yield return s;
                 }
                 break;
+            case BoundTableLookup t:
+                foreach (var s in t.Key.Symbols())
+                {
+                    yield return s;
+                }
+                foreach (var row in t.Table.Rows)
+                {
+                    var parts = new[] { row.KeyValue, row.KeyRange?.Low, row.KeyRange?.High, row.Result, row.ResultRange?.Low, row.ResultRange?.High };
+                    foreach (var s in parts.OfType<BoundExpression>().SelectMany(p => p.Symbols()))
+                    {
+                        yield return s;
+                    }
+                }
+                break;
         }
     }
 

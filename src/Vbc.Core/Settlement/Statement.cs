@@ -39,6 +39,12 @@ public sealed record ContractInfo(
 /// <summary>An input value as the run used it.</summary>
 public sealed record InputValue(string Name, string Type, string Value);
 
+/// <summary>A row of the data left out of the settlement because it could not be read or computed.</summary>
+public sealed record ExcludedRow(long Line, long DataRow, string? MemberId, string Problem, decimal Dollars);
+
+/// <summary>The member-level data a statement was settled from.</summary>
+public sealed record DataSource(string File, IReadOnlyList<string> IgnoredColumns, IReadOnlyList<ExcludedRow> ExcludedRows);
+
 /// <summary>
 /// The settlement of one contract for one performance year (and one organisation): every line, the population
 /// and the dollars in and out, and the total (payer to provider positive).
@@ -47,9 +53,10 @@ public sealed record Statement(
     ContractInfo Contract,
     string ContractFile,
     int PerformanceYear,
+    string? Level,
     string? Organisation,
-    string? DataFile,
     IReadOnlyList<InputValue> Inputs,
+    DataSource? Data,
     PopulationSummary? Population,
     IReadOnlyList<StatementLine> Lines,
     decimal Total)

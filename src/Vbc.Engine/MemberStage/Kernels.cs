@@ -1,0 +1,647 @@
+using System.Globalization;
+using Vbc.Data;
+using Vbc.Evaluation;
+using Vbc.Semantics;
+using Vbc.Syntax;
+using Vbc.Text;
+
+namespace Vbc.MemberStage;
+
+/// <summary>
+/// The result of a kernel over one batch: one typed array (or one value for every row), and per row the number of
+/// the problem met (0 when none). A per-row problem only matters for rows that end up in the population.
+/// </summary>
+internal sealed class Vector
+{
+    public decimal[]? Numbers;
+    public bool[]? Flags;
+    public string[]? Texts;
+    public DateOnly[]? Dates;
+    public bool IsScalar;
+    public Value Scalar;
+    public int[]? Errors;
+
+    public decimal NumberAt(int i) => IsScalar ? Scalar.Number : Numbers![i];
+
+    public bool FlagAt(int i) => IsScalar ? Scalar.Flag : Flags![i];
+
+    public string TextAt(int i) => IsScalar ? Scalar.Text : Texts![i];
+
+    public DateOnly DateAt(int i) => IsScalar ? Scalar.Date : Dates![i];
+
+    public int ErrorAt(int i) => Errors is null ? 0 : Errors[i];
+
+    public static Vector Of(Value value) => new() { IsScalar = true, Scalar = value };
+}
+
+/// <summary>A problem a per-member expression can meet on a row, with where it is in the contract.</summary>
+internal sealed record KernelProblem(TextSpan Span, string Message);
+
+/// <summary>
+/// A per-member expression compiled once per run into a tree of column-at-a-time operations. Each kernel owns its
+/// output buffers, so one compiled tree serves one worker thread.
+/// </summary>
+internal abstract class Kernel
+{
+    public abstract Vector Evaluate(ColumnBatch batch);
+
+    protected static T[] Buffer<T>(ref T[]? buffer, int n)
+    {
+        if (buffer is null || buffer.Length < n)
+        {
+            buffer = new T[Math.Max(n, 1024)];
+        }
+        return buffer;
+    }
+
+    /// <summary>Row problems of two operands: the first one found on each row.</summary>
+    protected static int[]? Merge(ref int[]? buffer, int n, int[]? a, int[]? b)
+    {
+        if (a is null && b is null)
+        {
+            return null;
+        }
+        var result = Buffer(ref buffer, n);
+        for (int i = 0; i < n; i++)
+        {
+            result[i] = a is not null && a[i] != 0 ? a[i] : b is not null ? b[i] : 0;
+        }
+        return result;
+    }
+}
+
+internal sealed class ScalarKernel : Kernel
+{
+    private readonly Vector _vector;
+
+    public ScalarKernel(Value value) => _vector = Vector.Of(value);
+
+    public override Vector Evaluate(ColumnBatch batch) => _vector;
+}
+
+internal sealed class ColumnKernel : Kernel
+{
+    private readonly int _column;
+    private readonly ColumnStorage _storage;
+    private readonly Vector _vector = new();
+
+    public ColumnKernel(int column, ColumnStorage storage)
+    {
+        _column = column;
+        _storage = storage;
+    }
+
+    public override Vector Evaluate(ColumnBatch batch)
+    {
+        switch (_storage)
+        {
+            case ColumnStorage.Decimal: _vector.Numbers = batch.Decimals(_column); break;
+            case ColumnStorage.Flag: _vector.Flags = batch.Flags(_column); break;
+            case ColumnStorage.Text: _vector.Texts = batch.Texts(_column); break;
+            default: _vector.Dates = batch.Dates(_column); break;
+        }
+        return _vector;
+    }
+}
+
+internal sealed class ArithmeticKernel : Kernel
+{
+    private readonly BinaryOperator _op;
+    private readonly Kernel _left;
+    private readonly Kernel _right;
+    private readonly int _divisionProblem;
+    private decimal[]? _out;
+    private int[]? _errors;
+    private readonly Vector _vector = new();
+
+    public ArithmeticKernel(BinaryOperator op, Kernel left, Kernel right, int divisionProblem)
+    {
+        _op = op;
+        _left = left;
+        _right = right;
+        _divisionProblem = divisionProblem;
+    }
+
+    public override Vector Evaluate(ColumnBatch batch)
+    {
+        int n = batch.RowCount;
+        var a = _left.Evaluate(batch);
+        var b = _right.Evaluate(batch);
+        var result = Buffer(ref _out, n);
+        var errors = Merge(ref _errors, n, a.Errors, b.Errors);
+        switch (_op)
+        {
+            case BinaryOperator.Add:
+                if (!a.IsScalar && !b.IsScalar)
+                {
+                    var x = a.Numbers!;
+                    var y = b.Numbers!;
+                    for (int i = 0; i < n; i++)
+                    {
+                        result[i] = x[i] + y[i];
+                    }
+                }
+                else
+                {
+                    for (int i = 0; i < n; i++)
+                    {
+                        result[i] = a.NumberAt(i) + b.NumberAt(i);
+                    }
+                }
+                break;
+            case BinaryOperator.Subtract:
+                if (!a.IsScalar && !b.IsScalar)
+                {
+                    var x = a.Numbers!;
+                    var y = b.Numbers!;
+                    for (int i = 0; i < n; i++)
+                    {
+                        result[i] = x[i] - y[i];
+                    }
+                }
+                else
+                {
+                    for (int i = 0; i < n; i++)
+                    {
+                        result[i] = a.NumberAt(i) - b.NumberAt(i);
+                    }
+                }
+                break;
+            case BinaryOperator.Divide:
+                for (int i = 0; i < n; i++)
+                {
+                    decimal d = b.NumberAt(i);
+                    if (d == 0)
+                    {
+                        errors ??= NewErrors(n);
+                        if (errors[i] == 0)
+                        {
+                            errors[i] = _divisionProblem;
+                        }
+                        result[i] = 0;
+                    }
+                    else
+                    {
+                        result[i] = a.NumberAt(i) / d;
+                    }
+                }
+                break;
+            default:
+                for (int i = 0; i < n; i++)
+                {
+                    result[i] = a.NumberAt(i) * b.NumberAt(i);
+                }
+                break;
+        }
+        _vector.Numbers = result;
+        _vector.Errors = errors;
+        return _vector;
+    }
+
+    private int[] NewErrors(int n)
+    {
+        var errors = Buffer(ref _errors, n);
+        Array.Clear(errors, 0, n);
+        return errors;
+    }
+}
+
+internal sealed class CompareKernel : Kernel
+{
+    private readonly BinaryOperator _op;
+    private readonly Kernel _left;
+    private readonly Kernel _right;
+    private readonly ValueKind _kind;
+    private bool[]? _out;
+    private int[]? _errors;
+    private readonly Vector _vector = new();
+
+    public CompareKernel(BinaryOperator op, Kernel left, Kernel right, ValueKind kind)
+    {
+        _op = op;
+        _left = left;
+        _right = right;
+        _kind = kind;
+    }
+
+    public override Vector Evaluate(ColumnBatch batch)
+    {
+        int n = batch.RowCount;
+        var a = _left.Evaluate(batch);
+        var b = _right.Evaluate(batch);
+        var result = Buffer(ref _out, n);
+        for (int i = 0; i < n; i++)
+        {
+            int order = _kind switch
+            {
+                ValueKind.Number => a.NumberAt(i).CompareTo(b.NumberAt(i)),
+                ValueKind.Flag => a.FlagAt(i).CompareTo(b.FlagAt(i)),
+                ValueKind.Date => a.DateAt(i).CompareTo(b.DateAt(i)),
+                _ => string.CompareOrdinal(a.TextAt(i), b.TextAt(i)),
+            };
+            result[i] = _op switch
+            {
+                BinaryOperator.Less => order < 0,
+                BinaryOperator.LessOrEqual => order <= 0,
+                BinaryOperator.Greater => order > 0,
+                BinaryOperator.GreaterOrEqual => order >= 0,
+                BinaryOperator.Equal => order == 0,
+                _ => order != 0,
+            };
+        }
+        _vector.Flags = result;
+        _vector.Errors = Merge(ref _errors, n, a.Errors, b.Errors);
+        return _vector;
+    }
+}
+
+/// <summary>'and' / 'or' with the meaning of short-circuit: a problem on the right counts only where the right is needed.</summary>
+internal sealed class LogicalKernel : Kernel
+{
+    private readonly bool _and;
+    private readonly Kernel _left;
+    private readonly Kernel _right;
+    private bool[]? _out;
+    private int[]? _errors;
+    private readonly Vector _vector = new();
+
+    public LogicalKernel(bool and, Kernel left, Kernel right)
+    {
+        _and = and;
+        _left = left;
+        _right = right;
+    }
+
+    public override Vector Evaluate(ColumnBatch batch)
+    {
+        int n = batch.RowCount;
+        var a = _left.Evaluate(batch);
+        var b = _right.Evaluate(batch);
+        var result = Buffer(ref _out, n);
+        int[]? errors = null;
+        if (a.Errors is not null || b.Errors is not null)
+        {
+            errors = Buffer(ref _errors, n);
+        }
+        for (int i = 0; i < n; i++)
+        {
+            bool left = a.FlagAt(i);
+            bool needRight = _and ? left : !left;
+            result[i] = needRight ? b.FlagAt(i) : left;
+            if (errors is not null)
+            {
+                errors[i] = a.ErrorAt(i) != 0 ? a.ErrorAt(i) : needRight ? b.ErrorAt(i) : 0;
+            }
+        }
+        _vector.Flags = result;
+        _vector.Errors = errors;
+        return _vector;
+    }
+}
+
+internal sealed class UnaryKernel : Kernel
+{
+    private readonly UnaryOperator _op;
+    private readonly Kernel _operand;
+    private decimal[]? _numbers;
+    private bool[]? _flags;
+    private readonly Vector _vector = new();
+
+    public UnaryKernel(UnaryOperator op, Kernel operand)
+    {
+        _op = op;
+        _operand = operand;
+    }
+
+    public override Vector Evaluate(ColumnBatch batch)
+    {
+        int n = batch.RowCount;
+        var a = _operand.Evaluate(batch);
+        if (_op == UnaryOperator.Not)
+        {
+            var flags = Buffer(ref _flags, n);
+            for (int i = 0; i < n; i++)
+            {
+                flags[i] = !a.FlagAt(i);
+            }
+            _vector.Flags = flags;
+        }
+        else
+        {
+            var numbers = Buffer(ref _numbers, n);
+            for (int i = 0; i < n; i++)
+            {
+                numbers[i] = _op == UnaryOperator.Negate ? -a.NumberAt(i) : a.NumberAt(i);
+            }
+            _vector.Numbers = numbers;
+        }
+        _vector.Errors = a.Errors;
+        return _vector;
+    }
+}
+
+internal sealed class IfKernel : Kernel
+{
+    private readonly Kernel _condition;
+    private readonly Kernel _whenTrue;
+    private readonly Kernel _whenFalse;
+    private readonly ValueKind _kind;
+    private decimal[]? _numbers;
+    private bool[]? _flags;
+    private string[]? _texts;
+    private DateOnly[]? _dates;
+    private int[]? _errors;
+    private readonly Vector _vector = new();
+
+    public IfKernel(Kernel condition, Kernel whenTrue, Kernel whenFalse, ValueKind kind)
+    {
+        _condition = condition;
+        _whenTrue = whenTrue;
+        _whenFalse = whenFalse;
+        _kind = kind;
+    }
+
+    public override Vector Evaluate(ColumnBatch batch)
+    {
+        int n = batch.RowCount;
+        var c = _condition.Evaluate(batch);
+        var t = _whenTrue.Evaluate(batch);
+        var f = _whenFalse.Evaluate(batch);
+        int[]? errors = c.Errors is null && t.Errors is null && f.Errors is null ? null : Buffer(ref _errors, n);
+        switch (_kind)
+        {
+            case ValueKind.Number:
+                {
+                    var r = Buffer(ref _numbers, n);
+                    for (int i = 0; i < n; i++)
+                    {
+                        r[i] = c.FlagAt(i) ? t.NumberAt(i) : f.NumberAt(i);
+                    }
+                    _vector.Numbers = r;
+                    break;
+                }
+            case ValueKind.Flag:
+                {
+                    var r = Buffer(ref _flags, n);
+                    for (int i = 0; i < n; i++)
+                    {
+                        r[i] = c.FlagAt(i) ? t.FlagAt(i) : f.FlagAt(i);
+                    }
+                    _vector.Flags = r;
+                    break;
+                }
+            case ValueKind.Text:
+                {
+                    var r = Buffer(ref _texts, n);
+                    for (int i = 0; i < n; i++)
+                    {
+                        r[i] = c.FlagAt(i) ? t.TextAt(i) : f.TextAt(i);
+                    }
+                    _vector.Texts = r;
+                    break;
+                }
+            default:
+                {
+                    var r = Buffer(ref _dates, n);
+                    for (int i = 0; i < n; i++)
+                    {
+                        r[i] = c.FlagAt(i) ? t.DateAt(i) : f.DateAt(i);
+                    }
+                    _vector.Dates = r;
+                    break;
+                }
+        }
+        if (errors is not null)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                errors[i] = c.ErrorAt(i) != 0 ? c.ErrorAt(i) : c.FlagAt(i) ? t.ErrorAt(i) : f.ErrorAt(i);
+            }
+        }
+        _vector.Errors = errors;
+        return _vector;
+    }
+}
+
+internal sealed class CallKernel : Kernel
+{
+    private readonly BuiltInFunction _function;
+    private readonly Kernel[] _arguments;
+    private readonly int _problem;
+    private decimal[]? _out;
+    private int[]? _errors;
+    private readonly Vector _vector = new();
+
+    public CallKernel(BuiltInFunction function, Kernel[] arguments, int problem)
+    {
+        _function = function;
+        _arguments = arguments;
+        _problem = problem;
+    }
+
+    public override Vector Evaluate(ColumnBatch batch)
+    {
+        int n = batch.RowCount;
+        var args = _arguments.Select(a => a.Evaluate(batch)).ToArray();
+        var result = Buffer(ref _out, n);
+        int[]? errors = null;
+        foreach (var a in args)
+        {
+            errors = Merge(ref _errors, n, errors, a.Errors);
+        }
+        for (int i = 0; i < n; i++)
+        {
+            decimal x = args[0].NumberAt(i);
+            switch (_function)
+            {
+                case BuiltInFunction.Min:
+                    for (int k = 1; k < args.Length; k++)
+                    {
+                        x = Math.Min(x, args[k].NumberAt(i));
+                    }
+                    break;
+                case BuiltInFunction.Max:
+                    for (int k = 1; k < args.Length; k++)
+                    {
+                        x = Math.Max(x, args[k].NumberAt(i));
+                    }
+                    break;
+                case BuiltInFunction.Clamp:
+                    {
+                        decimal lo = args[1].NumberAt(i), hi = args[2].NumberAt(i);
+                        if (lo > hi)
+                        {
+                            errors ??= Cleared(n);
+                            errors[i] = errors[i] != 0 ? errors[i] : _problem;
+                        }
+                        x = Math.Min(Math.Max(x, lo), hi);
+                        break;
+                    }
+                case BuiltInFunction.Abs:
+                    x = Math.Abs(x);
+                    break;
+                case BuiltInFunction.Round:
+                    x = Math.Round(x, (int)args[1].NumberAt(i), MidpointRounding.AwayFromZero);
+                    break;
+                case BuiltInFunction.Floor:
+                    x = Math.Floor(x);
+                    break;
+                case BuiltInFunction.Ceiling:
+                    x = Math.Ceiling(x);
+                    break;
+            }
+            result[i] = x;
+        }
+        _vector.Numbers = result;
+        _vector.Errors = errors;
+        return _vector;
+    }
+
+    private int[] Cleared(int n)
+    {
+        var e = Buffer(ref _errors, n);
+        Array.Clear(e, 0, n);
+        return e;
+    }
+}
+
+/// <summary>A lookup in a table by a per-member key: a dictionary for exact keys, a scan of ranges otherwise.</summary>
+internal sealed class LookupKernel : Kernel
+{
+    private readonly Kernel _key;
+    private readonly PreparedTable _table;
+    private readonly Dictionary<string, decimal>? _exact;
+    private readonly int _problem;
+    private decimal[]? _out;
+    private int[]? _errors;
+    private readonly Vector _vector = new();
+
+    public LookupKernel(Kernel key, PreparedTable table, int problem)
+    {
+        _key = key;
+        _table = table;
+        _problem = problem;
+        if (table.Rows.All(r => r.Key is { Kind: ValueKind.Text }))
+        {
+            _exact = new Dictionary<string, decimal>(StringComparer.Ordinal);
+            foreach (var row in table.Rows)
+            {
+                _exact.TryAdd(row.Key!.Value.Text, row.Result!.Value.Number);
+            }
+        }
+    }
+
+    public override Vector Evaluate(ColumnBatch batch)
+    {
+        int n = batch.RowCount;
+        var k = _key.Evaluate(batch);
+        var result = Buffer(ref _out, n);
+        var errors = Buffer(ref _errors, n);
+        bool any = false;
+        for (int i = 0; i < n; i++)
+        {
+            errors[i] = k.ErrorAt(i);
+            if (_exact is not null && !k.IsScalar && k.Texts is { } texts)
+            {
+                if (_exact.TryGetValue(texts[i], out var v))
+                {
+                    result[i] = v;
+                    continue;
+                }
+            }
+            else
+            {
+                var key = k.IsScalar ? k.Scalar : k.Texts is not null ? Value.Of(k.Texts[i]) : Value.Of(k.NumberAt(i));
+                var row = _table.RowFor(key);
+                if (row is not null)
+                {
+                    result[i] = row.Result is { } r && row.ResultAtLow is null ? r.Number : row.NumberAt(key.Number);
+                    continue;
+                }
+            }
+            result[i] = 0;
+            if (errors[i] == 0)
+            {
+                errors[i] = _problem;
+            }
+            any = true;
+        }
+        _vector.Numbers = result;
+        _vector.Errors = any || k.Errors is not null ? errors : null;
+        return _vector;
+    }
+}
+
+/// <summary>
+/// Compiles per-member bound expressions into kernels. Parts that do not depend on a member (constants, inputs,
+/// named values) are computed once here and become single values.
+/// </summary>
+internal sealed class KernelCompiler
+{
+    private readonly IReadOnlyDictionary<ColumnSymbol, int> _columns;
+    private readonly Func<Symbol, Value> _runValue;
+    private readonly List<KernelProblem> _problems;
+
+    public KernelCompiler(IReadOnlyDictionary<ColumnSymbol, int> columns, Func<Symbol, Value> runValue, List<KernelProblem> problems)
+    {
+        _columns = columns;
+        _runValue = runValue;
+        _problems = problems;
+    }
+
+    /// <summary>Problems are numbered from 1 in the order the compiler meets them.</summary>
+    private int Problem(TextSpan span, string message)
+    {
+        _problems.Add(new KernelProblem(span, message));
+        return _problems.Count;
+    }
+
+    public Kernel Compile(BoundExpression e)
+    {
+        if (e.Level != EvaluationLevel.Member)
+        {
+            return new ScalarKernel(Evaluator.Evaluate(e, _runValue));
+        }
+        switch (e)
+        {
+            case BoundName { Symbol: ColumnSymbol column }:
+                return new ColumnKernel(_columns[column], ColumnSpec.From(column).Storage);
+            case BoundName { Symbol: ValueSymbol { Expression: { } inner } }:
+                return Compile(inner);
+            case BoundUnary u:
+                return new UnaryKernel(u.Operator, Compile(u.Operand));
+            case BoundBinary b when b.Operator is BinaryOperator.And or BinaryOperator.Or:
+                return new LogicalKernel(b.Operator == BinaryOperator.And, Compile(b.Left), Compile(b.Right));
+            case BoundBinary b when b.Operator is BinaryOperator.Add or BinaryOperator.Subtract or BinaryOperator.Multiply or BinaryOperator.Of or BinaryOperator.Divide:
+                return new ArithmeticKernel(b.Operator, Compile(b.Left), Compile(b.Right),
+                    b.Operator == BinaryOperator.Divide ? Problem(b.Span, $"'{Text(b.Right)}' is 0 on this row, and '{Text(b)}' divides by it") : 0);
+            case BoundBinary b:
+                return new CompareKernel(b.Operator, Compile(b.Left), Compile(b.Right), b.Left.Type.Kind);
+            case BoundIf i:
+                return new IfKernel(Compile(i.Condition), Compile(i.WhenTrue), Compile(i.WhenFalse), i.Type.Kind);
+            case BoundCall c:
+                return new CallKernel(c.Function, c.Arguments.Select(Compile).ToArray(),
+                    Problem(c.Span, "clamp's lowest value is above its highest on this row"));
+            case BoundTableLookup t:
+                {
+                    var table = TableLookup.Prepare(t.Table, x => Evaluator.Evaluate(x, _runValue));
+                    return new LookupKernel(Compile(t.Key), table, Problem(t.Key.Span, $"no row of the table holds this row's {Text(t.Key)}"));
+                }
+            default:
+                throw new InvalidOperationException($"Cannot compile {e.GetType().Name} per member.");
+        }
+    }
+
+    private static string Text(BoundExpression e) => e.Syntax switch
+    {
+        NameSyntax n => n.Name,
+        NumberLiteralSyntax n => n.Text,
+        _ => "the expression",
+    };
+
+    public static string Format(Value value) => value.Kind switch
+    {
+        ValueKind.Number => value.Number.ToString(CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
+}

@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Text;
+using Vbc.Semantics;
+using Vbc.Settlement;
+using ValueType = Vbc.Semantics.ValueType;
+
+namespace Vbc.Reports;
+
+/// <summary>
+/// The statement as plain text for a terminal: header, inputs, population, where the dollars went, every line
+/// of the arithmetic grouped by clause, and the payments with their total. Same statement, same bytes.
+/// </summary>
+public static class TextStatementWriter
+{
+    private const int LabelWidth = 34;
+    private const int ValueWidth = 20;
+
+    public static string Write(Statement s)
+    {
+        var o = new StringBuilder();
+        var c = s.Contract;
+        o.Append("SETTLEMENT STATEMENT\n");
+        o.Append(Rule('='));
+        Field(o, "Contract", c.Name + (c.Version is null ? "" : $" (version {c.Version})"));
+        if (c.Payer is not null || c.Provider is not null)
+        {
+            Field(o, "Parties", $"{c.Payer ?? "?"} (payer) and {c.Provider ?? "?"} (provider)");
+        }
+        if (s.Organisation is not null)
+        {
+            Field(o, "Organisation", s.Organisation);
+        }
+        if (c.PeriodStart is { } start && c.PeriodEnd is { } end)
+        {
+            Field(o, "Period", $"{start:yyyy-MM-dd} to {end:yyyy-MM-dd}");
+        }
+        Field(o, "Performance year", s.PerformanceYear.ToString(CultureInfo.InvariantCulture) + (s.Level is null ? "" : $" (level {s.Level})"));
+        Field(o, "Contract file", s.ContractFile);
+        if (s.Data is { } data)
+        {
+            Field(o, "Data", data.File);
+        }
+
+        if (s.Inputs.Count > 0)
+        {
+            Section(o, "INPUTS");
+            foreach (var input in s.Inputs)
+            {
+                o.Append($"  {input.Name,-32} {input.Value,ValueWidth}  ({input.Type})\n");
+            }
+        }
+
+        if (s.Population is { } p)
+        {
+            Section(o, "POPULATION");
+            o.Append($"  {"",-44} {"rows",10} {"cost",ValueWidth}\n");
+            o.Append($"  {"Rows read",-44} {Count(p.RowsRead),10} {Display.Money(p.InputCost),ValueWidth}\n");
+            foreach (var e in p.Exclusions.Where(e => e.Rows > 0))
+            {
+                o.Append($"  {Clip("- " + e.Reason, 44),-44} {Count(e.Rows),10} {Display.Money(e.Cost),ValueWidth}\n");
+            }
+            o.Append($"  {"= Members in the population",-44} {Count(p.Members),10}\n");
+            o.Append($"  {"Member months",-44} {Display.Trimmed(p.MemberMonths, 4, 0, true),10}\n");
+            if (s.Data is { ExcludedRows.Count: > 0 } d)
+            {
+                o.Append($"  Rows left out as unreadable or not computable: {d.ExcludedRows.Count} (listed at the end)\n");
+            }
+
+            Section(o, "DOLLARS IN AND OUT");
+            Money(o, "Input cost (categories, all rows)", p.InputCost);
+            Money(o, "- Excluded members", p.ExcludedCost);
+            Money(o, "- Carved out", p.CarvedOut);
+            Money(o, "- Truncated excess", p.TruncatedExcess);
+            Money(o, "= Counted cost", p.CountedCost);
+            if (p.TruncationRule is not null)
+            {
+                o.Append($"  Truncation: {p.TruncationRule}; {Count(p.MembersTruncated)} members capped.\n");
+            }
+            o.Append(p.Conserved
+                ? "  Check: input = excluded + carved out + truncated + counted, to the cent.\n"
+                : "  CHECK FAILED: the dollars do not add up.\n");
+        }
+
+        Section(o, "SETTLEMENT");
+        o.Append("  Values are computed exactly; they are shown rounded (money to the cent, rates to 4 decimals of a percent).\n");
+        string? clause = null;
+        foreach (var line in s.Lines)
+        {
+            if (line.Clause != clause)
+            {
+                clause = line.Clause;
+                o.Append($"\n  {clause}   [{line.Source}]\n");
+            }
+            string value = line.Kind switch
+            {
+                LineKind.Note => "",
+                LineKind.Component => Display.Money(line.Amount!.Value),
+                _ => Format(line),
+            };
+            string label = line.Kind == LineKind.Component ? "=> " + line.Label : line.Label;
+            o.Append($"    {Clip(label, LabelWidth - 2),-32} {value,ValueWidth}   {line.Formula}\n");
+        }
+
+        Section(o, "PAYMENTS (payer to provider positive; each rounded to the cent, half away from zero)");
+        foreach (var line in s.Components)
+        {
+            o.Append($"  {Clip(line.Label, 44),-44} {Display.Money(line.Amount!.Value),ValueWidth}\n");
+        }
+        o.Append($"  {new string('-', 44)} {new string('-', ValueWidth)}\n");
+        string direction = s.Total > 0 ? "payer pays provider" : s.Total < 0 ? "provider pays payer" : "nothing to pay";
+        o.Append($"  {"TOTAL (" + direction + ")",-44} {Display.Money(s.Total),ValueWidth}\n");
+
+        if (s.Data is { } source && (source.ExcludedRows.Count > 0 || source.IgnoredColumns.Count > 0))
+        {
+            Section(o, "DATA NOTES");
+            if (source.IgnoredColumns.Count > 0)
+            {
+                o.Append($"  Columns in the data that the contract does not use: {string.Join(", ", source.IgnoredColumns)}\n");
+            }
+            foreach (var row in source.ExcludedRows)
+            {
+                o.Append($"  line {row.Line} (row {row.DataRow}{(row.MemberId is null ? "" : ", member " + row.MemberId)}): {row.Problem}; {Display.Money(row.Dollars)}\n");
+            }
+        }
+        return o.ToString();
+    }
+
+    private static string Format(StatementLine line)
+    {
+        var type = line.Unit switch
+        {
+            "money" => ValueType.Money,
+            "percent" => ValueType.Percent,
+            "PMPM" => ValueType.Pmpm,
+            "ratio" => ValueType.Ratio,
+            "count" => ValueType.Count,
+            "member months" => ValueType.MemberMonths,
+            _ => ValueType.Number,
+        };
+        return line.Value is { } v ? Display.Format(v, type) : "";
+    }
+
+    private static void Field(StringBuilder o, string name, string value) => o.Append($"{name,-18}{value}\n");
+
+    private static void Section(StringBuilder o, string title) => o.Append($"\n{title}\n{Rule('-')}");
+
+    private static void Money(StringBuilder o, string label, decimal value) => o.Append($"  {label,-44} {"",10} {Display.Money(value),ValueWidth}\n");
+
+    private static string Rule(char c) => new string(c, 100) + "\n";
+
+    private static string Count(long n) => n.ToString("#,##0", CultureInfo.InvariantCulture);
+
+    private static string Clip(string text, int width) => text.Length <= width ? text : text[..(width - 3)] + "...";
+}

@@ -1,0 +1,28 @@
+using Vbc.Data;
+using Vbc.Diagnostics;
+
+namespace Vbc.Settlement;
+
+/// <summary>
+/// Member-level data for the member-level stage: a CSV file (with optional claims), or rows built in memory by
+/// tests and benchmarks. The source is opened for the columns the contract declares and yields batches in order.
+/// </summary>
+public interface IMemberSource
+{
+    /// <summary>The name used in messages and on the statement (the file path).</summary>
+    string Name { get; }
+
+    /// <summary>Checks the header against the declared columns; errors here stop the run before any row is read.</summary>
+    IReadOnlyList<Diagnostic> Open(IReadOnlyList<ColumnSpec> columns);
+
+    IEnumerable<ColumnBatch> Batches();
+
+    /// <summary>Problems found in rows, known after <see cref="Batches"/> is read to the end.</summary>
+    IReadOnlyList<Diagnostic> RowProblems { get; }
+
+    /// <summary>Rows left out as unreadable (only when bad rows are excluded rather than failing the run).</summary>
+    IReadOnlyList<ExcludedRow> UnreadableRows { get; }
+
+    /// <summary>Columns in the data the contract does not declare (ignored, and listed on the statement).</summary>
+    IReadOnlyList<string> IgnoredColumns { get; }
+}

@@ -1,0 +1,100 @@
+using Vbc.Diagnostics;
+using Vbc.Evaluation;
+using Vbc.MemberStage;
+using Vbc.Semantics;
+using ValueType = Vbc.Semantics.ValueType;
+
+namespace Vbc.Settlement;
+
+/// <summary>Raised when a clause reports a problem: the settlement stops with the diagnostics gathered so far.</summary>
+internal sealed class SettlementStopped : Exception
+{
+}
+
+/// <summary>
+/// The state of one settlement while its clauses run: inputs, the member-level stage's totals, the values clauses
+/// have computed so far, and the statement lines written.
+/// </summary>
+internal sealed class SettlementContext : ISettlement
+{
+    private readonly IReadOnlyDictionary<InputSymbol, Value> _inputs;
+    private readonly MemberStageResult? _members;
+    private readonly Dictionary<string, Value> _outputs = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<ValueSymbol, Value> _values = new();
+    private readonly List<StatementLine> _lines = new();
+    private readonly List<Diagnostic> _problems = new();
+
+    public SettlementContext(BoundContract contract, int year, IReadOnlyDictionary<InputSymbol, Value> inputs, MemberStageResult? members)
+    {
+        Contract = contract;
+        PerformanceYear = year;
+        _inputs = inputs;
+        _members = members;
+    }
+
+    public BoundContract Contract { get; }
+
+    public int PerformanceYear { get; }
+
+    public PopulationSummary? Population => _members?.Population;
+
+    public IReadOnlyList<StatementLine> Lines => _lines;
+
+    public IReadOnlyList<Diagnostic> Problems => _problems;
+
+    public Value Resolve(Symbol symbol) => symbol switch
+    {
+        InputSymbol input => _inputs[input],
+        BuiltInSymbol b when b == Contract.PerformanceYear => Value.Of(PerformanceYear),
+        ValueSymbol value => ValueOf(value),
+        OutputSymbol output => _outputs.TryGetValue(output.Name, out var v)
+            ? v
+            : throw new EvaluationException(output.Producer.Syntax.Header.Span,
+                $"'{output.Name}' has no value in {PerformanceYear}: the clause that computes it ({output.Producer.Title}) does not apply in this year."),
+        _ => throw new InvalidOperationException($"'{symbol.Name}' is per member and has no single value."),
+    };
+
+    private Value ValueOf(ValueSymbol symbol)
+    {
+        if (!_values.TryGetValue(symbol, out var value))
+        {
+            value = Evaluator.Evaluate(symbol.Expression!, Resolve);
+            _values[symbol] = value;
+        }
+        return value;
+    }
+
+    public Value Evaluate(BoundExpression expression) => Evaluator.Evaluate(expression, Resolve);
+
+    public string Explain(BoundExpression expression) => Explainer.Explain(expression, Resolve);
+
+    public decimal Total(BoundClause owner, string key) => _members!.Totals[(owner, key)];
+
+    public IReadOnlyList<(string Group, decimal Sum, long Count)> Groups(BoundClause owner, string key) => _members!.Groups[(owner, key)];
+
+    public Value Output(string name) => _outputs.TryGetValue(name, out var v)
+        ? v
+        : throw new InvalidOperationException($"The value '{name}' was read before the clause that computes it settled.");
+
+    public bool TryOutput(string name, out Value value) => _outputs.TryGetValue(name, out value);
+
+    public void SetOutput(string name, Value value) => _outputs[name] = value;
+
+    public void Step(BoundClause clause, string id, string label, decimal value, ValueType unit, string formula) =>
+        _lines.Add(new StatementLine(id, clause.Title, label, LineKind.Step, value, unit.DisplayName, formula, Where(clause), null));
+
+    public void Note(BoundClause clause, string id, string label, string text) =>
+        _lines.Add(new StatementLine(id, clause.Title, label, LineKind.Note, null, null, text, Where(clause), null));
+
+    public void Component(BoundClause clause, string id, string label, decimal exactAmount, string formula) =>
+        _lines.Add(new StatementLine(id, clause.Title, label, LineKind.Component, exactAmount, ValueType.Money.DisplayName, formula, Where(clause),
+            Rounding.ToCents(exactAmount)));
+
+    public void Report(Diagnostic diagnostic)
+    {
+        _problems.Add(diagnostic);
+        throw new SettlementStopped();
+    }
+
+    private Location Where(BoundClause clause) => Location.In(Contract.Source, clause.Syntax.Header.Span);
+}
