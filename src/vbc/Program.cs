@@ -1,26 +1,55 @@
-using Vbc.Parsing;
-using Vbc.Semantics;
+using System.CommandLine;
+using Vbc.Cli.Commands;
 
 namespace Vbc.Cli;
 
+/// <summary>
+/// The vbc command. Exit codes: 0 success; 1 problems in a contract or its data (reported as diagnostics);
+/// 2 usage or file errors (a wrong option, a file that cannot be read); 3 an internal error in vbc.
+/// </summary>
 public static class Program
 {
-    public static int Main(string[] args)
+    public const int Success = 0;
+    public const int ContractOrDataErrors = 1;
+    public const int UsageErrors = 2;
+    public const int InternalError = 3;
+
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        int exit = 0;
-        foreach (var file in args)
+        var root = new RootCommand(
+            "vbc: settle value-based payment contracts written in the vbc language.\n\n" +
+            "Exit codes: 0 success; 1 problems in a contract or its data (each reported as file(line,col): error CODE: message); " +
+            "2 usage or file errors; 3 an internal error in vbc (please report it).");
+        var console = new Streams(output, error);
+        root.Subcommands.Add(CheckCommand.Create(console));
+        root.Subcommands.Add(FormatCommand.Create(console));
+        root.Subcommands.Add(SettleCommand.Create(console));
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
         {
-            var parsed = ContractParser.ParseFile(file);
-            var bound = Binder.Bind(parsed);
-            foreach (var d in bound.Diagnostics)
+            foreach (var e in parse.Errors)
             {
-                Console.WriteLine(d);
+                error.WriteLine($"vbc: {e.Message}");
             }
-            if (bound.HasErrors)
-            {
-                exit = 1;
-            }
+            error.WriteLine("Run 'vbc --help' or 'vbc <command> --help' for usage.");
+            return UsageErrors;
         }
-        return exit;
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e)
+        {
+            // A defect in vbc, never bad input: bad input is always reported as diagnostics.
+            error.WriteLine($"vbc: internal error: {e.GetType().Name}: {e.Message}");
+            error.WriteLine("This is a defect in vbc. Please report it with the command and files that caused it.");
+            return InternalError;
+        }
     }
 }
+
+/// <summary>Where commands write: results to output, diagnostics and progress to error (unless the command's result is the diagnostics).</summary>
+public sealed record Streams(TextWriter Out, TextWriter Error);

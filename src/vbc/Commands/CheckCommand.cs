@@ -1,0 +1,57 @@
+using System.CommandLine;
+using Vbc.Diagnostics;
+using Vbc.Parsing;
+using Vbc.Semantics;
+
+namespace Vbc.Cli.Commands;
+
+/// <summary><c>vbc check FILE...</c>: reports every problem in the contracts, MSBuild style.</summary>
+internal static class CheckCommand
+{
+    public static Command Create(Streams console)
+    {
+        var files = new Argument<string[]>("files") { Description = "Contract files (.vbc) to check.", Arity = ArgumentArity.OneOrMore };
+        var warningsAsErrors = new Option<bool>("--warnings-as-errors") { Description = "Fail (exit code 1) on warnings too." };
+        var command = new Command("check",
+            "Check contracts: syntax, names, types and units, ranges, bands, levels. Prints 'file(line,col): error CODE: message' for each problem " +
+            "(docs/diagnostics.md explains every code). Exit code 0 when clean, 1 when a contract has errors, 2 when a file cannot be read.")
+        {
+            files,
+            warningsAsErrors,
+        };
+        command.SetAction(parse => Run(console, parse.GetValue(files)!, parse.GetValue(warningsAsErrors)));
+        return command;
+    }
+
+    internal static int Run(Streams console, IReadOnlyList<string> files, bool warningsAsErrors)
+    {
+        int exit = Program.Success;
+        int errors = 0, warnings = 0;
+        foreach (var file in files)
+        {
+            if (!File.Exists(file))
+            {
+                console.Error.WriteLine($"vbc: cannot read '{file}': the file does not exist.");
+                exit = Program.UsageErrors;
+                continue;
+            }
+            var contract = Binder.Bind(ContractParser.ParseFile(file));
+            foreach (var d in contract.Diagnostics)
+            {
+                console.Out.WriteLine(d);
+                errors += d.IsError ? 1 : 0;
+                warnings += d.Severity == Severity.Warning ? 1 : 0;
+            }
+            if (contract.Diagnostics.Any(d => d.Code == "VBC0002"))
+            {
+                exit = Program.UsageErrors;
+            }
+            else if ((contract.HasErrors || (warningsAsErrors && contract.Diagnostics.Any(d => d.Severity == Severity.Warning))) && exit == Program.Success)
+            {
+                exit = Program.ContractOrDataErrors;
+            }
+        }
+        console.Error.WriteLine($"{files.Count} file{(files.Count == 1 ? "" : "s")} checked: {errors} error{(errors == 1 ? "" : "s")}, {warnings} warning{(warnings == 1 ? "" : "s")}.");
+        return exit;
+    }
+}
