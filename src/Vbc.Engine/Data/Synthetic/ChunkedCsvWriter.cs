@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 
 namespace Vbc.Data.Synthetic;
@@ -25,55 +24,36 @@ internal static class ChunkedCsvWriter
 
         long chunkCount = (rowCount + chunkRows - 1) / chunkRows;
         int threads = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
-        int capacity = (int)Math.Min((long)chunkRows * bytesPerRowEstimate, int.MaxValue / 2);
+        int capacity = (int)Math.Min(Math.Min(rowCount, chunkRows) * bytesPerRowEstimate, int.MaxValue / 2);
 
-        CsvBuffer Generate(long chunk, CsvBuffer buffer)
+        // Generate a window of chunks in parallel (the calling thread takes part, so a busy thread pool cannot stall
+        // it), then write the window in order, reusing its buffers for the next window.
+        int window = (int)Math.Min(chunkCount, threads <= 1 ? 1 : 2L * threads);
+        var buffers = new CsvBuffer[window];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) };
+        for (long start = 0; start < chunkCount; start += window)
         {
-            long first = chunk * chunkRows;
-            int count = (int)Math.Min(chunkRows, rowCount - first);
-            buffer.Clear();
-            generate(chunk, first, count, buffer);
-            return buffer;
-        }
-
-        if (threads <= 1 || chunkCount <= 1)
-        {
-            var buffer = new CsvBuffer(capacity);
-            for (long chunk = 0; chunk < chunkCount; chunk++)
+            int inWindow = (int)Math.Min(window, chunkCount - start);
+            void Generate(int slot)
             {
-                Generate(chunk, buffer);
-                output.Write(buffer.Data, 0, buffer.Length);
-                written += buffer.Length;
+                long chunk = start + slot;
+                long first = chunk * chunkRows;
+                var buffer = buffers[slot] ??= new CsvBuffer(capacity);
+                buffer.Clear();
+                generate(chunk, first, (int)Math.Min(chunkRows, rowCount - first), buffer);
             }
-            return written;
-        }
-
-        // Keep one chunk more in flight than there are threads, so the writer's turn overlaps with generation.
-        var spare = new ConcurrentBag<CsvBuffer>();
-        var inFlight = new Queue<Task<CsvBuffer>>();
-        long next = 0;
-        try
-        {
-            while (next < chunkCount || inFlight.Count > 0)
+            if (inWindow == 1)
             {
-                while (next < chunkCount && inFlight.Count < threads + 1)
-                {
-                    long chunk = next++;
-                    inFlight.Enqueue(Task.Run(() =>
-                        Generate(chunk, spare.TryTake(out var reused) ? reused : new CsvBuffer(capacity))));
-                }
-                CsvBuffer done = inFlight.Dequeue().GetAwaiter().GetResult();
-                output.Write(done.Data, 0, done.Length);
-                written += done.Length;
-                spare.Add(done);
+                Generate(0);
             }
-        }
-        finally
-        {
-            // On failure (a full disk, say) let the chunks already started finish before returning.
-            while (inFlight.Count > 0)
+            else
             {
-                inFlight.Dequeue().ContinueWith(_ => { }, TaskScheduler.Default).Wait();
+                Parallel.For(0, inWindow, parallel, Generate);
+            }
+            for (int slot = 0; slot < inWindow; slot++)
+            {
+                output.Write(buffers[slot].Data, 0, buffers[slot].Length);
+                written += buffers[slot].Length;
             }
         }
         return written;

@@ -149,6 +149,13 @@ internal sealed class DeterministicRandom
         return k;
     }
 
+    /// <summary>Running totals of <paramref name="weights"/>, for <see cref="Pick"/>.</summary>
+    public static double[] Cumulative(IEnumerable<double> weights)
+    {
+        double total = 0;
+        return [.. weights.Select(w => total += w)];
+    }
+
     /// <summary>An index drawn with the given cumulative weights (ascending, last one the total).</summary>
     public int Pick(double[] cumulativeWeights)
     {
