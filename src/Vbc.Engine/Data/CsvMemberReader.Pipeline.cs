@@ -1,0 +1,936 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Unicode;
+using Vbc.Diagnostics;
+
+namespace Vbc.Data;
+
+public sealed partial class CsvMemberReader
+{
+    private const int MinBufferBytes = 64 * 1024;
+    private const int MaxBufferBytes = 128 << 20;
+    private const int MaxReadBytes = 1 << 20;
+    private const int CheckpointShift = 5; // a checkpoint every 32 data rows, for re-reading a row's id
+
+    private readonly ConcurrentBag<byte[]> _buffers = new();
+    private readonly ConcurrentBag<int[]> _rowArrays = new();
+    private int _bufferTarget = 256 * 1024;
+    private byte[]? _claimsMatched;
+
+    /// <summary>
+    /// The batches, in file order. Rows are parsed in parallel, a few batches ahead; rows with problems are never in a
+    /// batch (see <see cref="MemberReadResult.BadRows"/>). Enumerate once; <see cref="Result"/> is set when the
+    /// enumeration ends (also when it is abandoned early, then with <see cref="MemberReadResult.Complete"/> false).
+    /// </summary>
+    public IEnumerable<ColumnBatch> ReadBatches()
+    {
+        if (_started)
+        {
+            throw new InvalidOperationException("ReadBatches() can be enumerated only once.");
+        }
+        _started = true;
+        return Iterate();
+    }
+
+    private IEnumerable<ColumnBatch> Iterate()
+    {
+        var state = new ReadState(_options.BadRows);
+        if (!CanRead)
+        {
+            Finish(state, complete: false);
+            yield break;
+        }
+        if (_options.Claims is not null)
+        {
+            _claimsMatched = new byte[_options.Claims.MemberCount];
+        }
+        using var cancel = new CancellationTokenSource();
+        var queue = new BlockingCollection<Task<ParsedChunk>>(_options.MaxParallelism);
+        var producer = Task.Factory.StartNew(() => Produce(queue, cancel.Token), cancel.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        bool complete = false;
+        try
+        {
+            bool stopped = false;
+            foreach (var task in queue.GetConsumingEnumerable())
+            {
+                var chunk = task.GetAwaiter().GetResult();
+                var batch = Sequence(chunk, state, out bool stop);
+                if (batch is not null)
+                {
+                    yield return batch;
+                }
+                if (stop)
+                {
+                    stopped = true;
+                    break;
+                }
+            }
+            complete = !stopped;
+        }
+        finally
+        {
+            cancel.Cancel();
+            try
+            {
+                producer.Wait();
+            }
+            catch (AggregateException)
+            {
+                // The producer reports its own failures through the queue; cancellation lands here.
+            }
+            Finish(state, complete);
+        }
+    }
+
+    // -------------------------------------------------------------------------------------------------------------
+    // Stage 1 (one thread): read bytes, find row boundaries, hand chunks of rows to parse tasks.
+
+    private void Produce(BlockingCollection<Task<ParsedChunk>> queue, CancellationToken cancel)
+    {
+        try
+        {
+            ProduceChunks(queue, cancel);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryAdd(queue, ParsedChunk.FatalOnly(GeneralDiagnostics.CannotRead(_file, e.Message)), cancel);
+        }
+        finally
+        {
+            queue.CompleteAdding();
+        }
+    }
+
+    private static void TryAdd(BlockingCollection<Task<ParsedChunk>> queue, ParsedChunk chunk, CancellationToken cancel)
+    {
+        try
+        {
+            queue.Add(Task.FromResult(chunk), cancel);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void ProduceChunks(BlockingCollection<Task<ParsedChunk>> queue, CancellationToken cancel)
+    {
+        var handle = _handle!;
+        int batchSize = _options.BatchSize;
+        long filePos = _dataStart;
+        long line = _dataStartLine;
+        long nextDataRow = 1;
+        bool eof = filePos >= _fileLength;
+        byte[] buffer = RentBuffer(_bufferTarget);
+        long bufferOffset = filePos;
+        int filled = 0;
+        int chunkIndex = 0;
+        while (true)
+        {
+            cancel.ThrowIfCancellationRequested();
+            int[] starts = RentRows();
+            int[] ends = RentRows();
+            var lines = new long[batchSize];
+            int count = 0;
+            int pos = 0;
+            int unclosedRow = -1;
+            int unclosedAt = -1;
+            Diagnostic? fatal = null;
+            while (count < batchSize)
+            {
+                var data = buffer.AsSpan(0, filled);
+                if (CsvSyntax.FindRowEnd(data, pos, eof, out int term, out int newlines, out int openQuote))
+                {
+                    int end = term > pos && data[term - 1] == CsvSyntax.Cr ? term - 1 : term;
+                    if (end - pos > _options.MaxRowBytes)
+                    {
+                        fatal = DataDiagnostics.RowTooLong(_file, line, nextDataRow + count, _options.MaxRowBytes);
+                        break;
+                    }
+                    if (end > pos)
+                    {
+                        starts[count] = pos;
+                        ends[count] = end;
+                        lines[count] = line;
+                        count++;
+                    }
+                    line += 1 + newlines;
+                    pos = term + 1;
+                    continue;
+                }
+                if (eof)
+                {
+                    if (pos < filled)
+                    {
+                        // The last row, without a line feed after it.
+                        int end = filled;
+                        if (openQuote < 0 && data[end - 1] == CsvSyntax.Cr)
+                        {
+                            end--;
+                        }
+                        if (openQuote < 0 && end - pos > _options.MaxRowBytes)
+                        {
+                            fatal = DataDiagnostics.RowTooLong(_file, line, nextDataRow + count, _options.MaxRowBytes);
+                            break;
+                        }
+                        if (end > pos)
+                        {
+                            if (openQuote >= 0)
+                            {
+                                unclosedRow = count;
+                                unclosedAt = openQuote;
+                            }
+                            starts[count] = pos;
+                            ends[count] = end;
+                            lines[count] = line;
+                            count++;
+                        }
+                        line += newlines;
+                        pos = filled;
+                    }
+                    break;
+                }
+                if (filled == buffer.Length)
+                {
+                    if (filled - pos >= _options.MaxRowBytes)
+                    {
+                        fatal = DataDiagnostics.RowTooLong(_file, line, nextDataRow + count, _options.MaxRowBytes);
+                        break;
+                    }
+                    if (count > 0 && buffer.Length >= MaxBufferBytes)
+                    {
+                        break; // a short batch: rows are too long to hold a full batch in the largest buffer
+                    }
+                    var bigger = new byte[(int)Math.Min((long)buffer.Length * 2, Array.MaxLength)];
+                    buffer.AsSpan(0, filled).CopyTo(bigger);
+                    buffer = bigger;
+                }
+                int readSize = Math.Min(buffer.Length - filled, Math.Max(MaxReadBytes / 16, Math.Min(MaxReadBytes, _bufferTarget / 4)));
+                int n = RandomAccess.Read(handle, buffer.AsSpan(filled, readSize), filePos);
+                if (n == 0)
+                {
+                    eof = true;
+                }
+                filePos += n;
+                filled += n;
+            }
+
+            if (count > 0)
+            {
+                if (chunkIndex == 0)
+                {
+                    // Size the buffers to hold a full batch from now on.
+                    long used = ends[count - 1] - starts[0] + 2;
+                    long perRow = Math.Max(1, used / count);
+                    _bufferTarget = (int)Math.Clamp(perRow * batchSize * 5 / 4 + MinBufferBytes, MinBufferBytes, MaxBufferBytes);
+                }
+                var raw = new RawChunk(chunkIndex++, buffer, bufferOffset, count, starts, ends, lines, nextDataRow, unclosedRow, unclosedAt);
+                nextDataRow += count;
+                queue.Add(Task.Run(() => Parse(raw)), cancel);
+                byte[] next = RentBuffer(Math.Max(_bufferTarget, filled - pos));
+                buffer.AsSpan(pos, filled - pos).CopyTo(next);
+                bufferOffset += pos;
+                filled -= pos;
+                buffer = next;
+            }
+            else
+            {
+                ReturnRows(starts);
+                ReturnRows(ends);
+            }
+            if (fatal is not null)
+            {
+                queue.Add(Task.FromResult(ParsedChunk.FatalOnly(fatal)), cancel);
+                return;
+            }
+            if (eof && (count == 0 || filled == 0))
+            {
+                ReturnBuffer(buffer);
+                return;
+            }
+        }
+    }
+
+    private byte[] RentBuffer(int minimum)
+    {
+        while (_buffers.TryTake(out var b))
+        {
+            if (b.Length >= minimum)
+            {
+                return b;
+            }
+        }
+        return GC.AllocateUninitializedArray<byte>(Math.Max(minimum, MinBufferBytes));
+    }
+
+    private void ReturnBuffer(byte[] buffer)
+    {
+        if (_buffers.Count < _options.MaxParallelism + 3)
+        {
+            _buffers.Add(buffer);
+        }
+    }
+
+    private int[] RentRows() => _rowArrays.TryTake(out var a) ? a : new int[_options.BatchSize];
+
+    private void ReturnRows(int[] rows)
+    {
+        if (_rowArrays.Count < 2 * _options.MaxParallelism + 6)
+        {
+            _rowArrays.Add(rows);
+        }
+    }
+
+    // -------------------------------------------------------------------------------------------------------------
+    // Stage 2 (parallel): split each row into fields and parse the requested ones into typed arrays.
+
+    private ParsedChunk Parse(RawChunk raw)
+    {
+        int count = raw.Count;
+        var buffer = raw.Buffer;
+        var plans = _plans;
+        var columns = new Array[plans.Length];
+        var decimals = new decimal[plans.Length][];
+        var flags = new bool[plans.Length][];
+        var texts = new string[plans.Length][];
+        var dates = new DateOnly[plans.Length][];
+        for (int p = 0; p < plans.Length; p++)
+        {
+            switch (plans[p].Spec.Storage)
+            {
+                case ColumnStorage.Decimal:
+                    columns[p] = decimals[p] = GC.AllocateUninitializedArray<decimal>(count);
+                    break;
+                case ColumnStorage.Flag:
+                    columns[p] = flags[p] = new bool[count];
+                    break;
+                case ColumnStorage.Text:
+                    columns[p] = texts[p] = new string[count];
+                    break;
+                default:
+                    columns[p] = dates[p] = new DateOnly[count];
+                    break;
+            }
+        }
+        var lines = raw.Lines;
+        if (lines.Length != count)
+        {
+            Array.Resize(ref lines, count);
+        }
+        ulong[]? hashes = _idPlan >= 0 ? new ulong[count] : null;
+        int idField = _idPlan >= 0 ? plans[_idPlan].Field : -1;
+        var claims = _options.Claims;
+        var claimsPlans = plans.Where(p => p.ClaimsCategory >= 0).ToArray();
+        var filePlans = _filePlans;
+        var fields = new FieldRef[_fieldCount + 1];
+        var failed = new bool[plans.Length];
+        var lastText = new byte[]?[plans.Length];
+        var lastString = new string?[plans.Length];
+        byte[]? scratch = null;
+        List<BadRowDraft>? bad = null;
+
+        int firstStart = raw.Starts[0];
+        bool allUtf8 = Utf8.IsValid(buffer.AsSpan(firstStart, raw.Ends[count - 1] - firstStart));
+
+        for (int r = 0; r < count; r++)
+        {
+            var row = buffer.AsSpan(raw.Starts[r], raw.Ends[r] - raw.Starts[r]);
+            long dataRow = raw.FirstDataRow + r;
+            long line = lines[r];
+            int n = CsvSyntax.SplitFields(row, fields);
+            BadRowDraft? draft = null;
+            if (r == raw.UnclosedRow || n != _fieldCount)
+            {
+                draft = new BadRowDraft(r);
+                draft.Problems.Add(r == raw.UnclosedRow
+                    ? DataDiagnostics.UnclosedQuote(_file, line, CsvSyntax.CharColumn(row, raw.UnclosedAt - raw.Starts[r]), dataRow)
+                    : DataDiagnostics.RaggedRow(_file, line, dataRow, _fieldCount, n, _rowSeverity));
+                if (idField >= 0 && idField < Math.Min(n, fields.Length) && (fields[idField].Flags & (FieldFlags.BadQuote | FieldFlags.Unclosed)) == 0)
+                {
+                    var idText = CsvSyntax.Trim(CsvSyntax.Content(row, fields[idField], ref scratch));
+                    if (idText.Length > 0 && Utf8.IsValid(idText))
+                    {
+                        draft.Id = Encoding.UTF8.GetString(idText);
+                    }
+                }
+                foreach (int m in _moneyPlans)
+                {
+                    draft.UnreadMoney.Add(plans[m].Header);
+                }
+                ClearRow(plans, r, decimals, flags, texts, dates);
+                (bad ??= new()).Add(draft);
+                continue;
+            }
+
+            for (int i = 0; i < filePlans.Length; i++)
+            {
+                var plan = filePlans[i];
+                int p = plan.SpecIndex;
+                ref FieldRef f = ref fields[plan.Field];
+                if ((f.Flags & FieldFlags.BadQuote) != 0)
+                {
+                    Fail(ref draft, r, p, DataDiagnostics.BadQuote(_file, line, CsvSyntax.CharColumn(row, f.RawStart), dataRow, plan.Header, _rowSeverity));
+                    continue;
+                }
+                var content = CsvSyntax.Trim(CsvSyntax.Content(row, f, ref scratch));
+                if (!allUtf8 && !Utf8.IsValid(content))
+                {
+                    Fail(ref draft, r, p, DataDiagnostics.NotUtf8(_file, line, CsvSyntax.CharColumn(row, f.RawStart), dataRow, plan.Header, _rowSeverity));
+                    continue;
+                }
+                ParseOutcome outcome;
+                switch (plan.Kind)
+                {
+                    case PlanKind.Decimal:
+                        outcome = ValueParsers.ParseDecimal(content, plan.AllowDollar, out decimals[p][r]);
+                        break;
+                    case PlanKind.Percent:
+                        outcome = ValueParsers.ParsePercent(content, out decimals[p][r]);
+                        break;
+                    case PlanKind.Count:
+                        outcome = ValueParsers.ParseCount(content, out decimals[p][r]);
+                        break;
+                    case PlanKind.Year:
+                        outcome = ValueParsers.ParseYear(content, out decimals[p][r]);
+                        break;
+                    case PlanKind.MemberMonths:
+                        outcome = ValueParsers.ParseMemberMonths(content, out decimals[p][r]);
+                        break;
+                    case PlanKind.Flag:
+                        outcome = ValueParsers.ParseFlag(content, out flags[p][r]);
+                        break;
+                    case PlanKind.Date:
+                        outcome = ValueParsers.ParseDate(content, out dates[p][r]);
+                        break;
+                    default:
+                        if (content.Length == 0 && plan.Required)
+                        {
+                            outcome = ParseOutcome.Empty;
+                            texts[p][r] = "";
+                            break;
+                        }
+                        outcome = ParseOutcome.Ok;
+                        if (p == _idPlan)
+                        {
+                            texts[p][r] = Encoding.UTF8.GetString(content);
+                            hashes![r] = IdIndex.Hash(content);
+                        }
+                        else
+                        {
+                            texts[p][r] = CachedString(content, ref lastText[p], ref lastString[p]);
+                        }
+                        break;
+                }
+                if (outcome != ParseOutcome.Ok)
+                {
+                    Fail(ref draft, r, p, Problem(outcome, plan, line, CsvSyntax.CharColumn(row, f.RawStart), dataRow, content));
+                }
+            }
+
+            if (claimsPlans.Length > 0)
+            {
+                string? id = _idPlan >= 0 && hashes![r] != 0 ? texts[_idPlan][r] : null;
+                int member = -1;
+                if (id is not null && claims!.TryFindMember(id, out member))
+                {
+                    _claimsMatched![member] = 1;
+                }
+                foreach (var plan in claimsPlans)
+                {
+                    if (id is null)
+                    {
+                        decimals[plan.SpecIndex][r] = 0m;
+                        failed[plan.SpecIndex] = true;
+                        draft ??= new BadRowDraft(r); // cannot happen without another problem, kept for safety
+                    }
+                    else
+                    {
+                        decimals[plan.SpecIndex][r] = member >= 0 ? claims!.Amount(member, plan.ClaimsCategory) : 0m;
+                    }
+                }
+            }
+
+            if (draft is not null)
+            {
+                if (_idPlan >= 0 && !failed[_idPlan])
+                {
+                    draft.Id = texts[_idPlan][r];
+                }
+                SumDollars(draft, plans, decimals, failed, r);
+                Array.Clear(failed);
+                (bad ??= new()).Add(draft);
+            }
+        }
+
+        return new ParsedChunk(raw, count, lines, columns, hashes, bad);
+
+        void Fail(ref BadRowDraft? draft, int r, int p, Diagnostic problem)
+        {
+            draft ??= new BadRowDraft(r);
+            draft.Problems.Add(problem);
+            failed[p] = true;
+            switch (plans[p].Spec.Storage)
+            {
+                case ColumnStorage.Decimal:
+                    decimals[p][r] = 0m;
+                    break;
+                case ColumnStorage.Text:
+                    texts[p][r] = "";
+                    break;
+                case ColumnStorage.Date:
+                    dates[p][r] = default;
+                    break;
+                default:
+                    flags[p][r] = false;
+                    break;
+            }
+        }
+    }
+
+    private void SumDollars(BadRowDraft draft, ColumnPlan[] plans, decimal[][] decimals, bool[] failed, int r)
+    {
+        foreach (int m in _moneyPlans)
+        {
+            if (failed[m])
+            {
+                draft.UnreadMoney.Add(plans[m].Header);
+                continue;
+            }
+            try
+            {
+                draft.Dollars += decimals[m][r];
+            }
+            catch (OverflowException)
+            {
+                draft.UnreadMoney.Add(plans[m].Header);
+            }
+        }
+    }
+
+    private static void ClearRow(ColumnPlan[] plans, int r, decimal[][] decimals, bool[][] flags, string[][] texts, DateOnly[][] dates)
+    {
+        for (int p = 0; p < plans.Length; p++)
+        {
+            switch (plans[p].Spec.Storage)
+            {
+                case ColumnStorage.Decimal:
+                    decimals[p][r] = 0m;
+                    break;
+                case ColumnStorage.Text:
+                    texts[p][r] = "";
+                    break;
+                case ColumnStorage.Date:
+                    dates[p][r] = default;
+                    break;
+                default:
+                    flags[p][r] = false;
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Repeated values in a text column (regions, categories) share one string.</summary>
+    private static string CachedString(ReadOnlySpan<byte> content, ref byte[]? lastBytes, ref string? lastString)
+    {
+        if (lastString is not null && content.SequenceEqual(lastBytes))
+        {
+            return lastString;
+        }
+        string s = content.Length == 0 ? "" : Encoding.UTF8.GetString(content);
+        if (content.Length <= 64)
+        {
+            lastBytes = content.ToArray();
+            lastString = s;
+        }
+        return s;
+    }
+
+    private Diagnostic Problem(ParseOutcome outcome, ColumnPlan plan, long line, int column, long dataRow, ReadOnlySpan<byte> content)
+    {
+        string text = Encoding.UTF8.GetString(content);
+        return outcome switch
+        {
+            ParseOutcome.Empty => DataDiagnostics.EmptyValue(_file, line, column, dataRow, plan.Header, plan.TypeName, plan.Expected, _rowSeverity),
+            ParseOutcome.TooManyDigits => DataDiagnostics.TooManyDigits(_file, line, column, dataRow, plan.Header, text, _rowSeverity),
+            ParseOutcome.OutOfRange => DataDiagnostics.OutOfRange(_file, line, column, dataRow, plan.Header, text, plan.TypeName, plan.Bounds, _rowSeverity),
+            ParseOutcome.AmbiguousPercent => DataDiagnostics.AmbiguousPercent(_file, line, column, dataRow, plan.Header, text, _rowSeverity),
+            _ => DataDiagnostics.InvalidValue(_file, line, column, dataRow, plan.Header, text, plan.TypeName, plan.Expected, _rowSeverity),
+        };
+    }
+
+    // -------------------------------------------------------------------------------------------------------------
+    // Stage 3 (in file order, on the caller's thread): duplicate ids, bad rows, diagnostics, the batch.
+
+    private ColumnBatch? Sequence(ParsedChunk chunk, ReadState state, out bool stop)
+    {
+        stop = false;
+        if (chunk.Fatal is not null)
+        {
+            state.Add(chunk.Fatal);
+            stop = true;
+            return null;
+        }
+        var raw = chunk.Raw!;
+        int count = chunk.Count;
+        state.RowsRead += count;
+        long firstRow0 = raw.FirstDataRow - 1; // 0-based data row of the chunk's first row
+        for (int r = 0; r < count; r++)
+        {
+            if (((firstRow0 + r) & ((1 << CheckpointShift) - 1)) == 0)
+            {
+                state.CheckpointOffsets.Add(raw.BufferOffset + raw.Starts[r]);
+                state.CheckpointLines.Add(chunk.Lines[r]);
+            }
+        }
+
+        List<BadRowDraft>? bad = chunk.Bad;
+        if (chunk.IdHashes is { } hashes)
+        {
+            if (state.Ids is null)
+            {
+                long bytesPerRow = Math.Max(1, (raw.Ends[count - 1] - raw.Starts[0] + 1) / count);
+                state.Ids = new IdIndex(Math.Max(count, (_fileLength - _dataStart) / bytesPerRow * 11 / 10));
+            }
+            var ids = (string[])chunk.Columns[_idPlan];
+            Dictionary<int, BadRowDraft>? badByRow = null;
+            for (int r = 0; r < count; r++)
+            {
+                ulong h = hashes[r];
+                if (h == 0)
+                {
+                    continue;
+                }
+                long row0 = firstRow0 + r;
+                if (row0 > IdIndex.MaxRow)
+                {
+                    state.Add(DataDiagnostics.TooManyRows(_file, chunk.Lines[r], row0 + 1));
+                    stop = true;
+                    ReleaseChunk(raw);
+                    return null;
+                }
+                string id = ids[r];
+                long firstLine = 0;
+                bool duplicate = state.Ids.TryFind(h, candidate => SameId(candidate, id, chunk, state, out firstLine), out long first);
+                if (!duplicate)
+                {
+                    state.Ids.Add(h, row0);
+                    continue;
+                }
+                badByRow ??= bad?.ToDictionary(b => b.Row) ?? new Dictionary<int, BadRowDraft>();
+                if (!badByRow.TryGetValue(r, out var draft))
+                {
+                    draft = new BadRowDraft(r) { Id = id };
+                    var none = new bool[_plans.Length];
+                    SumDollars(draft, _plans, chunk.Columns.Select(c => c as decimal[] ?? Array.Empty<decimal>()).ToArray(), none, r);
+                    badByRow.Add(r, draft);
+                }
+                var rowBytes = raw.Buffer.AsSpan(raw.Starts[r], raw.Ends[r] - raw.Starts[r]);
+                int column = IdColumn(rowBytes);
+                draft.Problems.Add(DataDiagnostics.DuplicateId(_file, chunk.Lines[r], column, row0 + 1, _plans[_idPlan].Header, id, firstLine, first + 1, _rowSeverity));
+            }
+            if (badByRow is not null)
+            {
+                bad = badByRow.Values.OrderBy(b => b.Row).ToList();
+            }
+        }
+
+        Array[] columns = chunk.Columns;
+        long[] lines = chunk.Lines;
+        int kept = count;
+        long firstDataRow = raw.FirstDataRow;
+        if (bad is { Count: > 0 })
+        {
+            var keep = new bool[count];
+            Array.Fill(keep, true);
+            foreach (var draft in bad)
+            {
+                keep[draft.Row] = false;
+                var badRow = new BadRow(chunk.Lines[draft.Row], raw.FirstDataRow + draft.Row, draft.Id, draft.Problems, draft.Dollars, draft.UnreadMoney);
+                state.BadRows.Add(badRow);
+                foreach (var problem in draft.Problems)
+                {
+                    state.Add(problem);
+                }
+            }
+            kept = Compact(columns, ref lines, keep);
+            int firstKept = Array.IndexOf(keep, true);
+            firstDataRow = raw.FirstDataRow + Math.Max(0, firstKept);
+        }
+        ReleaseChunk(raw);
+        if (state.Policy == BadRowPolicy.Fail && state.Overflowed)
+        {
+            stop = true;
+        }
+        if (kept == 0)
+        {
+            return null;
+        }
+        state.RowsDelivered += kept;
+        return new ColumnBatch(state.BatchIndex++, kept, firstDataRow, lines, columns);
+    }
+
+    private int IdColumn(ReadOnlySpan<byte> row)
+    {
+        var fields = new FieldRef[_fieldCount + 1];
+        CsvSyntax.SplitFields(row, fields);
+        return CsvSyntax.CharColumn(row, fields[_plans[_idPlan].Field].RawStart);
+    }
+
+    /// <summary>Whether the id of an earlier data row (0-based) is exactly <paramref name="id"/>: compared in memory when the row is in this chunk, else re-read from the file.</summary>
+    private bool SameId(long row0, string id, ParsedChunk chunk, ReadState state, out long line)
+    {
+        long local = row0 - (chunk.Raw!.FirstDataRow - 1);
+        if (local >= 0 && local < chunk.Count)
+        {
+            line = chunk.Lines[local];
+            return string.Equals(((string[])chunk.Columns[_idPlan])[local], id, StringComparison.Ordinal);
+        }
+        var (foundLine, foundId) = FetchId(row0, state);
+        line = foundLine;
+        return foundId is not null && string.Equals(foundId, id, StringComparison.Ordinal);
+    }
+
+    /// <summary>Re-reads the id of a data row (0-based) from the file, starting at the checkpoint before it.</summary>
+    private (long Line, string? Id) FetchId(long row0, ReadState state)
+    {
+        int checkpoint = (int)(row0 >> CheckpointShift);
+        long offset = state.CheckpointOffsets[checkpoint];
+        long line = state.CheckpointLines[checkpoint];
+        int skip = (int)(row0 - ((long)checkpoint << CheckpointShift));
+        int window = 64 * 1024;
+        var fields = new FieldRef[_fieldCount + 1];
+        int idField = _plans[_idPlan].Field;
+        while (true)
+        {
+            if (state.FetchBuffer is null || state.FetchBuffer.Length < window)
+            {
+                state.FetchBuffer = new byte[window];
+            }
+            var buffer = state.FetchBuffer;
+            int n = ReadAt(_handle!, buffer.AsSpan(0, (int)Math.Min(window, _fileLength - offset)), offset);
+            bool final = offset + n >= _fileLength;
+            var data = buffer.AsSpan(0, n);
+            int pos = 0;
+            int seen = 0;
+            long ln = line;
+            while (true)
+            {
+                bool found = CsvSyntax.FindRowEnd(data, pos, final, out int term, out int newlines, out _);
+                if (!found && !final)
+                {
+                    break; // need a larger window
+                }
+                int end = found ? term : n;
+                if (end > pos && data[end - 1] == CsvSyntax.Cr)
+                {
+                    end--;
+                }
+                if (end > pos)
+                {
+                    if (seen == skip)
+                    {
+                        var row = data.Slice(pos, end - pos);
+                        int count = CsvSyntax.SplitFields(row, fields);
+                        if (idField >= count || idField >= fields.Length)
+                        {
+                            return (ln, null);
+                        }
+                        byte[]? scratch = null;
+                        var content = CsvSyntax.Trim(CsvSyntax.Content(row, fields[idField], ref scratch));
+                        return (ln, Encoding.UTF8.GetString(content));
+                    }
+                    seen++;
+                }
+                if (!found)
+                {
+                    return (ln, null);
+                }
+                ln += 1 + newlines;
+                pos = term + 1;
+            }
+            if (window >= _fileLength - offset || window > int.MaxValue / 2)
+            {
+                return (line, null);
+            }
+            window *= 2;
+        }
+    }
+
+    private static int Compact(Array[] columns, ref long[] lines, bool[] keep)
+    {
+        int kept = 0;
+        foreach (bool k in keep)
+        {
+            kept += k ? 1 : 0;
+        }
+        for (int c = 0; c < columns.Length; c++)
+        {
+            columns[c] = columns[c] switch
+            {
+                decimal[] a => CompactArray(a, keep, kept),
+                bool[] a => CompactArray(a, keep, kept),
+                string[] a => CompactArray(a, keep, kept),
+                DateOnly[] a => CompactArray(a, keep, kept),
+                _ => throw new InvalidOperationException("Unknown column storage."),
+            };
+        }
+        lines = CompactArray(lines, keep, kept);
+        return kept;
+    }
+
+    private static T[] CompactArray<T>(T[] source, bool[] keep, int kept)
+    {
+        var result = new T[kept];
+        int w = 0;
+        for (int i = 0; i < keep.Length; i++)
+        {
+            if (keep[i])
+            {
+                result[w++] = source[i];
+            }
+        }
+        return result;
+    }
+
+    private void ReleaseChunk(RawChunk raw)
+    {
+        ReturnBuffer(raw.Buffer);
+        ReturnRows(raw.Starts);
+        ReturnRows(raw.Ends);
+    }
+
+    // -------------------------------------------------------------------------------------------------------------
+    // The end.
+
+    private void Finish(ReadState state, bool complete)
+    {
+        foreach (var d in _headerDiagnostics)
+        {
+            state.Add(d);
+        }
+        bool headerErrors = _headerDiagnostics.Any(d => d.IsError);
+        if (complete && !headerErrors && state.RowsRead == 0 && !state.AnyError)
+        {
+            state.Add(DataDiagnostics.NoDataRows(_file, _headerLine));
+        }
+        ClaimsLeftOver? leftOver = null;
+        var claims = _options.Claims;
+        if (claims is not null && complete && _claimsMatched is not null)
+        {
+            int k = claims.Categories.Count;
+            var counts = new long[k];
+            var dollars = new decimal[k];
+            int members = 0;
+            long claimCount = 0;
+            decimal total = 0m;
+            for (int m = 0; m < claims.MemberCount; m++)
+            {
+                if (_claimsMatched[m] != 0)
+                {
+                    continue;
+                }
+                members++;
+                for (int c = 0; c < k; c++)
+                {
+                    counts[c] += claims.ClaimCount(m, c);
+                    dollars[c] += claims.Amount(m, c);
+                    claimCount += claims.ClaimCount(m, c);
+                    total += claims.Amount(m, c);
+                }
+            }
+            leftOver = new ClaimsLeftOver(members, claimCount, total,
+                claims.Categories.Select((c, i) => new CategoryTotal(c, counts[i], dollars[i])).ToList());
+            if (members > 0)
+            {
+                state.Add(DataDiagnostics.ClaimsForUnknownMembers(claims.File, members, claimCount, total, _file));
+            }
+        }
+        if (state.Policy == BadRowPolicy.ExcludeBadRows && state.BadRows.Count > 0)
+        {
+            state.Add(DataDiagnostics.RowsExcluded(_file, state.BadRows.Count, state.BadRows.Sum(b => b.Dollars),
+                _moneyPlans.Select(m => _plans[m].Header).ToList()));
+        }
+        _result = new MemberReadResult(_file, state.RowsRead, state.RowsDelivered, state.BadRows, state.Bag.ToList(),
+            _ignored, _fromClaims, leftOver, complete && !headerErrors);
+    }
+
+    // -------------------------------------------------------------------------------------------------------------
+    // Working types.
+
+    private sealed record RawChunk(
+        int Index,
+        byte[] Buffer,
+        long BufferOffset,
+        int Count,
+        int[] Starts,
+        int[] Ends,
+        long[] Lines,
+        long FirstDataRow,
+        int UnclosedRow,
+        int UnclosedAt);
+
+    private sealed class ParsedChunk
+    {
+        public ParsedChunk(RawChunk? raw, int count, long[] lines, Array[] columns, ulong[]? idHashes, List<BadRowDraft>? bad)
+        {
+            Raw = raw;
+            Count = count;
+            Lines = lines;
+            Columns = columns;
+            IdHashes = idHashes;
+            Bad = bad;
+        }
+
+        public RawChunk? Raw { get; }
+        public int Count { get; }
+        public long[] Lines { get; }
+        public Array[] Columns { get; }
+        public ulong[]? IdHashes { get; }
+        public List<BadRowDraft>? Bad { get; }
+        public Diagnostic? Fatal { get; private init; }
+
+        public static ParsedChunk FatalOnly(Diagnostic fatal) =>
+            new(null, 0, Array.Empty<long>(), Array.Empty<Array>(), null, null) { Fatal = fatal };
+    }
+
+    private sealed class BadRowDraft
+    {
+        public BadRowDraft(int row) => Row = row;
+
+        public int Row { get; }
+        public List<Diagnostic> Problems { get; } = new();
+        public decimal Dollars { get; set; }
+        public List<string> UnreadMoney { get; } = new();
+        public string? Id { get; set; }
+    }
+
+    private sealed class ReadState
+    {
+        public ReadState(BadRowPolicy policy) => Policy = policy;
+
+        public BadRowPolicy Policy { get; }
+        public DiagnosticBag Bag { get; } = new();
+        public long RowsRead { get; set; }
+        public long RowsDelivered { get; set; }
+        public int BatchIndex { get; set; }
+        public List<BadRow> BadRows { get; } = new();
+        public IdIndex? Ids { get; set; }
+        public List<long> CheckpointOffsets { get; } = new();
+        public List<long> CheckpointLines { get; } = new();
+        public byte[]? FetchBuffer { get; set; }
+        public int Added { get; private set; }
+        public bool AnyError { get; private set; }
+
+        /// <summary>More problems were found than the bag keeps.</summary>
+        public bool Overflowed => Added > DiagnosticBag.Limit;
+
+        public void Add(Diagnostic d)
+        {
+            Added++;
+            AnyError |= d.IsError;
+            Bag.Add(d);
+        }
+    }
+}

@@ -1,0 +1,295 @@
+using System.Text;
+
+namespace Vbc.Data;
+
+/// <summary>What the tokenizer saw in one field.</summary>
+[Flags]
+internal enum FieldFlags : byte
+{
+    None = 0,
+    /// <summary>The field was between double quotes; Start/End exclude them.</summary>
+    Quoted = 1,
+    /// <summary>The quoted field holds doubled quotes that must be unescaped.</summary>
+    Escaped = 2,
+    /// <summary>A quote inside an unquoted field, or text after a closing quote.</summary>
+    BadQuote = 4,
+    /// <summary>The quoted field is not closed before the end of the row (only at the end of the file).</summary>
+    Unclosed = 8,
+}
+
+/// <summary>One field of a row: byte offsets relative to the row start, content only.</summary>
+internal struct FieldRef
+{
+    public int Start;
+    public int End;
+    /// <summary>Offset of the field's first byte (its opening quote, if quoted), for the column in messages.</summary>
+    public int RawStart;
+    public FieldFlags Flags;
+}
+
+/// <summary>
+/// RFC 4180 as read by vbc, on UTF-8 bytes. Rows end at a line feed outside quotes (a carriage return before it
+/// is dropped). A double quote opens a quoted value only at the start of a field; inside, two quotes stand for
+/// one. A quote anywhere else is kept as text and flagged. The row scanner and the field tokenizer follow the
+/// same rules, so row boundaries never depend on which stage looked.
+/// </summary>
+internal static class CsvSyntax
+{
+    public const byte Quote = (byte)'"';
+    public const byte Comma = (byte)',';
+    public const byte Lf = (byte)'\n';
+    public const byte Cr = (byte)'\r';
+
+    /// <summary>
+    /// Finds the line feed that ends the row starting at <paramref name="start"/>.
+    /// Returns false when the data ends first: more bytes are needed, or (when <paramref name="isFinal"/>) the row
+    /// runs to the end of the file; then <paramref name="openQuote"/> is the offset of a quote left open, or -1.
+    /// <paramref name="embeddedNewlines"/> counts the line feeds inside quoted values, for line numbers.
+    /// </summary>
+    public static bool FindRowEnd(ReadOnlySpan<byte> data, int start, bool isFinal, out int terminator, out int embeddedNewlines, out int openQuote)
+    {
+        int i = start;
+        int newlines = 0;
+        openQuote = -1;
+        while (true)
+        {
+            int rel = data.Slice(i).IndexOfAny(Quote, Lf);
+            if (rel < 0)
+            {
+                break;
+            }
+            int k = i + rel;
+            if (data[k] == Lf)
+            {
+                terminator = k;
+                embeddedNewlines = newlines;
+                return true;
+            }
+            if (k != start && data[k - 1] != Comma)
+            {
+                // A stray quote inside an unquoted field: text, flagged by the tokenizer.
+                i = k + 1;
+                continue;
+            }
+            // An opening quote: find the closing one, stepping over doubled quotes.
+            int m = k + 1;
+            bool closed = false;
+            while (true)
+            {
+                int q = data.Slice(m).IndexOf(Quote);
+                if (q < 0)
+                {
+                    newlines += data.Slice(m).Count(Lf);
+                    break;
+                }
+                newlines += data.Slice(m, q).Count(Lf);
+                m += q;
+                if (m + 1 < data.Length)
+                {
+                    if (data[m + 1] == Quote)
+                    {
+                        m += 2;
+                        continue;
+                    }
+                    closed = true;
+                    break;
+                }
+                // The quote is the last byte we have: a closing quote only if the file ends here.
+                closed = isFinal;
+                break;
+            }
+            if (!closed)
+            {
+                openQuote = k;
+                terminator = -1;
+                embeddedNewlines = newlines;
+                return false;
+            }
+            i = m + 1;
+        }
+        terminator = -1;
+        embeddedNewlines = newlines;
+        return false;
+    }
+
+    /// <summary>
+    /// Splits a row (without its line ending) into fields. Stores at most <c>fields.Length</c> of them and returns
+    /// how many there are in all.
+    /// </summary>
+    public static int SplitFields(ReadOnlySpan<byte> row, Span<FieldRef> fields)
+    {
+        int len = row.Length;
+        if (row.IndexOf(Quote) < 0)
+        {
+            // Fast path: no quotes at all.
+            int n = 0;
+            int p = 0;
+            while (true)
+            {
+                int c = row.Slice(p).IndexOf(Comma);
+                int e = c < 0 ? len : p + c;
+                if (n < fields.Length)
+                {
+                    ref FieldRef f = ref fields[n];
+                    f.Start = p;
+                    f.End = e;
+                    f.RawStart = p;
+                    f.Flags = FieldFlags.None;
+                }
+                n++;
+                if (c < 0)
+                {
+                    return n;
+                }
+                p = e + 1;
+            }
+        }
+        return SplitQuoted(row, fields);
+    }
+
+    private static int SplitQuoted(ReadOnlySpan<byte> row, Span<FieldRef> fields)
+    {
+        int len = row.Length;
+        int n = 0;
+        int p = 0;
+        while (true)
+        {
+            int start, end;
+            int rawStart = p;
+            FieldFlags flags = FieldFlags.None;
+            if (p < len && row[p] == Quote)
+            {
+                flags = FieldFlags.Quoted;
+                int m = p + 1;
+                bool closed = false;
+                while (true)
+                {
+                    int q = row.Slice(m).IndexOf(Quote);
+                    if (q < 0)
+                    {
+                        break;
+                    }
+                    m += q;
+                    if (m + 1 < len && row[m + 1] == Quote)
+                    {
+                        flags |= FieldFlags.Escaped;
+                        m += 2;
+                        continue;
+                    }
+                    closed = true;
+                    break;
+                }
+                start = p + 1;
+                if (!closed)
+                {
+                    flags |= FieldFlags.Unclosed;
+                    end = len;
+                    p = len;
+                }
+                else
+                {
+                    end = m;
+                    p = m + 1;
+                    if (p < len && row[p] != Comma)
+                    {
+                        flags |= FieldFlags.BadQuote;
+                        int c = row.Slice(p).IndexOf(Comma);
+                        p = c < 0 ? len : p + c;
+                        end = p;
+                    }
+                }
+            }
+            else
+            {
+                int c = row.Slice(p).IndexOf(Comma);
+                int e = c < 0 ? len : p + c;
+                if (row.Slice(p, e - p).Contains(Quote))
+                {
+                    flags |= FieldFlags.BadQuote;
+                }
+                start = p;
+                end = e;
+                p = e;
+            }
+            if (n < fields.Length)
+            {
+                ref FieldRef f = ref fields[n];
+                f.Start = start;
+                f.End = end;
+                f.RawStart = rawStart;
+                f.Flags = flags;
+            }
+            n++;
+            if (p >= len)
+            {
+                return n;
+            }
+            p++; // the comma
+        }
+    }
+
+    /// <summary>The content of a field: unescaped when it holds doubled quotes (into <paramref name="scratch"/>).</summary>
+    public static ReadOnlySpan<byte> Content(ReadOnlySpan<byte> row, in FieldRef field, ref byte[]? scratch)
+    {
+        var raw = row.Slice(field.Start, field.End - field.Start);
+        if ((field.Flags & FieldFlags.Escaped) == 0)
+        {
+            return raw;
+        }
+        if (scratch is null || scratch.Length < raw.Length)
+        {
+            scratch = new byte[Math.Max(raw.Length, 256)];
+        }
+        int w = 0;
+        for (int i = 0; i < raw.Length; i++)
+        {
+            byte b = raw[i];
+            scratch[w++] = b;
+            if (b == Quote && i + 1 < raw.Length && raw[i + 1] == Quote)
+            {
+                i++;
+            }
+        }
+        return scratch.AsSpan(0, w);
+    }
+
+    /// <summary>Without spaces and tabs at either end.</summary>
+    public static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> s)
+    {
+        int a = 0;
+        int b = s.Length;
+        while (a < b && (s[a] == (byte)' ' || s[a] == (byte)'\t'))
+        {
+            a++;
+        }
+        while (b > a && (s[b - 1] == (byte)' ' || s[b - 1] == (byte)'\t'))
+        {
+            b--;
+        }
+        return s.Slice(a, b - a);
+    }
+
+    /// <summary>The 1-based character column of a byte offset in a row (UTF-8 lead bytes counted).</summary>
+    public static int CharColumn(ReadOnlySpan<byte> row, int offset)
+    {
+        offset = Math.Clamp(offset, 0, row.Length);
+        int chars = 0;
+        foreach (byte b in row.Slice(0, offset))
+        {
+            if ((b & 0xC0) != 0x80)
+            {
+                chars++;
+            }
+        }
+        return chars + 1;
+    }
+
+    /// <summary>Text for a message: decoded leniently (invalid bytes become U+FFFD).</summary>
+    public static string Display(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
+
+    /// <summary>Whether the bytes hold a zero byte; the offset of the first one.</summary>
+    public static int FindNul(ReadOnlySpan<byte> bytes) => bytes.IndexOf((byte)0);
+
+    public static bool HasUtf8Bom(ReadOnlySpan<byte> bytes) =>
+        bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF;
+}

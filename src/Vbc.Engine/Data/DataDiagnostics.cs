@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Text;
+using Vbc.Diagnostics;
+
+namespace Vbc.Data;
+
+/// <summary>
+/// Problems in member-level data, claims files and inputs files: codes VBC3xxx, documented in
+/// docs/data-diagnostics.md. Every message about a value names the column by its header, the data row and the text
+/// found, and says what form is expected. The location is the file, the line where the row starts and the
+/// 1-based character column where the field starts. Reading problems (the file cannot be opened) use
+/// <see cref="GeneralDiagnostics.CannotRead"/> (VBC0002) and the cut-off note is VBC0001.
+/// </summary>
+public static class DataDiagnostics
+{
+    private static Diagnostic Make(string code, Severity severity, Location at, string message) => new(code, severity, at, message);
+
+    private static Location At(string file, long line, int column) =>
+        new(file, (int)Math.Clamp(line, 0, int.MaxValue), column);
+
+    public static Diagnostic NotText(string file, long byteOffset) =>
+        Make("VBC3001", Severity.Error, At(file, 1, 1),
+            $"The file is not a text file: it holds a zero byte at byte {byteOffset}. Data files must be CSV text in UTF-8; "
+            + "if this is a spreadsheet, export it as 'CSV UTF-8'; if it is UTF-16 text, save it again as UTF-8.");
+
+    public static Diagnostic NotUtf8(string file, long line, int column, long dataRow, string columnName, Severity severity = Severity.Error) =>
+        Make("VBC3002", severity, At(file, line, column),
+            $"{Where(dataRow, columnName)}: the text is not valid UTF-8. Save the file as UTF-8 (in Excel: 'CSV UTF-8'), or fix the characters in this cell.");
+
+    public static Diagnostic EmptyFile(string file) =>
+        Make("VBC3003", Severity.Error, At(file, 1, 1),
+            "The file is empty. It must start with a header row naming the columns, then one row per record.");
+
+    public static Diagnostic NoDataRows(string file, long headerLine) =>
+        Make("VBC3004", Severity.Error, At(file, headerLine, 1),
+            "The file has a header row but no data rows. Check that you passed the right file and that it was exported completely.");
+
+    public static Diagnostic DuplicateHeader(string file, long line, int column, string name, int firstPosition, int secondPosition) =>
+        Make("VBC3005", Severity.Error, At(file, line, column),
+            $"The header names the column '{name}' twice (columns {firstPosition} and {secondPosition}; names are compared ignoring case and spaces around them). "
+            + "Rename or remove one of them so that each column has one meaning.");
+
+    public static Diagnostic MissingColumn(string file, long headerLine, string name, string typeName, string? nearest, IReadOnlyList<string> existing, bool claimsGiven) =>
+        Make("VBC3006", Severity.Error, At(file, headerLine, 1),
+            $"The contract needs the column '{name}' ({typeName}), but the file has no such column."
+            + (nearest is null ? "" : $" Did you mean '{nearest}'?")
+            + $" The file's columns: {ListNames(existing)}."
+            + (claimsGiven ? " It is not a category of the claims file either." : "")
+            + " Add the column, or rename it in the file or in the contract.");
+
+    public static Diagnostic RaggedRow(string file, long line, long dataRow, int expected, int found, Severity severity = Severity.Error) =>
+        Make("VBC3007", severity, At(file, line, 1),
+            $"Row {dataRow} has {found} {Plural(found, "field", "fields")} but the header has {expected}. "
+            + "Check for a missing or extra comma; a value that holds a comma must be between double quotes, like \"1,234.56\".");
+
+    public static Diagnostic UnclosedQuote(string file, long line, int column, long dataRow) =>
+        Make("VBC3008", Severity.Error, At(file, line, column),
+            $"{RowLabel(dataRow)}: a double quote opens a quoted value here and is never closed, so the rest of the file cannot be split into rows. "
+            + "Add the closing quote, or write a quote inside a quoted value as two quotes (\"\").");
+
+    public static Diagnostic BadQuote(string file, long line, int column, long dataRow, string columnName, Severity severity = Severity.Error) =>
+        Make("VBC3009", severity, At(file, line, column),
+            $"{Where(dataRow, columnName)}: a double quote is misplaced. A value that holds a quote must be quoted as a whole, with inner quotes doubled: "
+            + "write \"say \"\"hi\"\"\" for say \"hi\"; nothing may follow the closing quote but a comma or the end of the line.");
+
+    public static Diagnostic RowTooLong(string file, long line, long dataRow, int maxBytes) =>
+        Make("VBC3010", Severity.Error, At(file, line, 1),
+            $"{RowLabel(dataRow)} is longer than {maxBytes:N0} bytes, so reading stopped here. This usually means a double quote opened a value and was never closed: "
+            + "check the quotes on this line. If the row really is that long, raise the row size limit.");
+
+    public static Diagnostic EmptyValue(string file, long line, int column, long dataRow, string columnName, string typeName, string expected, Severity severity = Severity.Error) =>
+        Make("VBC3011", severity, At(file, line, column),
+            $"{Where(dataRow, columnName)}: the value is empty, but this {typeName} column needs a value; an empty cell is never read as zero or no. "
+            + $"Write {expected}.");
+
+    public static Diagnostic InvalidValue(string file, long line, int column, long dataRow, string columnName, string text, string typeName, string expected, Severity severity = Severity.Error) =>
+        Make("VBC3012", severity, At(file, line, column),
+            $"{Where(dataRow, columnName)}: {Quote(text)} is not a valid {typeName} value. Write {expected}.");
+
+    public static Diagnostic TooManyDigits(string file, long line, int column, long dataRow, string columnName, string text, Severity severity = Severity.Error) =>
+        Make("VBC3013", severity, At(file, line, column),
+            $"{Where(dataRow, columnName)}: {Quote(text)} has more digits than can be held exactly (at most 28 significant digits and 28 decimals). "
+            + "Round the value in the source data to the precision you mean.");
+
+    public static Diagnostic AmbiguousPercent(string file, long line, int column, long dataRow, string columnName, string text, Severity severity = Severity.Error) =>
+        Make("VBC3014", severity, At(file, line, column),
+            $"{Where(dataRow, columnName)}: {Quote(text)} is ambiguous in a percent column: a plain number is read as a fraction (0.92 = 92%), so it would mean "
+            + $"{Quote(text)} x 100%. Write it with a percent sign ({Quote(text + "%")}) or as a fraction.");
+
+    public static Diagnostic OutOfRange(string file, long line, int column, long dataRow, string columnName, string text, string typeName, string bounds, Severity severity = Severity.Error) =>
+        Make("VBC3015", severity, At(file, line, column),
+            $"{Where(dataRow, columnName)}: {Quote(text)} is outside the range of a {typeName} value, which must be {bounds}. Correct the value in the source data.");
+
+    public static Diagnostic DuplicateId(string file, long line, int column, long dataRow, string columnName, string id, long firstLine, long firstDataRow, Severity severity = Severity.Error) =>
+        Make("VBC3016", severity, At(file, line, column),
+            $"{Where(dataRow, columnName)}: the member id {Quote(id)} already appears on line {firstLine} (row {firstDataRow}). Each member must have exactly one row: "
+            + "merge the two rows or remove one."
+            + (severity == Severity.Error ? "" : " The first row is kept and this one is left out."));
+
+    public static Diagnostic ColumnInBothSources(string file, long headerLine, string name, string claimsFile, long claims, decimal dollars) =>
+        Make("VBC3017", Severity.Error, At(file, headerLine, 1),
+            $"The money column '{name}' is in the member file and the claims file {Quote(claimsFile)} also has {claims:N0} {Plural(claims, "claim", "claims")} "
+            + $"({Dollars(dollars)}) in the category '{name}'. Choose one source: remove the column from the member file, or the category from the claims file.");
+
+    public static Diagnostic RowsExcluded(string file, long rows, decimal dollars, IReadOnlyList<string> moneyColumns) =>
+        Make("VBC3018", Severity.Warning, Location.OfFile(file),
+            $"{rows:N0} {Plural(rows, "row was", "rows were")} left out because of the problems above, carrying {Dollars(dollars)}"
+            + (moneyColumns.Count == 0 ? " (the contract declares no money column)" : $" in the money columns that could be read ({ListNames(moneyColumns)})")
+            + ". The statement lists each excluded row; fix them to count them.");
+
+    public static Diagnostic UnknownClaimCategories(string file, long claims, decimal dollars, IReadOnlyList<(string Category, long Claims, decimal Dollars)> categories, IReadOnlyList<string> declared) =>
+        Make("VBC3019", Severity.Warning, Location.OfFile(file),
+            $"{claims:N0} {Plural(claims, "claim", "claims")} ({Dollars(dollars)}) {Plural(claims, "is", "are")} in categories the contract does not declare as money columns, so they are not counted: "
+            + string.Join(", ", categories.Take(20).Select(c => $"'{c.Category}' ({c.Claims:N0}, {Dollars(c.Dollars)})"))
+            + (categories.Count > 20 ? $" and {categories.Count - 20} more" : "")
+            + $". Declared categories: {ListNames(declared)}. Declare the category in the contract if it should count, or check its spelling.");
+
+    public static Diagnostic ClaimsForUnknownMembers(string claimsFile, int members, long claims, decimal dollars, string memberFile) =>
+        Make("VBC3020", Severity.Warning, Location.OfFile(claimsFile),
+            $"{claims:N0} {Plural(claims, "claim", "claims")} ({Dollars(dollars)}) for {members:N0} member {Plural(members, "id", "ids")} that {Plural(members, "has", "have")} no row in the member file {Quote(memberFile)}, so they are not counted. "
+            + "Check that both files cover the same members and use the same ids.");
+
+    public static Diagnostic TooManyRows(string file, long line, long dataRow) =>
+        Make("VBC3021", Severity.Error, At(file, line, 1),
+            $"Row {dataRow}: the file has more rows than the duplicate-id check can track (4,294,967,294). Split the file.");
+
+    public static Diagnostic ClaimsNeedId(string file, long headerLine, IReadOnlyList<string> columns) =>
+        Make("VBC3022", Severity.Error, At(file, headerLine, 1),
+            $"The money {Plural(columns.Count, "column", "columns")} {ListNames(columns)} would come from the claims file, but claims can only be matched to members "
+            + "through the member id column, and the contract declares none in this file. Declare the member id column (type id), or put the columns in the member file.");
+
+    public static Diagnostic SumTooLarge(string file, long line, string columnName) =>
+        Make("VBC3023", Severity.Error, At(file, line, 1),
+            $"The claim on line {line}, column '{columnName}': adding this amount makes a total too large to hold exactly (beyond 79,228,162,514,264,337,593,543,950,335). "
+            + "Check the amounts in the file for a misplaced decimal point.");
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Shared wording.
+
+    private static string Where(long dataRow, string columnName) =>
+        dataRow == 0 ? $"The header, column {columnName}" : $"Row {dataRow}, column '{columnName}'";
+
+    private static string RowLabel(long dataRow) => dataRow == 0 ? "The header row" : $"Row {dataRow}";
+
+    private static string Plural(long n, string one, string many) => n == 1 ? one : many;
+
+    internal static string ListNames(IReadOnlyList<string> names)
+    {
+        if (names.Count == 0)
+        {
+            return "(none)";
+        }
+        const int shown = 40;
+        string list = string.Join(", ", names.Take(shown).Select(n => $"'{n}'"));
+        return names.Count > shown ? $"{list} and {names.Count - shown} more" : list;
+    }
+
+    /// <summary>A value from the file, quoted, shortened and with control characters made visible.</summary>
+    internal static string Quote(string text)
+    {
+        const int max = 60;
+        var sb = new StringBuilder(Math.Min(text.Length, max) + 8);
+        sb.Append('\'');
+        int count = 0;
+        foreach (char c in text)
+        {
+            if (count++ >= max)
+            {
+                sb.Append("...");
+                break;
+            }
+            if (char.IsControl(c))
+            {
+                sb.Append($"\\u{(int)c:X4}");
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+        sb.Append('\'');
+        return sb.ToString();
+    }
+
+    /// <summary>Dollars with thousands separators and at least two decimals, never rounded: -$1,234.5678.</summary>
+    public static string Dollars(decimal amount)
+    {
+        string digits = Math.Abs(amount).ToString("#,##0.00##########################", CultureInfo.InvariantCulture);
+        return amount < 0 ? "-$" + digits : "$" + digits;
+    }
+}

@@ -1,0 +1,198 @@
+using System.Text;
+using System.Text.Unicode;
+using Vbc.Diagnostics;
+
+namespace Vbc.Data;
+
+/// <summary>One row of an inputs file: the line where it starts and its (column name, text) pairs in file order.</summary>
+public sealed record InputRow(long Line, IReadOnlyList<KeyValuePair<string, string>> Values)
+{
+    /// <summary>The text under a column (names compare ignoring case), or null when there is no such column.</summary>
+    public string? this[string name]
+    {
+        get
+        {
+            foreach (var (key, value) in Values)
+            {
+                if (string.Equals(key, name.Trim(), StringComparison.OrdinalIgnoreCase))
+                {
+                    return value;
+                }
+            }
+            return null;
+        }
+    }
+}
+
+/// <summary>What <see cref="InputsFile.Read"/> found.</summary>
+public sealed class InputsFileResult
+{
+    internal InputsFileResult(string file, IReadOnlyList<string> columns, IReadOnlyList<InputRow> rows, IReadOnlyList<Diagnostic> diagnostics)
+    {
+        File = file;
+        Columns = columns;
+        Rows = rows;
+        Diagnostics = diagnostics;
+        HasErrors = diagnostics.Any(d => d.IsError);
+    }
+
+    public string File { get; }
+
+    /// <summary>The header names (trimmed), in file order.</summary>
+    public IReadOnlyList<string> Columns { get; }
+
+    /// <summary>The rows that could be read whole, in file order. A row with a problem is not here; its problem is in <see cref="Diagnostics"/>.</summary>
+    public IReadOnlyList<InputRow> Rows { get; }
+
+    public IReadOnlyList<Diagnostic> Diagnostics { get; }
+
+    public bool HasErrors { get; }
+}
+
+/// <summary>
+/// Reads a CSV with one row per provider organisation: a header of input names (and any id or name columns),
+/// then one row each. A faithful reader: it returns each cell's text (unquoted, spaces around it trimmed) and leaves
+/// conversion to typed inputs to the caller. Same CSV rules and diagnostics as the member reader.
+/// </summary>
+public static class InputsFile
+{
+    public static InputsFileResult Read(string path, string? displayName = null)
+    {
+        string file = displayName ?? path;
+        byte[] bytes;
+        try
+        {
+            bytes = System.IO.File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return new InputsFileResult(file, Array.Empty<string>(), Array.Empty<InputRow>(), new[] { GeneralDiagnostics.CannotRead(file, e.Message) });
+        }
+        return Parse(bytes, file);
+    }
+
+    internal static InputsFileResult Parse(byte[] bytes, string file)
+    {
+        var bag = new DiagnosticBag();
+        var columns = new List<string>();
+        var rows = new List<InputRow>();
+        InputsFileResult Done() => new(file, columns, rows, bag.ToList());
+
+        int nul = CsvSyntax.FindNul(bytes.AsSpan(0, Math.Min(bytes.Length, 8192)));
+        if (nul >= 0)
+        {
+            bag.Add(DataDiagnostics.NotText(file, nul));
+            return Done();
+        }
+        var data = bytes.AsSpan();
+        int pos = CsvSyntax.HasUtf8Bom(data) ? 3 : 0;
+        long line = 1;
+        bool header = true;
+        long headerLine = 1;
+        long dataRow = 0;
+        var fields = new FieldRef[64];
+        byte[]? scratch = null;
+        while (pos < data.Length)
+        {
+            bool found = CsvSyntax.FindRowEnd(data, pos, isFinal: true, out int term, out int newlines, out int openQuote);
+            int next = found ? term + 1 : data.Length;
+            int end = found ? term : data.Length;
+            if (end > pos && data[end - 1] == CsvSyntax.Cr && (found || openQuote < 0))
+            {
+                end--;
+            }
+            int rowStart = pos;
+            var row = data.Slice(pos, end - pos);
+            long rowLine = line;
+            line += (found ? 1 : 0) + newlines;
+            pos = next;
+            if (row.IsEmpty)
+            {
+                continue;
+            }
+            if (!header)
+            {
+                dataRow++;
+            }
+            if (openQuote >= 0)
+            {
+                bag.Add(DataDiagnostics.UnclosedQuote(file, rowLine, CsvSyntax.CharColumn(row, openQuote - rowStart), dataRow));
+                break;
+            }
+            int n = CsvSyntax.SplitFields(row, fields);
+            if (n > fields.Length)
+            {
+                fields = new FieldRef[n];
+                CsvSyntax.SplitFields(row, fields);
+            }
+            if (header)
+            {
+                header = false;
+                headerLine = rowLine;
+                var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+                for (int i = 0; i < n; i++)
+                {
+                    string name = Text(row, fields[i], ref scratch, file, rowLine, 0, (i + 1).ToString(), bag) ?? "";
+                    columns.Add(name);
+                    if (name.Length == 0)
+                    {
+                        continue;
+                    }
+                    if (seen.TryGetValue(name, out int first))
+                    {
+                        bag.Add(DataDiagnostics.DuplicateHeader(file, rowLine, CsvSyntax.CharColumn(row, fields[i].RawStart), name, first + 1, i + 1));
+                    }
+                    else
+                    {
+                        seen.Add(name, i);
+                    }
+                }
+                continue;
+            }
+            if (n != columns.Count)
+            {
+                bag.Add(DataDiagnostics.RaggedRow(file, rowLine, dataRow, columns.Count, n));
+                continue;
+            }
+            var values = new List<KeyValuePair<string, string>>(n);
+            bool ok = true;
+            for (int i = 0; i < n; i++)
+            {
+                string column = columns[i].Length > 0 ? columns[i] : $"(column {i + 1})";
+                string? text = Text(row, fields[i], ref scratch, file, rowLine, dataRow, column, bag);
+                ok &= text is not null;
+                values.Add(new KeyValuePair<string, string>(columns[i], text ?? ""));
+            }
+            if (ok)
+            {
+                rows.Add(new InputRow(rowLine, values));
+            }
+        }
+        if (header)
+        {
+            bag.Add(DataDiagnostics.EmptyFile(file));
+        }
+        else if (dataRow == 0 && !bag.HasErrors)
+        {
+            bag.Add(DataDiagnostics.NoDataRows(file, headerLine));
+        }
+        return Done();
+    }
+
+    private static string? Text(ReadOnlySpan<byte> row, in FieldRef field, ref byte[]? scratch, string file, long line, long dataRow, string column, DiagnosticBag bag)
+    {
+        int col = CsvSyntax.CharColumn(row, field.RawStart);
+        if ((field.Flags & FieldFlags.BadQuote) != 0)
+        {
+            bag.Add(DataDiagnostics.BadQuote(file, line, col, dataRow, column));
+            return null;
+        }
+        var content = CsvSyntax.Trim(CsvSyntax.Content(row, field, ref scratch));
+        if (!Utf8.IsValid(content))
+        {
+            bag.Add(DataDiagnostics.NotUtf8(file, line, col, dataRow, column));
+            return null;
+        }
+        return Encoding.UTF8.GetString(content);
+    }
+}
