@@ -89,8 +89,12 @@ public sealed record ParameterSpec(
     decimal? Max = null,
     IReadOnlyList<string>? Options = null,
     TableSpec? Table = null,
-    bool Repeatable = false)
+    bool Repeatable = false,
+    bool ReadsOwnOutputs = false)
 {
+    // ReadsOwnOutputs: the setting is evaluated after its clause has computed its own values, and may use them
+    // (a quality gate reads quality_composite). Any other setting that reads its clause's values is a circle.
+
     /// <summary>A per-member setting (a condition on a row); otherwise a value computed once per settlement.</summary>
     public bool IsPerMember => Level == EvaluationLevel.Member;
 }

@@ -60,8 +60,8 @@ public static class BindingDiagnostics
     public static Diagnostic BandOverlap(SourceText s, TextSpan span, string from, string to) =>
         Error("VBC2011", s, span, $"This band overlaps the one before it from {from} to {to}. Bands must not overlap: start this band where the previous one ends.");
 
-    public static Diagnostic PeriodEndsBeforeStart(SourceText s, TextSpan span, string start, string end) =>
-        Error("VBC2012", s, span, $"The period ends ({end}) before it starts ({start}). Swap the dates or correct them.");
+    public static Diagnostic PeriodEndsBeforeStart(SourceText s, TextSpan span, string start, string end, string what = "period") =>
+        Error("VBC2012", s, span, $"The {what} ends ({end}) before it starts ({start}). Swap the two ends or correct them.");
 
     public static Diagnostic LevelYearsOverlap(SourceText s, TextSpan span, string level, string other, string years) =>
         Error("VBC2013", s, span, $"Level {level} and level {other} both apply in {years}. Each performance year may belong to one level only.");

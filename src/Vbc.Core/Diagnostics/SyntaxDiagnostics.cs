@@ -59,6 +59,10 @@ public static class SyntaxDiagnostics
         Error("VBC1013", Location.In(source, span),
             $"Unexpected {found} after the end of an entry. Put each entry on its own line.");
 
+    public static Diagnostic MissingCloseBrace(SourceText source, TextSpan span, string block, string outer, int outerLine) =>
+        Error("VBC1014", Location.In(source, span),
+            $"'{block}' starts at the left margin inside '{outer}' (opened on line {outerLine}). Is a '}}' missing before it? It is read as a block of its own.");
+
     internal static string Describe(string text)
     {
         if (text.Length == 1 && (char.IsControl(text[0]) || char.IsWhiteSpace(text[0])))

@@ -51,11 +51,12 @@ public static class ContractParser
         var diagnostics = new DiagnosticBag();
         var lexer = new VbcLexer(new AntlrInputStream(source.Text));
         lexer.RemoveErrorListeners();
-        var tokens = new CommonTokenStream(new LayoutTokenSource(lexer, source, diagnostics));
+        var layout = new LayoutTokenSource(lexer, source, diagnostics);
+        var tokens = new CommonTokenStream(layout);
         var parser = new VbcParser(tokens);
         parser.RemoveErrorListeners();
         var parserErrors = new List<(Diagnostic, IToken)>();
-        parser.ErrorHandler = new SyntaxErrorStrategy(source, parserErrors);
+        parser.ErrorHandler = new SyntaxErrorStrategy(source, parserErrors, layout.Continuations);
 
         var tree = parser.contractFile();
         tokens.Fill();

@@ -19,6 +19,10 @@ internal sealed class LayoutTokenSource : ITokenSource
     private readonly DiagnosticBag _diagnostics;
     private int _parenDepth;
     private int _lastType = VbcLexer.NEWLINE;
+    private IToken? _last;
+
+    /// <summary>Lines read as the continuation of the line before, because that line ended with an operator or a comma.</summary>
+    public Dictionary<int, (int Line, string Operator)> Continuations { get; } = new();
 
     public LayoutTokenSource(VbcLexer lexer, SourceText source, DiagnosticBag diagnostics)
     {
@@ -66,6 +70,10 @@ internal sealed class LayoutTokenSource : ITokenSource
                 case VbcLexer.NEWLINE:
                     if (_parenDepth > 0 || ContinuesOnNextLine(_lastType))
                     {
+                        if (_last is not null && _lastType != VbcLexer.NEWLINE && _parenDepth == 0)
+                        {
+                            Continuations[token.Line + 1] = (_last.Line, _last.Text);
+                        }
                         continue;
                     }
                     break;
@@ -83,6 +91,7 @@ internal sealed class LayoutTokenSource : ITokenSource
             }
 
             _lastType = token.Type;
+            _last = token;
             return token;
         }
     }

@@ -15,11 +15,13 @@ internal sealed class SyntaxErrorStrategy : DefaultErrorStrategy
 {
     private readonly SourceText _source;
     private readonly List<(Diagnostic Diagnostic, IToken Token)> _errors;
+    private readonly IReadOnlyDictionary<int, (int Line, string Operator)> _continuations;
 
-    public SyntaxErrorStrategy(SourceText source, List<(Diagnostic, IToken)> errors)
+    public SyntaxErrorStrategy(SourceText source, List<(Diagnostic, IToken)> errors, IReadOnlyDictionary<int, (int Line, string Operator)> continuations)
     {
         _source = source;
         _errors = errors;
+        _continuations = continuations;
     }
 
     protected override void ReportNoViableAlternative(Parser recognizer, NoViableAltException e)
@@ -77,7 +79,18 @@ internal sealed class SyntaxErrorStrategy : DefaultErrorStrategy
         return SyntaxDiagnostics.Unexpected(_source, SpanAt(token), TokenNames.DescribeFound(token), TokenNames.DescribeExpected(expected));
     }
 
-    private void Add(IToken token, Diagnostic diagnostic) => _errors.Add((diagnostic, token));
+    private void Add(IToken token, Diagnostic diagnostic)
+    {
+        // The real mistake is often the line before: it ended with an operator, so this line was read as its continuation.
+        if (_continuations.TryGetValue(token.Line, out var previous))
+        {
+            diagnostic = diagnostic with
+            {
+                Message = diagnostic.Message + $" (Line {previous.Line} ends with '{previous.Operator}', so line {token.Line} was read as its continuation: complete or remove the '{previous.Operator}'.)",
+            };
+        }
+        _errors.Add((diagnostic, token));
+    }
 
     private TextSpan SpanAt(IToken token)
     {

@@ -96,7 +96,18 @@ public sealed class Binder
 
         var info = ContractClause.InfoOf(contractClause, Source.Path);
         return new BoundContract(_parsed, info, contractClause, _columns, _inputs, _values.Select(v => v.Symbol).ToList(),
-            _clauses, _performanceYear, _diagnostics.ToList().ToImmutableArray());
+            _clauses, _performanceYear, WithoutEchoes(_diagnostics.ToList()).ToImmutableArray());
+    }
+
+    /// <summary>
+    /// A binding problem on a line that has a syntax error is most likely an echo of it (a key read as a name after
+    /// a dangling operator): show the syntax error alone.
+    /// </summary>
+    private static IEnumerable<Diagnostic> WithoutEchoes(IReadOnlyList<Diagnostic> diagnostics)
+    {
+        var syntaxLines = diagnostics.Where(d => d.IsError && d.Code.StartsWith("VBC1", StringComparison.Ordinal)).Select(d => (d.Location.File, d.Location.Line)).ToHashSet();
+        return diagnostics.Where(d => d.Code.StartsWith("VBC1", StringComparison.Ordinal) || d.Code.StartsWith("VBC0", StringComparison.Ordinal)
+            || !syntaxLines.Contains((d.Location.File, d.Location.Line)));
     }
 
     internal IEnumerable<BoundClause> AllClauses()
@@ -125,14 +136,11 @@ public sealed class Binder
             {
                 continue;
             }
-            var type = DeclaredType(entry);
-            if (type is null)
-            {
-                continue;
-            }
+            // A column with an unknown type is still declared (as an error), so its uses are not reported again.
+            var type = DeclaredType(entry) ?? (ValueType.Error, "error");
             Symbol symbol = isData
-                ? new ColumnSymbol(name, type.Value.Type, type.Value.Name, entry.Key.Span)
-                : new InputSymbol(name, type.Value.Type, type.Value.Name, entry.Key.Span);
+                ? new ColumnSymbol(name, type.Type, type.Name, entry.Key.Span)
+                : new InputSymbol(name, type.Type, type.Name, entry.Key.Span);
             if (Declare(symbol, entry.Key.Span))
             {
                 if (symbol is ColumnSymbol column)
@@ -230,6 +238,23 @@ public sealed class Binder
             return null; // a syntax error already reported
         }
         var (kind, rest) = _registry.Match(words);
+        bool misplaced = parent is not null && (!parent.Syntax.IsClosed || Source.GetPosition(block.Span.Start).Column == 1);
+        if (misplaced && (DeclarationBlocks.Contains(block.Header.Text) || (kind is not null && kind.TopLevel && !IsAllowed(kind, parent, out _))))
+        {
+            // After a block left unclosed, the blocks that follow look nested in it. A block that can only stand at the
+            // top, written at the left margin, is taken as the top-level block it was meant to be.
+            if (parent!.Syntax.IsClosed)
+            {
+                var root = parent;
+                while (root.Parent is not null)
+                {
+                    root = root.Parent;
+                }
+                _diagnostics.Add(SyntaxDiagnostics.MissingCloseBrace(Source, block.Header.Span, block.Header.Text, root.Title, Source.GetPosition(root.Syntax.Span.Start).Line));
+            }
+            RecoverAtTop(block);
+            return null;
+        }
         if (kind is null)
         {
             var known = KnownKeywordsFor(parent);
@@ -240,16 +265,6 @@ public sealed class Binder
 
         if (!IsAllowed(kind, parent, out var where))
         {
-            // After a block left unclosed, the blocks that follow look nested in it: take them as the top-level
-            // blocks they were meant to be, since the missing brace is already reported.
-            if (parent is not null && !parent.Syntax.IsClosed && kind.TopLevel)
-            {
-                if (CreateClause(block, parent: null) is { } recovered)
-                {
-                    _clauses.Add(recovered);
-                }
-                return null;
-            }
             _diagnostics.Add(BindingDiagnostics.NotAllowedHere(Source, block.Header.Span, kind.Keyword, where));
             return null;
         }
@@ -282,6 +297,28 @@ public sealed class Binder
             }
         }
         return clause;
+    }
+
+    private void RecoverAtTop(BlockSyntax block)
+    {
+        switch (block.Header.Text)
+        {
+            case "data":
+                DeclareColumnsOrInputs(block, isData: true);
+                break;
+            case "inputs":
+                DeclareColumnsOrInputs(block, isData: false);
+                break;
+            case "values":
+                DeclareValues(block);
+                break;
+            default:
+                if (CreateClause(block, parent: null) is { } recovered)
+                {
+                    _clauses.Add(recovered);
+                }
+                break;
+        }
     }
 
     private void DeclareOutput(BoundClause clause, OutputSpec output)
@@ -605,8 +642,10 @@ public sealed class Binder
         type ??= spec.Type;
         if (!type.Accepts(bound.Type))
         {
-            string hint = bound.Type.Dimension.IsNone && bound.Type.IsNumber && type == TypeExpectation.Money
-                ? "Write money with a dollar sign, for example $1,000.00."
+            string hint = !(bound.Type.Dimension.IsNone && bound.Type.IsNumber) ? ""
+                : type == TypeExpectation.Money ? "Write money with a dollar sign, for example $1,000.00."
+                : type == TypeExpectation.Pmpm ? "Write an amount per member per month with a dollar sign and PMPM, for example $1,000.00 PMPM."
+                : type == TypeExpectation.MoneyOrPmpm ? "Write money with a dollar sign, for example $25,000.00 or $2.00 PMPM."
                 : "";
             _diagnostics.Add(BindingDiagnostics.WrongType(Source, syntax.Span, Capitalize(what), type.Description, bound.Type.DisplayName, hint));
             return new BoundErrorExpression(syntax);
@@ -642,7 +681,9 @@ public sealed class Binder
         }
         if (value.Number < spec.Min || value.Number > spec.Max)
         {
-            _diagnostics.Add(BindingDiagnostics.OutOfRange(Source, bound.Span, Capitalize(what), Display.Format(value.Number, bound.Type), Display.Bounds(spec.Min, spec.Max, bound.Type)));
+            // Show a plain number given for a percent setting as the percent it means (2 is 200%).
+            var shown = bound.Type.Dimension.IsNone && spec.Type == TypeExpectation.Percent ? ValueType.Percent : bound.Type;
+            _diagnostics.Add(BindingDiagnostics.OutOfRange(Source, bound.Span, Capitalize(what), Display.Format(value.Number, shown), Display.Bounds(spec.Min, spec.Max, shown)));
         }
     }
 
@@ -875,25 +916,27 @@ public sealed class Binder
                 if (a is { } ya && b is { } yb && ya.First <= yb.Last && yb.First <= ya.Last)
                 {
                     int from = Math.Max(ya.First, yb.First), to = Math.Min(ya.Last, yb.Last);
-                    _diagnostics.Add(BindingDiagnostics.LevelYearsOverlap(Source, levels[j].Syntax.Header.Span, levels[j].Title["level ".Length..],
-                        levels[i].Title["level ".Length..], from == to ? $"{from}" : $"{from} to {to}"));
+                    _diagnostics.Add(BindingDiagnostics.LevelYearsOverlap(Source, levels[j].Syntax.Header.Span, LevelName(levels[j]),
+                        LevelName(levels[i]), from == to ? $"{from}" : $"{from} to {to}"));
                 }
             }
         }
         var contract = _clauses.FirstOrDefault(c => c.Kind is ContractClause);
         var period = contract is null ? null : ContractClause.Period(contract);
-        if (period is { } p)
+        if (period is { } p && p.End >= p.Start)
         {
             foreach (var level in levels)
             {
                 if (LevelClause.Years(level) is { } y && (y.First < p.Start.Year || y.Last > p.End.Year))
                 {
-                    _diagnostics.Add(BindingDiagnostics.LevelOutsidePeriod(Source, level.Syntax.Header.Span, level.Title["level ".Length..],
+                    _diagnostics.Add(BindingDiagnostics.LevelOutsidePeriod(Source, level.Syntax.Header.Span, LevelName(level),
                         y.First == y.Last ? $"{y.First}" : $"{y.First} to {y.Last}", $"{p.Start:yyyy-MM-dd} to {p.End:yyyy-MM-dd}"));
                 }
             }
         }
     }
+
+    private static string LevelName(BoundClause level) => level.Label is null ? "(unnamed)" : $"\"{level.Label}\"";
 
     private void CheckDataDeclarations()
     {
@@ -968,6 +1011,38 @@ public sealed class Binder
         foreach (var unit in units)
         {
             Visit(unit);
+        }
+        if (!reported)
+        {
+            CheckSelfReferences(units);
+        }
+    }
+
+    /// <summary>
+    /// Within one clause: a setting may use what its nested clauses compute (the composite reads the measures), and,
+    /// if its spec says so, what its own clause computes first; anything else it computes is a circle.
+    /// </summary>
+    private void CheckSelfReferences(IEnumerable<BoundClause> units)
+    {
+        foreach (var unit in units)
+        {
+            var unitOutputs = ClauseDependencies.OutputsOf(unit).ToHashSet();
+            foreach (var clause in ClauseDependencies.WithDescendants(unit))
+            {
+                var fromChildren = clause.Children.SelectMany(ClauseDependencies.OutputsOf).ToHashSet();
+                foreach (var (key, setting) in clause.Settings)
+                {
+                    foreach (var output in ClauseDependencies.SymbolsIn(setting).OfType<OutputSymbol>().Distinct())
+                    {
+                        bool allowed = fromChildren.Contains(output) || (setting.Spec.ReadsOwnOutputs && clause.Outputs.Contains(output));
+                        if (unitOutputs.Contains(output) && !allowed)
+                        {
+                            _diagnostics.Add(BindingDiagnostics.Cycle(Source, setting.Syntax.Span,
+                                $"'{key}' of {clause.Title} uses '{output.Name}', which {output.Producer.Title} computes from '{key}'"));
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -183,7 +183,7 @@ internal sealed class ExpressionBinder
                     {
                         string hint = left.IsNumber && right.IsNumber
                             ? "Both sides must be in the same unit."
-                            : ordering && left.Kind == right.Kind ? $"{left.DisplayName} values can only be tested for equality." : "Both sides must be of the same kind.";
+                            : ordering && left.Kind == right.Kind ? $"Values that are {left.DisplayName} can only be tested for equality (= or !=)." : "Both sides must be of the same kind.";
                         _diagnostics.Add(BindingDiagnostics.OperatorTypes(_source, b.Span, "compare", left.DisplayName, right.DisplayName, hint));
                         return ValueType.Error;
                     }

@@ -95,7 +95,7 @@ public sealed class LevelClause : ClauseKind
         var range = clause.Range("years");
         if (range is not null && Years(clause) is { } y && y.Last < y.First)
         {
-            context.Report(BindingDiagnostics.PeriodEndsBeforeStart(context.Source, range.Span, y.First.ToString(), y.Last.ToString()));
+            context.Report(BindingDiagnostics.PeriodEndsBeforeStart(context.Source, range.Span, y.First.ToString(), y.Last.ToString(), "range of years"));
         }
     }
 

@@ -93,7 +93,7 @@ public sealed class CorridorClause : ClauseKind
             }
             if (low > high)
             {
-                context.Report(BindingDiagnostics.PeriodEndsBeforeStart(context.Source, row.Span, Display.Percent(low.Value), Display.Percent(high.Value)));
+                context.Report(BindingDiagnostics.PeriodEndsBeforeStart(context.Source, row.Span, Display.Percent(low.Value), Display.Percent(high.Value), "band"));
                 return;
             }
             if (fromZero && low < 0)

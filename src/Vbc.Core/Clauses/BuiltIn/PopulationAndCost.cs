@@ -113,10 +113,10 @@ public sealed class CostClause : ClauseKind
         {
             context.Report(BindingDiagnostics.NeedsMemberMonths(context.Source, header, "'cost' from member data"));
         }
-        if (clause.Expression("truncate at") is { Type.Kind: ValueKind.Percentile } p && ClauseCheckContext.Constant(p) is null
-            && Evaluation.Evaluator.TryConstant(p) is { } rank && (rank.Number <= 0 || rank.Number > 100))
+        if (clause.Expression("truncate at") is { Type.Kind: ValueKind.Percentile } p
+            && Evaluation.Evaluator.TryConstant(p) is { } rank && rank.Number == 0)
         {
-            context.Report(BindingDiagnostics.OutOfRange(context.Source, p.Span, "The truncation percentile", Display.Ordinal(rank.Number), "above 0th and at most 100th"));
+            context.Report(BindingDiagnostics.OutOfRange(context.Source, p.Span, "The truncation percentile", Display.Ordinal(rank.Number), "above the 0th (which would cap every cost at the lowest)"));
         }
     }
 

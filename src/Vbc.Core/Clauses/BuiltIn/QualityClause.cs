@@ -30,7 +30,7 @@ public sealed class QualityClause : ClauseKind
             "(hba1c_control + breast_screening) / 2", Min: 0, Max: 1),
         new ParameterSpec("gate", ParameterShape.Expression, TypeExpectation.Flag,
             "The quality standard: a condition on measures or the composite. Other clauses read it as quality_gate_met (for example 'only if: quality_gate_met').",
-            "quality_composite >= 30%"),
+            "quality_composite >= 30%", ReadsOwnOutputs: true),
     };
 
     public override IEnumerable<OutputSpec> DeclareOutputs(BlockSyntax block, string? name)
