@@ -11,7 +11,7 @@ public class EpisodeDataGeneratorTests
     [Fact]
     public void Header_is_exact_and_output_is_deterministic()
     {
-        var options = new EpisodeGeneratorOptions { Episodes = 40_000, Seed = 12, Organisations = 2 };
+        var options = new EpisodeGeneratorOptions { Episodes = 20_000, Seed = 12, Organisations = 2 };
         var csv = Generate(options);
         Assert.Equal("episode_id,member_id,organisation_id,episode_type,anchor_date,episode_cost,readmitted", csv.Header);
         Assert.Equal(csv.Bytes, Generate(options with { MaxDegreeOfParallelism = 1 }).Bytes);

@@ -1,7 +1,7 @@
 namespace Vbc.Tests.Synthetic;
 
 /// <summary>Summary statistics of a members file, computed with decimals straight from the text.</summary>
-internal sealed class Summary
+internal sealed class MemberSummary
 {
     private static readonly string[] Categories = ["inpatient", "outpatient", "professional", "pharmacy", "snf", "home_health", "behavioral"];
 
@@ -9,7 +9,7 @@ internal sealed class Summary
     private readonly decimal[] _cost; // per row: the sum of the seven categories (carve-outs are parts of them)
     private readonly int[] _months;
 
-    private Summary(SyntheticCsv csv)
+    private MemberSummary(SyntheticCsv csv)
     {
         _csv = csv;
         int[] categories = [.. Categories.Select(csv.Index)];
@@ -17,7 +17,7 @@ internal sealed class Summary
         _months = [.. csv.Values("member_months").Select(int.Parse)];
     }
 
-    public static Summary Of(SyntheticCsv csv) => new(csv);
+    public static MemberSummary Of(SyntheticCsv csv) => new(csv);
 
     public int Members => _csv.Rows.Length;
 

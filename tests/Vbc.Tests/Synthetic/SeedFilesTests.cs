@@ -97,7 +97,7 @@ public class SeedFilesTests
         text.Append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         foreach (string file in new[] { "members.csv", "members-commercial.csv" })
         {
-            var s = Summary.Of(Read(file));
+            var s = MemberSummary.Of(Read(file));
             text.Append(CultureInfo.InvariantCulture,
                 $"| {file} | {Count(s.Members)} | {Count(s.MemberMonths)} | {Money(s.TotalCost)} | {Money(Math.Round(s.Pmpm, 2))} | {Money(Math.Round(s.MeanFullYearCost, 2))} | {Pct(s.ZeroCostShare)} | {Pct(s.TopOnePercentShare)} | {s.CountAbove(250_000m)} | {Pct(s.ZeroMonthsShare)} | {Pct(s.Share("attributed", v => v == "0"))} | {Pct(s.Share("esrd", v => v == "1"))} | {Pct(s.Share("hospice", v => v == "1"))} | {Pct(s.ExclusionShare)} |\n");
         }
@@ -106,7 +106,7 @@ public class SeedFilesTests
         text.Append("|---|--:|--:|--:|--:|\n");
         foreach (string file in new[] { "members.csv", "members-commercial.csv" })
         {
-            var s = Summary.Of(Read(file));
+            var s = MemberSummary.Of(Read(file));
             string Measure(string m) => $"{Count(s.Sum(m + "_num"))} / {Count(s.Sum(m + "_den"))} = {Pct(s.Rate(m))}";
             text.Append(CultureInfo.InvariantCulture, $"| {file} | {Measure("hba1c")} | {Measure("bcs")} | {Measure("cbp")} | {Measure("fuh")} |\n");
         }

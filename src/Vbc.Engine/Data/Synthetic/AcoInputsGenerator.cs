@@ -65,15 +65,15 @@ public static class AcoInputsGenerator
                     b.Comma();
                     b.Integer(beneficiaries);
                     b.Comma();
-                    b.Fixed(GeneratorChecks.Cents(benchmark), 2);
+                    b.Fixed(CsvBuffer.Cents(benchmark), 2);
                     b.Comma();
-                    b.Fixed(GeneratorChecks.Cents(benchmark * (1.0 + deviation)), 2);
+                    b.Fixed(CsvBuffer.Cents(benchmark * (1.0 + deviation)), 2);
                     b.Comma();
                     b.Fixed(qualityTenThousandths, 4);
                     b.Comma();
                     b.Flag(qualityTenThousandths >= (long)(QualityStandard * 10_000));
                     b.Comma();
-                    b.Fixed(GeneratorChecks.Cents(benchmark * revenueShare), 2);
+                    b.Fixed(CsvBuffer.Cents(benchmark * revenueShare), 2);
                     b.Comma();
                     b.Integer(memberMonths);
                     b.NewLine();

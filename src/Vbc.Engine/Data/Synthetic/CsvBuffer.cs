@@ -99,6 +99,9 @@ internal sealed class CsvBuffer
         Padded(scaled % unit, decimals);
     }
 
+    /// <summary>Dollars to whole cents, half away from zero: the only way a sampled double becomes money.</summary>
+    public static long Cents(double dollars) => (long)Math.Round(dollars * 100.0, MidpointRounding.AwayFromZero);
+
     /// <summary>A date as YYYY-MM-DD.</summary>
     public void Date(DateOnly date)
     {

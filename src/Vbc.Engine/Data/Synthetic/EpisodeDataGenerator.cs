@@ -69,7 +69,7 @@ public static class EpisodeDataGenerator
                     b.Comma();
                     b.Date(anchor);
                     b.Comma();
-                    b.Fixed(GeneratorChecks.Cents(cost), 2);
+                    b.Fixed(CsvBuffer.Cents(cost), 2);
                     b.Comma();
                     b.Flag(readmitted);
                     b.NewLine();

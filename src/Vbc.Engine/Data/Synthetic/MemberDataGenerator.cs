@@ -131,18 +131,19 @@ public static class MemberDataGenerator
             }
 
             double scale = _months / 12.0 * organisations.CostEfficiency[_organisation] * costFactor;
-            _transplant = GeneratorChecks.Cents(transplant * scale);
-            _inpatient = GeneratorChecks.Cents(inpatient * scale) + _transplant;
-            _dialysis = GeneratorChecks.Cents(dialysis * scale);
-            _outpatient = GeneratorChecks.Cents(outpatient * scale) + _dialysis;
-            _specialtyRx = GeneratorChecks.Cents(specialtyRx * scale);
-            _pharmacy = GeneratorChecks.Cents(pharmacy * scale) + _specialtyRx;
-            _professional = GeneratorChecks.Cents(professional * scale);
-            _snf = GeneratorChecks.Cents(snf * scale);
-            _homeHealth = GeneratorChecks.Cents(homeHealth * scale);
-            _behavioral = GeneratorChecks.Cents(behavioral * scale);
+            _transplant = CsvBuffer.Cents(transplant * scale);
+            _inpatient = CsvBuffer.Cents(inpatient * scale) + _transplant;
+            _dialysis = CsvBuffer.Cents(dialysis * scale);
+            _outpatient = CsvBuffer.Cents(outpatient * scale) + _dialysis;
+            _specialtyRx = CsvBuffer.Cents(specialtyRx * scale);
+            _pharmacy = CsvBuffer.Cents(pharmacy * scale) + _specialtyRx;
+            _professional = CsvBuffer.Cents(professional * scale);
+            _snf = CsvBuffer.Cents(snf * scale);
+            _homeHealth = CsvBuffer.Cents(homeHealth * scale);
+            _behavioral = CsvBuffer.Cents(behavioral * scale);
 
             // Quality: enrolled members only, hospice excluded; sicker members meet measures a little less often.
+            // The numerators use & (not &&) so their draw is made whatever the denominator: changing that changes the bytes.
             bool eligible = _months > 0 && !_hospice;
             double shift = organisations.QualityShift[_organisation] - 0.04 * (risk - 1.0);
             _hba1cDen = eligible && diabetic && _age >= 18 && _age <= 75;

@@ -10,7 +10,7 @@ public enum PopulationProfile
     Medicare,
 
     /// <summary>
-    /// Commercial or Medicaid-like: ages 0-64 (about 22% children), younger and cheaper (PMPM around $500),
+    /// Commercial or Medicaid-like: ages 0-64 (about 22% children), younger and cheaper (PMPM around $450-500),
     /// fewer chronic conditions, more enrolment churn (more partial-year members).
     /// </summary>
     Commercial,
@@ -37,7 +37,7 @@ internal sealed class ProfileParameters
     public required double RiskSigma { get; init; }
     public required double RiskNormaliser { get; init; }
 
-    // Conditions (average prevalence over the population).
+    /// <summary>Chance of no claims at all in the year, divided by the member's risk score (ESRD members always have claims).</summary>
     public required double NoClaimsBase { get; init; }
 
     // Inpatient: admissions ~ Poisson(rate x risk x intensity), each a lognormal cost.
