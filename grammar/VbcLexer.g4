@@ -11,8 +11,9 @@ options { caseInsensitive = true; }
 // ---- comments and layout ----------------------------------------------------------------------------------------
 LINE_COMMENT  : '//' ~[\r\n]* -> channel(HIDDEN);
 BLOCK_COMMENT : '/*' .*? '*/' -> channel(HIDDEN);
-// A block comment that runs to the end of the file: an error token, so the parser reports it.
-UNCLOSED_BLOCK_COMMENT : '/*' .*? EOF;
+// A block comment that runs to the end of the file without a closing */: an error token, reported as such.
+// (It must not match a closed comment, or longest-match would prefer it to BLOCK_COMMENT.)
+UNCLOSED_BLOCK_COMMENT : '/*' (~'*' | '*'+ ~[*/])* '*'* EOF;
 NEWLINE       : '\r'? '\n' | '\r';
 WS            : [ \t\f\u00A0\uFEFF]+ -> skip;
 

@@ -42,8 +42,16 @@ public sealed record InputValue(string Name, string Type, string Value);
 /// <summary>A row of the data left out of the settlement because it could not be read or computed.</summary>
 public sealed record ExcludedRow(long Line, long DataRow, string? MemberId, string Problem, decimal Dollars);
 
+/// <summary>Claims that were read but not counted in any member's cost, and why (so dollars in equal dollars out).</summary>
+public sealed record ClaimsNote(string Reason, long Claims, decimal Dollars);
+
 /// <summary>The member-level data a statement was settled from.</summary>
-public sealed record DataSource(string File, IReadOnlyList<string> IgnoredColumns, IReadOnlyList<ExcludedRow> ExcludedRows);
+public sealed record DataSource(
+    string File,
+    IReadOnlyList<string> IgnoredColumns,
+    IReadOnlyList<ExcludedRow> ExcludedRows,
+    string? ClaimsFile = null,
+    IReadOnlyList<ClaimsNote>? ClaimsNotes = null);
 
 /// <summary>
 /// The settlement of one contract for one performance year (and one organisation): every line, the population

@@ -4,7 +4,7 @@ namespace Vbc.Syntax;
 
 // Our own syntax tree: immutable records, each with the span of text it came from. It is made once from the ANTLR
 // parse tree (Parsing/ParseTreeMapper.cs); the binder, formatter, diff and editor tools read only this tree.
-// Spans take part in equality; compare without them through SyntaxComparer when positions should not matter.
+// Spans take part in equality: two texts that differ only in layout give trees that differ in spans alone.
 
 public abstract record SyntaxNode(TextSpan Span);
 

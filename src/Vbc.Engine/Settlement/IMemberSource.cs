@@ -25,4 +25,10 @@ public interface IMemberSource
 
     /// <summary>Columns in the data the contract does not declare (ignored, and listed on the statement).</summary>
     IReadOnlyList<string> IgnoredColumns { get; }
+
+    /// <summary>The claims file the money columns came from, if any.</summary>
+    string? ClaimsFile => null;
+
+    /// <summary>Claims read but not counted (unknown members, categories the contract does not declare).</summary>
+    IReadOnlyList<ClaimsNote> ClaimsNotes => Array.Empty<ClaimsNote>();
 }

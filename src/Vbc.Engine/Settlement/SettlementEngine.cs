@@ -125,7 +125,7 @@ public static class SettlementEngine
                 return Fail(SettlementDiagnostics.ConservationBroken(at, Conservation(members.Population)));
             }
             data = new DataSource(request.Data.Name, request.Data.IgnoredColumns,
-                request.Data.UnreadableRows.Concat(members.RowsLeftOut).ToList());
+                request.Data.UnreadableRows.Concat(members.RowsLeftOut).ToList(), request.Data.ClaimsFile, request.Data.ClaimsNotes);
         }
 
         // Settlement, clause by clause.

@@ -1,14 +1,294 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Vbc.Data;
+using Vbc.Diagnostics;
+using Vbc.Parsing;
+using Vbc.Reports;
+using Vbc.Semantics;
+using Vbc.Settlement;
 
 namespace Vbc.Cli.Commands;
 
 /// <summary><c>vbc settle CONTRACT --data FILE ...</c>: settles a contract and prints the statement.</summary>
 internal static class SettleCommand
 {
+    private sealed record Options(
+        string Contract,
+        string? Data,
+        string? Claims,
+        IReadOnlyList<string> Inputs,
+        string? InputsFile,
+        string? OrganisationColumn,
+        int? Year,
+        string Format,
+        string? Out,
+        bool ExcludeBadRows);
+
     public static Command Create(Streams console)
     {
-        var command = new Command("settle", "Settle a contract.");
-        command.SetAction(_ => Program.UsageErrors);
+        var contract = new Argument<string>("contract") { Description = "The contract (.vbc) to settle." };
+        var data = new Option<string>("--data") { Description = "Member-level data: a CSV file with a header row and one row per member (or episode)." };
+        var claims = new Option<string>("--claims") { Description = "A long claims file (member_id, category, amount) summed per member into the money columns the member file lacks." };
+        var input = new Option<string[]>("--input")
+        {
+            Description = "An input value, NAME=VALUE (repeatable), for example --input quality_score=92%.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var inputs = new Option<string>("--inputs") { Description = "A CSV file with one row per provider organisation: settles the contract once per row." };
+        var organisationColumn = new Option<string>("--organisation-column")
+        {
+            Description = "With --inputs: the column naming each organisation (default: the first column). If the member data has a declared column of that name, each organisation is settled on its own rows.",
+        };
+        var year = new Option<int?>("--year") { Description = "The performance year to settle (default: the year of the contract period)." };
+        var format = new Option<string>("--format")
+        {
+            Description = "text (default), json or html for one statement; csv (default) or json with --inputs.",
+        };
+        format.AcceptOnlyFromAmong("text", "json", "html", "csv");
+        var output = new Option<string>("--out") { Description = "Write the result to this file instead of the terminal." };
+        var excludeBadRows = new Option<bool>("--exclude-bad-rows")
+        {
+            Description = "Leave out rows that cannot be read or computed instead of failing; the statement lists each with its dollars.",
+        };
+
+        var command = new Command("settle",
+            "Settle a contract over member-level data and print the statement: every line with its clause, formula and value. " +
+            "Exit code 0 on success, 1 when the contract, its inputs or its data have errors, 2 on usage or file errors.")
+        {
+            contract, data, claims, input, inputs, organisationColumn, year, format, output, excludeBadRows,
+        };
+        command.SetAction(parse => Run(console, new Options(
+            parse.GetValue(contract)!,
+            parse.GetValue(data),
+            parse.GetValue(claims),
+            parse.GetValue(input) ?? Array.Empty<string>(),
+            parse.GetValue(inputs),
+            parse.GetValue(organisationColumn),
+            parse.GetValue(year),
+            parse.GetValue(format) ?? "",
+            parse.GetValue(output),
+            parse.GetValue(excludeBadRows))));
         return command;
+    }
+
+    private static int Run(Streams console, Options o)
+    {
+        foreach (var (file, what) in new[] { (o.Contract, "contract"), (o.Data, "data"), (o.Claims, "claims"), (o.InputsFile, "inputs") })
+        {
+            if (file is not null && !File.Exists(file))
+            {
+                console.Error.WriteLine($"vbc: cannot read the {what} file '{file}': it does not exist.");
+                return Program.UsageErrors;
+            }
+        }
+        var contract = Binder.Bind(ContractParser.ParseFile(o.Contract));
+        if (contract.HasErrors)
+        {
+            Report(console, contract.Diagnostics.Where(d => d.IsError));
+            return contract.Diagnostics.Any(d => d.Code == "VBC0002") ? Program.UsageErrors : Program.ContractOrDataErrors;
+        }
+        if (o.Claims is not null && o.Data is null)
+        {
+            console.Error.WriteLine("vbc: --claims needs --data: the member file lists the members; the claims fill in their costs.");
+            return Program.UsageErrors;
+        }
+
+        var given = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var pair in o.Inputs)
+        {
+            int eq = pair.IndexOf('=');
+            if (eq <= 0)
+            {
+                console.Error.WriteLine($"vbc: --input takes NAME=VALUE, for example --input quality_score=92%; got '{pair}'.");
+                return Program.UsageErrors;
+            }
+            given[pair[..eq].Trim()] = pair[(eq + 1)..].Trim();
+        }
+
+        return o.InputsFile is null ? SettleOne(console, o, contract, given) : SettleMany(console, o, contract, given);
+    }
+
+    private static int SettleOne(Streams console, Options o, BoundContract contract, Dictionary<string, string> given)
+    {
+        string format = o.Format.Length == 0 ? "text" : o.Format;
+        if (format == "csv")
+        {
+            console.Error.WriteLine("vbc: --format csv writes one row per organisation: use it with --inputs.");
+            return Program.UsageErrors;
+        }
+        using var data = o.Data is null ? null : new CsvMemberSource(o.Data, o.Claims, o.ExcludeBadRows);
+        var result = SettlementEngine.Settle(contract, new SettlementRequest
+        {
+            Year = o.Year,
+            Inputs = given,
+            Data = data,
+            ExcludeBadRows = o.ExcludeBadRows,
+        });
+        if (!result.Succeeded)
+        {
+            Report(console, result.Diagnostics);
+            return result.IsUsageError || result.Diagnostics.Any(d => d.Code == "VBC0002") ? Program.UsageErrors : Program.ContractOrDataErrors;
+        }
+        Report(console, contract.Diagnostics.Where(d => d.Severity == Severity.Warning));
+        var statement = result.Statement!;
+        string text = format switch
+        {
+            "json" => JsonStatementWriter.Write(statement),
+            "html" => HtmlStatementWriter.Write(statement),
+            _ => TextStatementWriter.Write(statement),
+        };
+        return Write(console, o.Out, text);
+    }
+
+    private static int SettleMany(Streams console, Options o, BoundContract contract, Dictionary<string, string> given)
+    {
+        string format = o.Format.Length == 0 ? "csv" : o.Format;
+        if (format is "text" or "html")
+        {
+            console.Error.WriteLine("vbc: with --inputs the result is one row per organisation: use --format csv or --format json.");
+            return Program.UsageErrors;
+        }
+        var file = InputsFile.Read(o.InputsFile!);
+        if (file.Diagnostics.Any(d => d.IsError))
+        {
+            Report(console, file.Diagnostics);
+            return Program.ContractOrDataErrors;
+        }
+        string orgColumn = o.OrganisationColumn ?? file.Columns.FirstOrDefault() ?? "";
+        if (!file.Columns.Contains(orgColumn, StringComparer.OrdinalIgnoreCase))
+        {
+            console.Error.WriteLine($"vbc: the inputs file has no column '{orgColumn}'. Its columns: {string.Join(", ", file.Columns)}.");
+            return Program.UsageErrors;
+        }
+        var declared = contract.Inputs.Select(i => i.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var clash = given.Keys.Where(k => file.Columns.Contains(k, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (clash.Count > 0)
+        {
+            console.Error.WriteLine($"vbc: {string.Join(", ", clash)} is given both with --input and in the inputs file: keep one.");
+            return Program.UsageErrors;
+        }
+        var ignored = file.Columns.Where(c => !declared.Contains(c) && !c.Equals(orgColumn, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (ignored.Count > 0)
+        {
+            console.Error.WriteLine($"vbc: columns of {o.InputsFile} that are not inputs of the contract (not used): {string.Join(", ", ignored)}.");
+        }
+        var splitColumn = contract.Columns.FirstOrDefault(c => c.Name.Equals(orgColumn, StringComparison.OrdinalIgnoreCase) && c.Type.Kind == ValueKind.Text);
+        if (o.Data is not null && splitColumn is null && file.Rows.Count > 1)
+        {
+            console.Error.WriteLine($"vbc: to settle {file.Rows.Count} organisations on one member file, the data must say which organisation each row belongs to: " +
+                $"declare a text column '{orgColumn}' in the contract's data block (or give one row in --inputs).");
+            return Program.UsageErrors;
+        }
+
+        var statements = new List<Statement>();
+        var failures = new List<(string Organisation, IReadOnlyList<Diagnostic> Problems)>();
+        var rows = new List<(string Organisation, SettlementResult Result)>();
+        foreach (var row in file.Rows)
+        {
+            string organisation = row[orgColumn] ?? $"row {row.Line}";
+            var inputs = new Dictionary<string, string>(given, StringComparer.OrdinalIgnoreCase);
+            foreach (var (name, value) in row.Values)
+            {
+                if (declared.Contains(name))
+                {
+                    inputs[name] = value;
+                }
+            }
+            using var csv = o.Data is null ? null : new CsvMemberSource(o.Data, o.Claims, o.ExcludeBadRows);
+            IMemberSource? data = csv is null ? null : splitColumn is null ? csv : new FilteredMemberSource(csv, splitColumn.Name, organisation);
+            var result = SettlementEngine.Settle(contract, new SettlementRequest
+            {
+                Year = o.Year,
+                Inputs = inputs,
+                Data = data,
+                ExcludeBadRows = o.ExcludeBadRows,
+                Organisation = organisation,
+            });
+            rows.Add((organisation, result));
+            if (result.Succeeded)
+            {
+                statements.Add(result.Statement!);
+            }
+            else
+            {
+                failures.Add((organisation, result.Diagnostics));
+                console.Error.WriteLine($"vbc: {o.InputsFile}({row.Line}): organisation {organisation} could not be settled:");
+                Report(console, result.Diagnostics);
+            }
+        }
+
+        string text = format == "json" ? JsonStatementWriter.WriteMany(statements, failures) : SummaryCsv(rows);
+        int exit = Write(console, o.Out, text);
+        console.Error.WriteLine($"{file.Rows.Count} organisations: {statements.Count} settled, {failures.Count} failed.");
+        return exit != Program.Success ? exit : failures.Count > 0 ? Program.ContractOrDataErrors : Program.Success;
+    }
+
+    /// <summary>One row per organisation: its status, total, and each payment line, in a stable column order.</summary>
+    private static string SummaryCsv(IReadOnlyList<(string Organisation, SettlementResult Result)> rows)
+    {
+        var components = rows.Where(r => r.Result.Succeeded)
+            .SelectMany(r => r.Result.Statement!.Components.Select(c => c.Id))
+            .Distinct()
+            .ToList();
+        var labels = rows.Where(r => r.Result.Succeeded)
+            .SelectMany(r => r.Result.Statement!.Components)
+            .GroupBy(c => c.Id)
+            .ToDictionary(g => g.Key, g => g.First().Label);
+        var o = new StringBuilder();
+        o.Append(string.Join(",", new[] { "organisation", "performance_year", "status", "total" }.Concat(components.Select(c => Csv(labels[c])))));
+        o.Append(",problem\n");
+        foreach (var (organisation, result) in rows)
+        {
+            var cells = new List<string> { Csv(organisation) };
+            if (result.Statement is { } s)
+            {
+                cells.Add(s.PerformanceYear.ToString(CultureInfo.InvariantCulture));
+                cells.Add("settled");
+                cells.Add(JsonStatementWriter.Exact(s.Total));
+                var amounts = s.Components.ToDictionary(c => c.Id, c => c.Amount!.Value);
+                cells.AddRange(components.Select(c => amounts.TryGetValue(c, out var a) ? JsonStatementWriter.Exact(a) : ""));
+                cells.Add("");
+            }
+            else
+            {
+                cells.AddRange(new[] { "", "failed", "" });
+                cells.AddRange(components.Select(_ => ""));
+                cells.Add(Csv(string.Join(" | ", result.Diagnostics.Select(d => d.ToString()))));
+            }
+            o.Append(string.Join(",", cells)).Append('\n');
+        }
+        return o.ToString();
+    }
+
+    private static string Csv(string text) =>
+        text.IndexOfAny(new[] { ',', '"', '\n', '\r' }) >= 0 ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
+
+    private static int Write(Streams console, string? path, string text)
+    {
+        if (path is null)
+        {
+            console.Out.Write(text);
+            return Program.Success;
+        }
+        try
+        {
+            File.WriteAllText(path, text, new UTF8Encoding(false));
+            console.Error.WriteLine($"Wrote {path}");
+            return Program.Success;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            console.Error.WriteLine($"vbc: cannot write '{path}': {e.Message}");
+            return Program.UsageErrors;
+        }
+    }
+
+    internal static void Report(Streams console, IEnumerable<Diagnostic> diagnostics)
+    {
+        foreach (var d in diagnostics)
+        {
+            console.Error.WriteLine(d);
+        }
     }
 }

@@ -1,0 +1,260 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Vbc.Settlement;
+
+namespace Vbc.Reports;
+
+/// <summary>
+/// The statement as JSON for machines, schema "vbc-statement/1" (docs/statement-schema.md). Every decimal is a
+/// string holding the exact value (JSON numbers lose digits in many readers). Properties come in a fixed order and
+/// nothing depends on the time or the machine: the same statement gives the same bytes.
+/// </summary>
+public static class JsonStatementWriter
+{
+    public const string Schema = "vbc-statement/1";
+
+    private static readonly JsonWriterOptions Options = new()
+    {
+        Indented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static string Write(Statement statement)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, Options))
+        {
+            WriteStatement(w, statement);
+        }
+        return Encoding.UTF8.GetString(stream.ToArray()).Replace("\r\n", "\n") + "\n";
+    }
+
+    /// <summary>Several statements (one per organisation) as one document: {"schema": ..., "statements": [...]}.</summary>
+    public static string WriteMany(IEnumerable<Statement> statements, IEnumerable<(string Organisation, IReadOnlyList<Diagnostics.Diagnostic> Problems)> failures)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, Options))
+        {
+            w.WriteStartObject();
+            w.WriteString("schema", "vbc-statements/1");
+            w.WriteStartArray("statements");
+            foreach (var s in statements)
+            {
+                WriteStatement(w, s);
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("failures");
+            foreach (var (organisation, problems) in failures)
+            {
+                w.WriteStartObject();
+                w.WriteString("organisation", organisation);
+                w.WriteStartArray("diagnostics");
+                foreach (var d in problems)
+                {
+                    WriteDiagnostic(w, d);
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray()).Replace("\r\n", "\n") + "\n";
+    }
+
+    public static void WriteDiagnostic(Utf8JsonWriter w, Diagnostics.Diagnostic d)
+    {
+        w.WriteStartObject();
+        w.WriteString("code", d.Code);
+        w.WriteString("severity", d.Severity.ToString().ToLowerInvariant());
+        w.WriteString("file", d.Location.File);
+        w.WriteNumber("line", d.Location.Line);
+        w.WriteNumber("column", d.Location.Column);
+        w.WriteString("message", d.Message);
+        w.WriteEndObject();
+    }
+
+    private static void WriteStatement(Utf8JsonWriter w, Statement s)
+    {
+        w.WriteStartObject();
+        w.WriteString("schema", Schema);
+
+        w.WriteStartObject("contract");
+        w.WriteString("name", s.Contract.Name);
+        w.WriteString("payer", s.Contract.Payer);
+        w.WriteString("provider", s.Contract.Provider);
+        w.WriteString("version", s.Contract.Version);
+        w.WriteString("periodStart", s.Contract.PeriodStart?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        w.WriteString("periodEnd", s.Contract.PeriodEnd?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        w.WriteString("file", s.ContractFile);
+        w.WriteEndObject();
+
+        w.WriteNumber("performanceYear", s.PerformanceYear);
+        w.WriteString("level", s.Level);
+        w.WriteString("organisation", s.Organisation);
+
+        w.WriteStartArray("inputs");
+        foreach (var input in s.Inputs)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", input.Name);
+            w.WriteString("type", input.Type);
+            w.WriteString("value", input.Value);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+
+        if (s.Data is { } data)
+        {
+            w.WriteStartObject("data");
+            w.WriteString("file", data.File);
+            w.WriteString("claimsFile", data.ClaimsFile);
+            w.WriteStartArray("ignoredColumns");
+            foreach (var c in data.IgnoredColumns)
+            {
+                w.WriteStringValue(c);
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("excludedRows");
+            foreach (var row in data.ExcludedRows)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("line", row.Line);
+                w.WriteNumber("dataRow", row.DataRow);
+                w.WriteString("memberId", row.MemberId);
+                w.WriteString("problem", row.Problem);
+                Decimal(w, "dollars", row.Dollars);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("claimsNotCounted");
+            foreach (var note in data.ClaimsNotes ?? Array.Empty<ClaimsNote>())
+            {
+                w.WriteStartObject();
+                w.WriteString("reason", note.Reason);
+                w.WriteNumber("claims", note.Claims);
+                Decimal(w, "dollars", note.Dollars);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("data");
+        }
+
+        if (s.Population is { } p)
+        {
+            w.WriteStartObject("population");
+            w.WriteNumber("rowsRead", p.RowsRead);
+            w.WriteNumber("members", p.Members);
+            Decimal(w, "memberMonths", p.MemberMonths);
+            w.WriteStartArray("exclusions");
+            foreach (var e in p.Exclusions)
+            {
+                w.WriteStartObject();
+                w.WriteString("reason", e.Reason);
+                w.WriteString("source", e.Source);
+                w.WriteNumber("rows", e.Rows);
+                Decimal(w, "cost", e.Cost);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartObject("dollars");
+            Decimal(w, "input", p.InputCost);
+            Decimal(w, "excluded", p.ExcludedCost);
+            Decimal(w, "carvedOut", p.CarvedOut);
+            Decimal(w, "truncatedExcess", p.TruncatedExcess);
+            Decimal(w, "counted", p.CountedCost);
+            w.WriteBoolean("conserved", p.Conserved);
+            w.WriteEndObject();
+            if (p.TruncationThreshold is { } t)
+            {
+                w.WriteStartObject("truncation");
+                Decimal(w, "threshold", t);
+                w.WriteString("rule", p.TruncationRule);
+                w.WriteNumber("membersTruncated", p.MembersTruncated);
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteNull("truncation");
+            }
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("population");
+        }
+
+        w.WriteStartArray("lines");
+        foreach (var line in s.Lines)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", line.Id);
+            w.WriteString("kind", line.Kind.ToString().ToLowerInvariant());
+            w.WriteString("clause", line.Clause);
+            w.WriteString("label", line.Label);
+            if (line.Value is { } v)
+            {
+                Decimal(w, "value", v);
+            }
+            else
+            {
+                w.WriteNull("value");
+            }
+            w.WriteString("unit", line.Unit);
+            w.WriteString("formula", line.Formula);
+            if (line.Amount is { } amount)
+            {
+                Decimal(w, "amount", amount);
+            }
+            else
+            {
+                w.WriteNull("amount");
+            }
+            if (line.Source is { } source)
+            {
+                w.WriteStartObject("source");
+                w.WriteString("file", source.File);
+                w.WriteNumber("line", source.Line);
+                w.WriteNumber("column", source.Column);
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteNull("source");
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+
+        Decimal(w, "total", s.Total);
+        w.WriteEndObject();
+    }
+
+    /// <summary>An exact decimal as a string, without trailing zeros beyond the cents.</summary>
+    private static void Decimal(Utf8JsonWriter w, string name, decimal value) => w.WriteString(name, Exact(value));
+
+    public static string Exact(decimal value)
+    {
+        string text = value.ToString(CultureInfo.InvariantCulture);
+        if (text.Contains('.'))
+        {
+            text = text.TrimEnd('0');
+            int decimals = text.Length - text.IndexOf('.') - 1;
+            if (decimals < 2)
+            {
+                text += new string('0', 2 - decimals);
+            }
+        }
+        else
+        {
+            text += ".00";
+        }
+        return text;
+    }
+}

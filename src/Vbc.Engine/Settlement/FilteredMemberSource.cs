@@ -1,0 +1,81 @@
+using Vbc.Data;
+using Vbc.Diagnostics;
+
+namespace Vbc.Settlement;
+
+/// <summary>
+/// The rows of another source that belong to one organisation (a text column equal to a value), for settling one
+/// contract for many organisations from one member file. Rows of other organisations are not part of this
+/// settlement at all: they are neither counted nor reported as excluded.
+/// </summary>
+public sealed class FilteredMemberSource : IMemberSource
+{
+    private readonly IMemberSource _inner;
+    private readonly string _column;
+    private readonly string _value;
+    private int _columnIndex = -1;
+
+    public FilteredMemberSource(IMemberSource inner, string column, string value)
+    {
+        _inner = inner;
+        _column = column;
+        _value = value;
+    }
+
+    public string Name => $"{_inner.Name} (rows where {_column} = {_value})";
+
+    public IReadOnlyList<Diagnostic> RowProblems => _inner.RowProblems;
+
+    public IReadOnlyList<ExcludedRow> UnreadableRows => _inner.UnreadableRows;
+
+    public IReadOnlyList<string> IgnoredColumns => _inner.IgnoredColumns;
+
+    public string? ClaimsFile => _inner.ClaimsFile;
+
+    public IReadOnlyList<ClaimsNote> ClaimsNotes => _inner.ClaimsNotes;
+
+    public IReadOnlyList<Diagnostic> Open(IReadOnlyList<ColumnSpec> columns)
+    {
+        _columnIndex = columns.ToList().FindIndex(c => c.Name.Equals(_column, StringComparison.OrdinalIgnoreCase) && c.Storage == ColumnStorage.Text);
+        if (_columnIndex < 0)
+        {
+            throw new ArgumentException($"The column '{_column}' is not a declared text column.");
+        }
+        return _inner.Open(columns);
+    }
+
+    public IEnumerable<ColumnBatch> Batches()
+    {
+        int index = 0;
+        foreach (var batch in _inner.Batches())
+        {
+            var keys = batch.Texts(_columnIndex);
+            var keep = new List<int>();
+            for (int i = 0; i < batch.RowCount; i++)
+            {
+                if (string.Equals(keys[i], _value, StringComparison.Ordinal))
+                {
+                    keep.Add(i);
+                }
+            }
+            if (keep.Count == 0)
+            {
+                continue;
+            }
+            var columns = new Array[batch.Columns.Length];
+            for (int c = 0; c < columns.Length; c++)
+            {
+                var source = batch.Columns[c];
+                var target = Array.CreateInstance(source.GetType().GetElementType()!, keep.Count);
+                for (int k = 0; k < keep.Count; k++)
+                {
+                    target.SetValue(source.GetValue(keep[k]), k);
+                }
+                columns[c] = target;
+            }
+            var lines = keep.Select(i => batch.Lines[i]).ToArray();
+            // Data row numbers stay those of the file, so messages point at the right rows.
+            yield return new ColumnBatch(index++, keep.Count, batch.FirstDataRow + keep[0], lines, columns);
+        }
+    }
+}
