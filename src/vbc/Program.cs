@@ -26,6 +26,7 @@ public static class Program
         root.Subcommands.Add(CheckCommand.Create(console));
         root.Subcommands.Add(FormatCommand.Create(console));
         root.Subcommands.Add(SettleCommand.Create(console));
+        root.Subcommands.Add(GenerateCommand.Create(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

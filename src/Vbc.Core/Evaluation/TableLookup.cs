@@ -63,9 +63,17 @@ public sealed class PreparedTable
         return null;
     }
 
+    private static string Describe(Value key) => key.Kind switch
+    {
+        ValueKind.Number => key.Number.ToString("#,##0.######", System.Globalization.CultureInfo.InvariantCulture),
+        ValueKind.Text => $"\"{key.Text}\"",
+        _ => key.ToString(),
+    };
+
     public Value Find(Value key, TextSpan span)
     {
-        var row = RowFor(key) ?? throw new EvaluationException(span, $"No row of the table holds {key}. Add a row for it.");
+        var row = RowFor(key) ?? throw new EvaluationException(span,
+            $"No row of the table holds {Describe(key)}: its rows cover {string.Join("; ", Rows.Select(r => r.DescribeKey(d => d.ToString("#,##0.######", System.Globalization.CultureInfo.InvariantCulture))))}. Add a row for it, or check the value it is looked up by.");
         return row.Result is { } r && row.ResultAtLow is null ? r : Value.Of(row.NumberAt(key.Number));
     }
 }
