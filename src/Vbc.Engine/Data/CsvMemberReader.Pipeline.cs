@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 using Vbc.Diagnostics;
@@ -14,6 +15,8 @@ public sealed partial class CsvMemberReader
 
     private readonly ConcurrentBag<byte[]> _buffers = new();
     private readonly ConcurrentBag<int[]> _rowArrays = new();
+    private readonly ConcurrentBag<Array[]> _recycledColumns = new();
+    private readonly ConcurrentBag<long[]> _recycledLines = new();
     private int _bufferTarget = 256 * 1024;
     private byte[]? _claimsMatched;
 
@@ -45,19 +48,29 @@ public sealed partial class CsvMemberReader
             _claimsMatched = new byte[_options.Claims.MemberCount];
         }
         using var cancel = new CancellationTokenSource();
-        var queue = new BlockingCollection<Task<ParsedChunk>>(_options.MaxParallelism);
-        var producer = Task.Factory.StartNew(() => Produce(queue, cancel.Token), cancel.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        // Chunks in file order, as promises of their parsed form; its capacity bounds the chunks in flight (memory).
+        var ordered = new BlockingCollection<Task<ParsedChunk>>(_options.MaxParallelism + 1);
+        var work = new BlockingCollection<RawChunk>(_options.MaxParallelism);
+        var producer = Task.Factory.StartNew(() => Produce(ordered, work, cancel.Token), cancel.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        // Dedicated threads rather than the thread pool: the caller may block a pool thread on the batches.
+        var workers = Enumerable.Range(0, _options.MaxParallelism)
+            .Select(_ => Task.Factory.StartNew(() => Work(work, cancel.Token), cancel.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default))
+            .ToArray();
         bool complete = false;
         try
         {
             bool stopped = false;
-            foreach (var task in queue.GetConsumingEnumerable())
+            foreach (var task in ordered.GetConsumingEnumerable())
             {
                 var chunk = task.GetAwaiter().GetResult();
                 var batch = Sequence(chunk, state, out bool stop);
                 if (batch is not null)
                 {
                     yield return batch;
+                    if (_options.RecycleBatches)
+                    {
+                        Recycle(batch);
+                    }
                 }
                 if (stop)
                 {
@@ -72,7 +85,7 @@ public sealed partial class CsvMemberReader
             cancel.Cancel();
             try
             {
-                producer.Wait();
+                Task.WaitAll(workers.Append(producer).ToArray());
             }
             catch (AggregateException)
             {
@@ -82,14 +95,50 @@ public sealed partial class CsvMemberReader
         }
     }
 
-    // -------------------------------------------------------------------------------------------------------------
-    // Stage 1 (one thread): read bytes, find row boundaries, hand chunks of rows to parse tasks.
+    /// <summary>The caller is done with the batch (it asked for the next one): its arrays serve a later batch.</summary>
+    private void Recycle(ColumnBatch batch)
+    {
+        int size = _options.BatchSize;
+        if (batch.RowCount != size || batch.Lines.Length != size || batch.Columns.Any(c => c.Length != size))
+        {
+            return; // a short or compacted batch
+        }
+        if (_recycledColumns.Count < _options.MaxParallelism + 3)
+        {
+            _recycledColumns.Add(batch.Columns);
+            _recycledLines.Add(batch.Lines);
+        }
+    }
 
-    private void Produce(BlockingCollection<Task<ParsedChunk>> queue, CancellationToken cancel)
+    private void Work(BlockingCollection<RawChunk> work, CancellationToken cancel)
     {
         try
         {
-            ProduceChunks(queue, cancel);
+            foreach (var raw in work.GetConsumingEnumerable(cancel))
+            {
+                try
+                {
+                    raw.Parsed.SetResult(Parse(raw));
+                }
+                catch (Exception e)
+                {
+                    raw.Parsed.SetException(e);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    // -------------------------------------------------------------------------------------------------------------
+    // Stage 1 (one thread): read bytes, find row boundaries, hand chunks of rows to parse tasks.
+
+    private void Produce(BlockingCollection<Task<ParsedChunk>> queue, BlockingCollection<RawChunk> work, CancellationToken cancel)
+    {
+        try
+        {
+            ProduceChunks(queue, work, cancel);
         }
         catch (OperationCanceledException)
         {
@@ -100,6 +149,7 @@ public sealed partial class CsvMemberReader
         }
         finally
         {
+            work.CompleteAdding();
             queue.CompleteAdding();
         }
     }
@@ -115,7 +165,8 @@ public sealed partial class CsvMemberReader
         }
     }
 
-    private void ProduceChunks(BlockingCollection<Task<ParsedChunk>> queue, CancellationToken cancel)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ProduceChunks(BlockingCollection<Task<ParsedChunk>> queue, BlockingCollection<RawChunk> work, CancellationToken cancel)
     {
         var handle = _handle!;
         int batchSize = _options.BatchSize;
@@ -132,7 +183,7 @@ public sealed partial class CsvMemberReader
             cancel.ThrowIfCancellationRequested();
             int[] starts = RentRows();
             int[] ends = RentRows();
-            var lines = new long[batchSize];
+            var lines = _recycledLines.TryTake(out var reused) ? reused : new long[batchSize];
             int count = 0;
             int pos = 0;
             int unclosedRow = -1;
@@ -228,7 +279,8 @@ public sealed partial class CsvMemberReader
                 }
                 var raw = new RawChunk(chunkIndex++, buffer, bufferOffset, count, starts, ends, lines, nextDataRow, unclosedRow, unclosedAt);
                 nextDataRow += count;
-                queue.Add(Task.Run(() => Parse(raw)), cancel);
+                queue.Add(raw.Parsed.Task, cancel);
+                work.Add(raw, cancel);
                 byte[] next = RentBuffer(Math.Max(_bufferTarget, filled - pos));
                 buffer.AsSpan(pos, filled - pos).CopyTo(next);
                 bufferOffset += pos;
@@ -286,11 +338,13 @@ public sealed partial class CsvMemberReader
     // -------------------------------------------------------------------------------------------------------------
     // Stage 2 (parallel): split each row into fields and parse the requested ones into typed arrays.
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ParsedChunk Parse(RawChunk raw)
     {
         int count = raw.Count;
         var buffer = raw.Buffer;
         var plans = _plans;
+        Array[]? recycled = count == _options.BatchSize && _recycledColumns.TryTake(out var set) ? set : null;
         var columns = new Array[plans.Length];
         var decimals = new decimal[plans.Length][];
         var flags = new bool[plans.Length][];
@@ -301,16 +355,16 @@ public sealed partial class CsvMemberReader
             switch (plans[p].Spec.Storage)
             {
                 case ColumnStorage.Decimal:
-                    columns[p] = decimals[p] = GC.AllocateUninitializedArray<decimal>(count);
+                    columns[p] = decimals[p] = recycled?[p] as decimal[] ?? GC.AllocateUninitializedArray<decimal>(count);
                     break;
                 case ColumnStorage.Flag:
-                    columns[p] = flags[p] = new bool[count];
+                    columns[p] = flags[p] = recycled?[p] as bool[] ?? new bool[count];
                     break;
                 case ColumnStorage.Text:
-                    columns[p] = texts[p] = new string[count];
+                    columns[p] = texts[p] = recycled?[p] as string[] ?? new string[count];
                     break;
                 default:
-                    columns[p] = dates[p] = new DateOnly[count];
+                    columns[p] = dates[p] = recycled?[p] as DateOnly[] ?? new DateOnly[count];
                     break;
             }
         }
@@ -433,8 +487,9 @@ public sealed partial class CsvMemberReader
             {
                 string? id = _idPlan >= 0 && hashes![r] != 0 ? texts[_idPlan][r] : null;
                 int member = -1;
-                if (id is not null && claims!.TryFindMember(id, out member))
+                if (id is not null && claims!.TryFindMember(id, out int found))
                 {
+                    member = found;
                     _claimsMatched![member] = 1;
                 }
                 foreach (var plan in claimsPlans)
@@ -532,6 +587,7 @@ public sealed partial class CsvMemberReader
     }
 
     /// <summary>Repeated values in a text column (regions, categories) share one string.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string CachedString(ReadOnlySpan<byte> content, ref byte[]? lastBytes, ref string? lastString)
     {
         if (lastString is not null && content.SequenceEqual(lastBytes))
@@ -563,6 +619,7 @@ public sealed partial class CsvMemberReader
     // -------------------------------------------------------------------------------------------------------------
     // Stage 3 (in file order, on the caller's thread): duplicate ids, bad rows, diagnostics, the batch.
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ColumnBatch? Sequence(ParsedChunk chunk, ReadState state, out bool stop)
     {
         stop = false;
@@ -576,13 +633,11 @@ public sealed partial class CsvMemberReader
         int count = chunk.Count;
         state.RowsRead += count;
         long firstRow0 = raw.FirstDataRow - 1; // 0-based data row of the chunk's first row
-        for (int r = 0; r < count; r++)
+        const int every = 1 << CheckpointShift;
+        for (int r = (int)((every - (firstRow0 & (every - 1))) & (every - 1)); r < count; r += every)
         {
-            if (((firstRow0 + r) & ((1 << CheckpointShift) - 1)) == 0)
-            {
-                state.CheckpointOffsets.Add(raw.BufferOffset + raw.Starts[r]);
-                state.CheckpointLines.Add(chunk.Lines[r]);
-            }
+            state.CheckpointOffsets.Add(raw.BufferOffset + raw.Starts[r]);
+            state.CheckpointLines.Add(chunk.Lines[r]);
         }
 
         List<BadRowDraft>? bad = chunk.Bad;
@@ -611,8 +666,9 @@ public sealed partial class CsvMemberReader
                     return null;
                 }
                 string id = ids[r];
-                long firstLine = 0;
-                bool duplicate = state.Ids.TryFind(h, candidate => SameId(candidate, id, chunk, state, out firstLine), out long first);
+                var verifier = new Verifier(this, id, chunk, state);
+                bool duplicate = state.Ids.TryFind(h, ref verifier, out long first);
+                long firstLine = verifier.Line;
                 if (!duplicate)
                 {
                     state.Ids.Add(h, row0);
@@ -669,6 +725,36 @@ public sealed partial class CsvMemberReader
         }
         state.RowsDelivered += kept;
         return new ColumnBatch(state.BatchIndex++, kept, firstDataRow, lines, columns);
+    }
+
+    private struct Verifier : IdIndex.IRowVerifier
+    {
+        private readonly CsvMemberReader _reader;
+        private readonly string _id;
+        private readonly ParsedChunk _chunk;
+        private readonly ReadState _state;
+
+        public Verifier(CsvMemberReader reader, string id, ParsedChunk chunk, ReadState state)
+        {
+            _reader = reader;
+            _id = id;
+            _chunk = chunk;
+            _state = state;
+            Line = 0;
+        }
+
+        /// <summary>The line of the row last confirmed.</summary>
+        public long Line { get; private set; }
+
+        public bool IsSameId(long row)
+        {
+            bool same = _reader.SameId(row, _id, _chunk, _state, out long line);
+            if (same)
+            {
+                Line = line;
+            }
+            return same;
+        }
     }
 
     private int IdColumn(ReadOnlySpan<byte> row)
@@ -869,7 +955,10 @@ public sealed partial class CsvMemberReader
         long[] Lines,
         long FirstDataRow,
         int UnclosedRow,
-        int UnclosedAt);
+        int UnclosedAt)
+    {
+        public TaskCompletionSource<ParsedChunk> Parsed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     private sealed class ParsedChunk
     {

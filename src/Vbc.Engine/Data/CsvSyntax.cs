@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 
 namespace Vbc.Data;
@@ -46,6 +50,7 @@ internal static class CsvSyntax
     /// runs to the end of the file; then <paramref name="openQuote"/> is the offset of a quote left open, or -1.
     /// <paramref name="embeddedNewlines"/> counts the line feeds inside quoted values, for line numbers.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool FindRowEnd(ReadOnlySpan<byte> data, int start, bool isFinal, out int terminator, out int embeddedNewlines, out int openQuote)
     {
         int i = start;
@@ -116,35 +121,85 @@ internal static class CsvSyntax
     /// Splits a row (without its line ending) into fields. Stores at most <c>fields.Length</c> of them and returns
     /// how many there are in all.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int SplitFields(ReadOnlySpan<byte> row, Span<FieldRef> fields)
     {
+        // Fast path for rows without quotes: comma positions from a vector compare, 32 or 16 bytes at a time.
         int len = row.Length;
-        if (row.IndexOf(Quote) < 0)
+        int n = 0;
+        int start = 0;
+        int i = 0;
+        ref byte first = ref MemoryMarshal.GetReference(row);
+        if (Vector256.IsHardwareAccelerated)
         {
-            // Fast path: no quotes at all.
-            int n = 0;
-            int p = 0;
-            while (true)
+            var commas = Vector256.Create(Comma);
+            var quotes = Vector256.Create(Quote);
+            for (; i + 32 <= len; i += 32)
             {
-                int c = row.Slice(p).IndexOf(Comma);
-                int e = c < 0 ? len : p + c;
-                if (n < fields.Length)
+                var v = Vector256.LoadUnsafe(ref first, (nuint)i);
+                if (Vector256.EqualsAny(v, quotes))
                 {
-                    ref FieldRef f = ref fields[n];
-                    f.Start = p;
-                    f.End = e;
-                    f.RawStart = p;
-                    f.Flags = FieldFlags.None;
+                    return SplitQuoted(row, fields);
                 }
-                n++;
-                if (c < 0)
+                uint mask = Vector256.Equals(v, commas).ExtractMostSignificantBits();
+                while (mask != 0)
                 {
-                    return n;
+                    int at = i + BitOperations.TrailingZeroCount(mask);
+                    Store(fields, n++, start, at);
+                    start = at + 1;
+                    mask &= mask - 1;
                 }
-                p = e + 1;
             }
         }
-        return SplitQuoted(row, fields);
+        if (Vector128.IsHardwareAccelerated)
+        {
+            var commas = Vector128.Create(Comma);
+            var quotes = Vector128.Create(Quote);
+            for (; i + 16 <= len; i += 16)
+            {
+                var v = Vector128.LoadUnsafe(ref first, (nuint)i);
+                if (Vector128.EqualsAny(v, quotes))
+                {
+                    return SplitQuoted(row, fields);
+                }
+                uint mask = Vector128.Equals(v, commas).ExtractMostSignificantBits();
+                while (mask != 0)
+                {
+                    int at = i + BitOperations.TrailingZeroCount(mask);
+                    Store(fields, n++, start, at);
+                    start = at + 1;
+                    mask &= mask - 1;
+                }
+            }
+        }
+        for (; i < len; i++)
+        {
+            byte b = Unsafe.Add(ref first, i);
+            if (b == Comma)
+            {
+                Store(fields, n++, start, i);
+                start = i + 1;
+            }
+            else if (b == Quote)
+            {
+                return SplitQuoted(row, fields);
+            }
+        }
+        Store(fields, n++, start, len);
+        return n;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Span<FieldRef> fields, int n, int start, int end)
+    {
+        if ((uint)n < (uint)fields.Length)
+        {
+            ref FieldRef f = ref fields[n];
+            f.Start = start;
+            f.End = end;
+            f.RawStart = start;
+            f.Flags = FieldFlags.None;
+        }
     }
 
     private static int SplitQuoted(ReadOnlySpan<byte> row, Span<FieldRef> fields)
@@ -229,13 +284,15 @@ internal static class CsvSyntax
     }
 
     /// <summary>The content of a field: unescaped when it holds doubled quotes (into <paramref name="scratch"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ReadOnlySpan<byte> Content(ReadOnlySpan<byte> row, in FieldRef field, ref byte[]? scratch)
     {
         var raw = row.Slice(field.Start, field.End - field.Start);
-        if ((field.Flags & FieldFlags.Escaped) == 0)
-        {
-            return raw;
-        }
+        return (field.Flags & FieldFlags.Escaped) == 0 ? raw : Unescape(raw, ref scratch);
+    }
+
+    private static ReadOnlySpan<byte> Unescape(ReadOnlySpan<byte> raw, ref byte[]? scratch)
+    {
         if (scratch is null || scratch.Length < raw.Length)
         {
             scratch = new byte[Math.Max(raw.Length, 256)];
@@ -254,7 +311,17 @@ internal static class CsvSyntax
     }
 
     /// <summary>Without spaces and tabs at either end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> s)
+    {
+        if (s.IsEmpty || (s[0] > (byte)' ' && s[^1] > (byte)' '))
+        {
+            return s;
+        }
+        return TrimSlow(s);
+    }
+
+    private static ReadOnlySpan<byte> TrimSlow(ReadOnlySpan<byte> s)
     {
         int a = 0;
         int b = s.Length;

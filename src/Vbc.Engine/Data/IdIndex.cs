@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Vbc.Data;
 
@@ -48,6 +49,15 @@ internal sealed class IdIndex
     /// </summary>
     public bool TryFind(ulong hash, Func<long, bool> isSameId, out long firstRow)
     {
+        var verifier = new DelegateVerifier(isSameId);
+        return TryFind(hash, ref verifier, out firstRow);
+    }
+
+    /// <summary>As <see cref="TryFind(ulong, Func{long, bool}, out long)"/>, without allocating: the verifier is a struct.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool TryFind<TVerifier>(ulong hash, ref TVerifier verifier, out long firstRow)
+        where TVerifier : struct, IRowVerifier
+    {
         uint tag = (uint)(hash >> 32);
         foreach (var table in _tables)
         {
@@ -62,7 +72,7 @@ internal sealed class IdIndex
                 if ((uint)(slot >> 32) == tag)
                 {
                     long row = (long)(uint)slot - 1;
-                    if (isSameId(row))
+                    if (verifier.IsSameId(row))
                     {
                         firstRow = row;
                         return true;
@@ -78,6 +88,22 @@ internal sealed class IdIndex
         return false;
     }
 
+    /// <summary>Says whether the id first seen on a row is the id being looked up.</summary>
+    public interface IRowVerifier
+    {
+        bool IsSameId(long row);
+    }
+
+    private readonly struct DelegateVerifier : IRowVerifier
+    {
+        private readonly Func<long, bool> _isSame;
+
+        public DelegateVerifier(Func<long, bool> isSame) => _isSame = isSame;
+
+        public bool IsSameId(long row) => _isSame(row);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(ulong hash, long row)
     {
         if ((ulong)row > MaxRow)
@@ -105,6 +131,7 @@ internal sealed class IdIndex
     private static long Home(ulong hash, int length) => (long)(((ulong)(uint)hash * (ulong)length) >> 32);
 
     /// <summary>A 64-bit hash of an id's UTF-8 bytes, never 0 (0 means "no id").</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ulong Hash(ReadOnlySpan<byte> s)
     {
         ulong h = 0x9E3779B97F4A7C15UL ^ ((ulong)s.Length * 0xC2B2AE3D27D4EB4FUL);

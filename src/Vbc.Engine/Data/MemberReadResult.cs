@@ -40,6 +40,13 @@ public sealed record MemberReadOptions
 
     /// <summary>The file name shown in messages; by default the path as given.</summary>
     public string? DisplayName { get; init; }
+
+    /// <summary>
+    /// Reuse the arrays of a batch for a later batch once the caller asks for the next one. Faster (far less for
+    /// the garbage collector to do), but only for callers that never keep a batch, or its arrays, after
+    /// processing it. Off by default.
+    /// </summary>
+    public bool RecycleBatches { get; init; }
 }
 
 /// <summary>A row left out of the batches, with every problem found in it and the dollars it carried.</summary>

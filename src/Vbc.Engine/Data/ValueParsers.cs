@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Vbc.Data;
 
 internal enum ParseOutcome : byte
@@ -24,7 +26,46 @@ internal static class ValueParsers
     /// With <paramref name="money"/>, a <c>$</c> may come before or after the sign and the whole part may have
     /// thousands separators in groups of three (<c>$1,234.56</c>). No exponents, no spaces inside.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ParseOutcome ParseDecimal(ReadOnlySpan<byte> s, bool money, out decimal value)
+    {
+        // The common case first: unsigned digits with an optional point, at most 19 bytes (so at most 19 digits,
+        // which a ulong holds).
+        int n = s.Length;
+        if ((uint)(n - 1) < 19u)
+        {
+            ulong m = 0;
+            int i = 0;
+            uint d;
+            while (i < n && (d = (uint)(s[i] - (byte)'0')) <= 9)
+            {
+                m = (m * 10) + d;
+                i++;
+            }
+            if (i == n)
+            {
+                value = new decimal(m);
+                return ParseOutcome.Ok;
+            }
+            if (s[i] == (byte)'.' && n > 1)
+            {
+                int dot = i++;
+                while (i < n && (d = (uint)(s[i] - (byte)'0')) <= 9)
+                {
+                    m = (m * 10) + d;
+                    i++;
+                }
+                if (i == n)
+                {
+                    value = new decimal((int)(uint)m, (int)(uint)(m >> 32), 0, false, (byte)(n - dot - 1));
+                    return ParseOutcome.Ok;
+                }
+            }
+        }
+        return ParseGeneral(s, money, out value);
+    }
+
+    private static ParseOutcome ParseGeneral(ReadOnlySpan<byte> s, bool money, out decimal value)
     {
         value = 0m;
         int n = s.Length;
@@ -212,6 +253,7 @@ internal static class ValueParsers
     }
 
     /// <summary><c>92%</c> is 0.92; a plain number is a fraction (<c>0.92</c>); a plain number beyond ±1 is ambiguous.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ParseOutcome ParsePercent(ReadOnlySpan<byte> s, out decimal value)
     {
         value = 0m;
@@ -247,8 +289,14 @@ internal static class ValueParsers
     }
 
     /// <summary>A whole number of 0 or more; <c>12.0</c> is accepted as 12.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ParseOutcome ParseCount(ReadOnlySpan<byte> s, out decimal value)
     {
+        if (TryPlainWhole(s, out ulong whole))
+        {
+            value = new decimal(whole);
+            return ParseOutcome.Ok;
+        }
         var outcome = ParseDecimal(s, money: false, out value);
         if (outcome != ParseOutcome.Ok)
         {
@@ -266,9 +314,36 @@ internal static class ValueParsers
         return ParseOutcome.Ok;
     }
 
+    /// <summary>1 to 18 digits and nothing else: the common shape of counts, years and member months.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryPlainWhole(ReadOnlySpan<byte> s, out ulong value)
+    {
+        value = 0;
+        if ((uint)(s.Length - 1) >= 18u)
+        {
+            return false;
+        }
+        foreach (byte b in s)
+        {
+            uint d = (uint)(b - (byte)'0');
+            if (d > 9)
+            {
+                return false;
+            }
+            value = (value * 10) + d;
+        }
+        return true;
+    }
+
     /// <summary>A four-digit year, 1000 to 9999.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ParseOutcome ParseYear(ReadOnlySpan<byte> s, out decimal value)
     {
+        if (TryPlainWhole(s, out ulong whole))
+        {
+            value = new decimal(whole);
+            return whole is < 1000 or > 9999 ? ParseOutcome.OutOfRange : ParseOutcome.Ok;
+        }
         var outcome = ParseDecimal(s, money: false, out value);
         if (outcome != ParseOutcome.Ok)
         {
@@ -283,8 +358,14 @@ internal static class ValueParsers
     }
 
     /// <summary>Member months in a year: 0 to 12, fractions allowed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ParseOutcome ParseMemberMonths(ReadOnlySpan<byte> s, out decimal value)
     {
+        if (TryPlainWhole(s, out ulong whole))
+        {
+            value = new decimal(whole);
+            return whole > 12 ? ParseOutcome.OutOfRange : ParseOutcome.Ok;
+        }
         var outcome = ParseDecimal(s, money: false, out value);
         if (outcome != ParseOutcome.Ok)
         {
@@ -294,6 +375,7 @@ internal static class ValueParsers
     }
 
     /// <summary>1/0, true/false, yes/no, y/n, t/f, in any case.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ParseOutcome ParseFlag(ReadOnlySpan<byte> s, out bool value)
     {
         value = false;
@@ -334,6 +416,7 @@ internal static class ValueParsers
     }
 
     /// <summary>YYYY-MM-DD, a real calendar date.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ParseOutcome ParseDate(ReadOnlySpan<byte> s, out DateOnly value)
     {
         value = default;
