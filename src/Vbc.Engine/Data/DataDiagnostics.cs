@@ -84,8 +84,11 @@ public static class DataDiagnostics
 
     public static Diagnostic AmbiguousPercent(string file, long line, int column, long dataRow, string columnName, string text, Severity severity = Severity.Error) =>
         Make("VBC3014", severity, At(file, line, column),
-            $"{Where(dataRow, columnName)}: {Quote(text)} is ambiguous in a percent column: a plain number is read as a fraction (0.92 = 92%), so it would mean "
-            + $"{Quote(text)} x 100%. Write it with a percent sign ({Quote(text + "%")}) or as a fraction.");
+            $"{Where(dataRow, columnName)}: {Quote(text)} is ambiguous in a percent column: a plain number is read as a fraction (0.92 means 92%), "
+            + $"and a fraction above 1 is almost always a percentage written without its sign. Write {Quote(text + "%")} if you mean {text} percent"
+            + (decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal v)
+                ? $", or {Quote((v / 100m).ToString(CultureInfo.InvariantCulture))} if you mean the fraction."
+                : ", or the fraction it stands for."));
 
     public static Diagnostic OutOfRange(string file, long line, int column, long dataRow, string columnName, string text, string typeName, string bounds, Severity severity = Severity.Error) =>
         Make("VBC3015", severity, At(file, line, column),
@@ -104,7 +107,7 @@ public static class DataDiagnostics
 
     public static Diagnostic RowsExcluded(string file, long rows, decimal dollars, IReadOnlyList<string> moneyColumns) =>
         Make("VBC3018", Severity.Warning, Location.OfFile(file),
-            $"{rows:N0} {Plural(rows, "row was", "rows were")} left out because of the problems above, carrying {Dollars(dollars)}"
+            $"{rows:N0} {Plural(rows, "row was", "rows were")} left out because of problems in them (each listed with its line), carrying {Dollars(dollars)}"
             + (moneyColumns.Count == 0 ? " (the contract declares no money column)" : $" in the money columns that could be read ({ListNames(moneyColumns)})")
             + ". The statement lists each excluded row; fix them to count them.");
 
