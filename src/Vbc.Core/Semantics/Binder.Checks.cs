@@ -1,0 +1,254 @@
+using System.Collections.Immutable;
+using Vbc.Clauses;
+using Vbc.Diagnostics;
+using Vbc.Evaluation;
+using Vbc.Parsing;
+using Vbc.Settlement;
+using Vbc.Syntax;
+using Vbc.Text;
+
+namespace Vbc.Semantics;
+
+/// <summary>Pass 4: checks across clauses: the contract block, duplicates and requirements, levels, data declarations, circles, unused names.</summary>
+public sealed partial class Binder
+{
+    private BoundClause? CheckContractBlock()
+    {
+        var contracts = _clauses.Where(c => c.Kind is ContractClause).ToList();
+        if (contracts.Count == 0)
+        {
+            if (_parsed.Root.Blocks.Count > 0 && !_parsed.HasErrors)
+            {
+                _diagnostics.Add(BindingDiagnostics.MissingContractBlock(Source, _parsed.Root.Blocks[0].Header.Span));
+            }
+            return null;
+        }
+        return contracts[0];
+    }
+
+    private void CheckDuplicatesAndRequirements()
+    {
+        void CheckScope(IEnumerable<BoundClause> clauses, IEnumerable<BoundClause> outer)
+        {
+            var first = new Dictionary<IClauseKind, BoundClause>();
+            foreach (var clause in outer.Concat(clauses))
+            {
+                if (clause.Kind.Repeatable || clause.Kind.Naming == ClauseNaming.Name || clause.Kind is LevelClause)
+                {
+                    continue;
+                }
+                if (first.TryGetValue(clause.Kind, out var earlier))
+                {
+                    if (clauses.Contains(clause))
+                    {
+                        _diagnostics.Add(BindingDiagnostics.DuplicateClause(Source, clause.Syntax.Header.Span, clause.Kind.Keyword, Source.GetPosition(earlier.Syntax.Span.Start).Line));
+                    }
+                }
+                else
+                {
+                    first[clause.Kind] = clause;
+                }
+            }
+        }
+
+        var topLevel = _clauses.Where(c => c.Kind is not LevelClause).ToList();
+        CheckScope(topLevel, Array.Empty<BoundClause>());
+        foreach (var level in _clauses.Where(c => c.Kind is LevelClause))
+        {
+            CheckScope(level.Children, topLevel);
+        }
+        foreach (var parent in AllClauses().Where(c => c.Kind is not LevelClause))
+        {
+            CheckScope(parent.Children, Array.Empty<BoundClause>());
+        }
+
+        // Requirements are met by a clause at the top, or in the same level.
+        foreach (var clause in AllClauses())
+        {
+            foreach (var required in clause.Kind.Requires)
+            {
+                bool Has(IEnumerable<BoundClause> cs) => cs.Any(c => c.Kind.Keyword == required);
+                bool met = Has(topLevel) || (clause.Level is { } level && Has(level.Children));
+                if (!met && clause.Kind is LevelClause == false)
+                {
+                    // A clause at the top that needs something defined per level: every level must have it.
+                    if (clause.Level is null && _clauses.Any(c => c.Kind is LevelClause)
+                        && _clauses.Where(c => c.Kind is LevelClause).All(l => Has(l.Children)))
+                    {
+                        continue;
+                    }
+                    _diagnostics.Add(BindingDiagnostics.MissingRequiredClause(Source, clause.Syntax.Header.Span, clause.Title, required));
+                }
+            }
+        }
+
+        var levels = _clauses.Where(c => c.Kind is LevelClause).ToList();
+        for (int i = 0; i < levels.Count; i++)
+        {
+            for (int j = i + 1; j < levels.Count; j++)
+            {
+                var (a, b) = (LevelClause.Years(levels[i]), LevelClause.Years(levels[j]));
+                if (a is { } ya && b is { } yb && ya.First <= yb.Last && yb.First <= ya.Last)
+                {
+                    int from = Math.Max(ya.First, yb.First), to = Math.Min(ya.Last, yb.Last);
+                    _diagnostics.Add(BindingDiagnostics.LevelYearsOverlap(Source, levels[j].Syntax.Header.Span, LevelName(levels[j]),
+                        LevelName(levels[i]), from == to ? $"{from}" : $"{from} to {to}"));
+                }
+            }
+        }
+        var contract = _clauses.FirstOrDefault(c => c.Kind is ContractClause);
+        var period = contract is null ? null : ContractClause.Period(contract);
+        if (period is { } p && p.End >= p.Start)
+        {
+            foreach (var level in levels)
+            {
+                if (LevelClause.Years(level) is { } y && (y.First < p.Start.Year || y.Last > p.End.Year))
+                {
+                    _diagnostics.Add(BindingDiagnostics.LevelOutsidePeriod(Source, level.Syntax.Header.Span, LevelName(level),
+                        y.First == y.Last ? $"{y.First}" : $"{y.First} to {y.Last}", $"{p.Start:yyyy-MM-dd} to {p.End:yyyy-MM-dd}"));
+                }
+            }
+        }
+    }
+
+    private static string LevelName(BoundClause level) => level.Label is null ? "(unnamed)" : $"\"{level.Label}\"";
+
+    private void CheckDataDeclarations()
+    {
+        var dataBlock = _parsed.Root.Blocks.FirstOrDefault(b => b.Header.Text == "data");
+        if (dataBlock is null)
+        {
+            return;
+        }
+        var ids = _columns.Where(c => c.IsId).ToList();
+        if (ids.Count == 0)
+        {
+            _diagnostics.Add(BindingDiagnostics.DataNeedsId(Source, dataBlock.Header.Span));
+        }
+        foreach (var extra in ids.Skip(1))
+        {
+            _diagnostics.Add(BindingDiagnostics.OneColumnOfType(Source, extra.Declaration, "id", ids[0].Name));
+        }
+        var months = _columns.Where(c => c.Type == ValueType.MemberMonths).ToList();
+        foreach (var extra in months.Skip(1))
+        {
+            _diagnostics.Add(BindingDiagnostics.OneColumnOfType(Source, extra.Declaration, "member_months", months[0].Name));
+        }
+    }
+
+    /// <summary>A clause that needs a value another clause computes from it, round and round, can never be settled.</summary>
+    private void CheckCycles()
+    {
+        // Clauses settle as units: a clause at the top (or directly in a level) with its nested clauses.
+        var units = AllClauses().Where(c => c.Kind is not LevelClause && (c.Parent is null || c.Parent.Kind is LevelClause)).ToList();
+        var producers = units
+            .SelectMany(u => ClauseDependencies.OutputsOf(u).Select(o => (o.Name, Unit: u)))
+            .ToLookup(x => x.Name, x => x.Unit, StringComparer.OrdinalIgnoreCase);
+        var graph = units.ToDictionary(
+            u => u,
+            u => ClauseDependencies.NamesRead(u)
+                .SelectMany(n => producers[n])
+                // Only one level applies in a year: clauses of two different levels never meet.
+                .Where(p => p != u && !(p.Level is { } a && u.Level is { } b && a != b))
+                .Distinct()
+                .ToList());
+
+        var state = new Dictionary<BoundClause, int>();
+        var path = new List<BoundClause>();
+        bool reported = false;
+
+        void Visit(BoundClause clause)
+        {
+            if (reported)
+            {
+                return;
+            }
+            if (state.TryGetValue(clause, out var s))
+            {
+                if (s == 1)
+                {
+                    var circle = path.SkipWhile(p => p != clause).Append(clause).Select(c => c.Title);
+                    _diagnostics.Add(BindingDiagnostics.Cycle(Source, clause.Syntax.Header.Span, string.Join(" -> ", circle)));
+                    reported = true;
+                }
+                return;
+            }
+            state[clause] = 1;
+            path.Add(clause);
+            foreach (var next in graph[clause])
+            {
+                Visit(next);
+            }
+            path.RemoveAt(path.Count - 1);
+            state[clause] = 2;
+        }
+
+        foreach (var unit in units)
+        {
+            Visit(unit);
+        }
+        if (!reported)
+        {
+            CheckSelfReferences(units);
+        }
+    }
+
+    /// <summary>
+    /// Within one clause: a setting may use what its nested clauses compute (the composite reads the measures), and,
+    /// if its spec says so, what its own clause computes first; anything else it computes is a circle.
+    /// </summary>
+    private void CheckSelfReferences(IEnumerable<BoundClause> units)
+    {
+        foreach (var unit in units)
+        {
+            var unitOutputs = ClauseDependencies.OutputsOf(unit).ToHashSet();
+            foreach (var clause in ClauseDependencies.WithDescendants(unit))
+            {
+                var fromChildren = clause.Children.SelectMany(ClauseDependencies.OutputsOf).ToHashSet();
+                foreach (var (key, setting) in clause.Settings)
+                {
+                    foreach (var output in ClauseDependencies.SymbolsIn(setting).OfType<OutputSymbol>().Distinct())
+                    {
+                        bool allowed = fromChildren.Contains(output) || (setting.Spec.ReadsOwnOutputs && clause.Outputs.Contains(output));
+                        if (unitOutputs.Contains(output) && !allowed)
+                        {
+                            _diagnostics.Add(BindingDiagnostics.Cycle(Source, setting.Syntax.Span,
+                                $"'{key}' of {clause.Title} uses '{output.Name}', which {output.Producer.Title} computes from '{key}'"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void ReportUnused()
+    {
+        // Columns used by settings that take column names count as used.
+        foreach (var clause in AllClauses())
+        {
+            foreach (var setting in clause.Settings.Values)
+            {
+                foreach (var symbol in ClauseDependencies.SymbolsIn(setting))
+                {
+                    MarkUsed(symbol);
+                }
+            }
+        }
+        if (_parsed.HasErrors)
+        {
+            return;
+        }
+        foreach (var column in _columns.Where(c => !_used.Contains(c) && !c.IsId && c.Type != ValueType.MemberMonths))
+        {
+            _diagnostics.Add(BindingDiagnostics.Unused(Source, column.Declaration, "column", column.Name));
+        }
+        foreach (var input in _inputs.Where(i => !_used.Contains(i)))
+        {
+            _diagnostics.Add(BindingDiagnostics.Unused(Source, input.Declaration, "input", input.Name));
+        }
+        foreach (var (value, _) in _values.Where(v => !_used.Contains(v.Symbol)))
+        {
+            _diagnostics.Add(BindingDiagnostics.Unused(Source, value.Declaration, "value", value.Name));
+        }
+    }
+}

@@ -1,0 +1,273 @@
+using System.Collections.Immutable;
+using Vbc.Clauses;
+using Vbc.Diagnostics;
+using Vbc.Evaluation;
+using Vbc.Parsing;
+using Vbc.Settlement;
+using Vbc.Syntax;
+using Vbc.Text;
+
+namespace Vbc.Semantics;
+
+/// <summary>Pass 1: data columns, inputs, named values, clauses and the values they compute.</summary>
+public sealed partial class Binder
+{
+    private void DeclareColumnsOrInputs(BlockSyntax block, bool isData)
+    {
+        if (block.Label is not null || block.Header.Words.Count > 1)
+        {
+            _diagnostics.Add(BindingDiagnostics.NameNotAllowed(Source, block.Header.Span, block.Header.Words[0], string.Join(' ', block.Header.Words.Skip(1))));
+        }
+        foreach (var item in block.Items)
+        {
+            if (item is BlockSyntax nested)
+            {
+                _diagnostics.Add(BindingDiagnostics.NotAllowedHere(Source, nested.Header.Span, nested.Header.Text, $"inside '{block.Header.Text}'"));
+                continue;
+            }
+            var entry = (EntrySyntax)item;
+            if (!IsValidName(entry.Key, out var name))
+            {
+                continue;
+            }
+            // A column with an unknown type is still declared (as an error), so its uses are not reported again.
+            var type = DeclaredType(entry) ?? (ValueType.Error, "error");
+            Symbol symbol = isData
+                ? new ColumnSymbol(name, type.Type, type.Name, entry.Key.Span)
+                : new InputSymbol(name, type.Type, type.Name, entry.Key.Span);
+            if (Declare(symbol, entry.Key.Span))
+            {
+                if (symbol is ColumnSymbol column)
+                {
+                    _columns.Add(column);
+                }
+                else
+                {
+                    _inputs.Add((InputSymbol)symbol);
+                }
+            }
+        }
+    }
+
+    private (ValueType Type, string Name)? DeclaredType(EntrySyntax entry)
+    {
+        string? word = entry.Values.Count == 1
+            ? entry.Values[0] switch
+            {
+                NameSyntax n => n.Name,
+                PhraseSyntax p => string.Join('_', p.Words.Words),
+                _ => null,
+            }
+            : null;
+        if (word is null)
+        {
+            var span = entry.Values.Count > 0 ? entry.Values[0].Span : entry.Span;
+            _diagnostics.Add(BindingDiagnostics.UnknownType(Source, span, Source.GetText(span), null, DeclaredTypes.ByName.Keys));
+            return null;
+        }
+        if (DeclaredTypes.ByName.TryGetValue(word, out var type))
+        {
+            return (type, word.ToLowerInvariant());
+        }
+        _diagnostics.Add(BindingDiagnostics.UnknownType(Source, entry.Values[0].Span, word, Suggest.Nearest(word, DeclaredTypes.ByName.Keys), DeclaredTypes.ByName.Keys));
+        return null;
+    }
+
+    private void DeclareValues(BlockSyntax block)
+    {
+        foreach (var item in block.Items)
+        {
+            if (item is BlockSyntax nested)
+            {
+                _diagnostics.Add(BindingDiagnostics.NotAllowedHere(Source, nested.Header.Span, nested.Header.Text, "inside 'values'"));
+                continue;
+            }
+            var entry = (EntrySyntax)item;
+            if (!IsValidName(entry.Key, out var name))
+            {
+                continue;
+            }
+            var symbol = new ValueSymbol(name, entry.Key.Span);
+            if (Declare(symbol, entry.Key.Span))
+            {
+                _values.Add((symbol, entry));
+            }
+        }
+    }
+
+    private bool IsValidName(WordsSyntax key, out string name)
+    {
+        name = key.Words.Count == 1 ? key.Words[0] : string.Join(' ', key.Words);
+        if (key.Words.Count != 1 || !char.IsLetter(name[0]) && name[0] != '_')
+        {
+            _diagnostics.Add(BindingDiagnostics.InvalidDeclarationName(Source, key.Span, name));
+            return false;
+        }
+        if (ExpressionBinder.FunctionNames.Contains(name, StringComparer.OrdinalIgnoreCase))
+        {
+            _diagnostics.Add(BindingDiagnostics.DuplicateName(Source, key.Span, name, "function", 0));
+            return false;
+        }
+        return true;
+    }
+
+    private bool Declare(Symbol symbol, TextSpan at)
+    {
+        var existing = _scope.TryAdd(symbol);
+        if (existing is null)
+        {
+            return true;
+        }
+        int line = existing.Declaration.Length > 0 || existing is not BuiltInSymbol ? Source.GetPosition(existing.Declaration.Start).Line : 0;
+        _diagnostics.Add(BindingDiagnostics.DuplicateName(Source, at, symbol.Name, existing.Role, existing is BuiltInSymbol ? 0 : line));
+        return false;
+    }
+
+    /// <summary>Makes the clause for a block (and its nested blocks) and declares the names it defines.</summary>
+    private BoundClause? CreateClause(BlockSyntax block, BoundClause? parent)
+    {
+        var words = block.Header.Words.AsImmutableArray();
+        if (words.Length == 0)
+        {
+            return null; // a syntax error already reported
+        }
+        var (kind, rest) = _registry.Match(words);
+        bool misplaced = parent is not null && (!parent.Syntax.IsClosed || Source.GetPosition(block.Span.Start).Column == 1);
+        if (misplaced && (DeclarationBlocks.Contains(block.Header.Text) || (kind is not null && kind.TopLevel && !IsAllowed(kind, parent, out _))))
+        {
+            // After a block left unclosed, the blocks that follow look nested in it. A block that can only stand at the
+            // top, written at the left margin, is taken as the top-level block it was meant to be.
+            if (parent!.Syntax.IsClosed)
+            {
+                var root = parent;
+                while (root.Parent is not null)
+                {
+                    root = root.Parent;
+                }
+                _diagnostics.Add(SyntaxDiagnostics.MissingCloseBrace(Source, block.Header.Span, block.Header.Text, root.Title, Source.GetPosition(root.Syntax.Span.Start).Line));
+            }
+            RecoverAtTop(block);
+            return null;
+        }
+        if (kind is null)
+        {
+            var known = KnownKeywordsFor(parent);
+            var text = block.Header.Text;
+            _diagnostics.Add(BindingDiagnostics.UnknownClause(Source, block.Header.Span, text, Suggest.Nearest(text, known), known));
+            return null;
+        }
+
+        if (!IsAllowed(kind, parent, out var where))
+        {
+            _diagnostics.Add(BindingDiagnostics.NotAllowedHere(Source, block.Header.Span, kind.Keyword, where));
+            return null;
+        }
+
+        string? name = null;
+        if (kind.Naming == ClauseNaming.Name)
+        {
+            if (rest.Count != 1)
+            {
+                _diagnostics.Add(BindingDiagnostics.NameRequired(Source, block.Header.Span, kind.Keyword, $"{kind.Keyword} diabetes_control"));
+                return null;
+            }
+            name = rest[0];
+        }
+        else if (rest.Count > 0)
+        {
+            _diagnostics.Add(BindingDiagnostics.NameNotAllowed(Source, block.Header.Span, kind.Keyword, string.Join(' ', rest)));
+        }
+
+        var clause = new BoundClause(kind, block, name, parent);
+        foreach (var output in kind.DeclareOutputs(block, name))
+        {
+            DeclareOutput(clause, output);
+        }
+        foreach (var nested in block.Items.OfType<BlockSyntax>())
+        {
+            if (CreateClause(nested, clause) is { } child)
+            {
+                clause.AddChild(child);
+            }
+        }
+        return clause;
+    }
+
+    private void RecoverAtTop(BlockSyntax block)
+    {
+        switch (block.Header.Text)
+        {
+            case "data":
+                DeclareColumnsOrInputs(block, isData: true);
+                break;
+            case "inputs":
+                DeclareColumnsOrInputs(block, isData: false);
+                break;
+            case "values":
+                DeclareValues(block);
+                break;
+            default:
+                if (CreateClause(block, parent: null) is { } recovered)
+                {
+                    _clauses.Add(recovered);
+                }
+                break;
+        }
+    }
+
+    private void DeclareOutput(BoundClause clause, OutputSpec output)
+    {
+        var symbol = new OutputSymbol(output.Name, output.Type, output.Description, clause);
+        var existing = _scope.TryAdd(symbol);
+        if (existing is null)
+        {
+            clause.AddOutput(symbol);
+            return;
+        }
+        // The same value may come from clauses in different levels: only one level applies in a year.
+        if (existing is OutputSymbol other && other.Type == symbol.Type && other.Producer.Kind == clause.Kind
+            && LevelOf(other.Producer) is { } a && LevelOf(clause) is { } b && a != b)
+        {
+            clause.AddOutput(other);
+            return;
+        }
+        if (existing is OutputSymbol o && o.Producer.Kind == clause.Kind && !clause.Kind.Repeatable && clause.Kind.Naming == ClauseNaming.None)
+        {
+            return; // a second clause of a kind that may appear once: reported as a duplicate clause instead
+        }
+        int line = existing is BuiltInSymbol ? 0 : Source.GetPosition(existing.Declaration.Start).Line;
+        _diagnostics.Add(BindingDiagnostics.DuplicateName(Source, clause.Syntax.Header.Span, output.Name, existing.Role, line));
+    }
+
+    private static BoundClause? LevelOf(BoundClause clause) => clause.Kind is LevelClause ? clause : clause.Level;
+
+    private bool IsAllowed(IClauseKind kind, BoundClause? parent, out string where)
+    {
+        where = "";
+        if (parent is null)
+        {
+            where = "at the top of a contract";
+            return kind.TopLevel;
+        }
+        if (parent.Kind is LevelClause)
+        {
+            where = "inside a level";
+            return kind.AllowedInLevel;
+        }
+        where = $"inside '{parent.Kind.Keyword}'";
+        return parent.Kind.ChildKinds.Contains(kind.Keyword);
+    }
+
+    private IReadOnlyList<string> KnownKeywordsFor(BoundClause? parent)
+    {
+        if (parent is null)
+        {
+            return _registry.Kinds.Where(k => k.TopLevel).Select(k => k.Keyword).Concat(DeclarationBlocks).OrderBy(k => k, StringComparer.Ordinal).ToList();
+        }
+        if (parent.Kind is LevelClause)
+        {
+            return _registry.Kinds.Where(k => k.AllowedInLevel).Select(k => k.Keyword).OrderBy(k => k, StringComparer.Ordinal).ToList();
+        }
+        return parent.Kind.ChildKinds;
+    }
+}
