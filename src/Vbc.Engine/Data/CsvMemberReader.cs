@@ -211,7 +211,9 @@ public sealed partial class CsvMemberReader : IDisposable
             }
             break;
         }
-        if (!_headerDiagnostics.Any(d => d.IsError))
+        // A header without data rows is still checked against the declared columns: both problems are reported.
+        var noRows = DataDiagnostics.NoDataRows(_file, _headerLine).Code;
+        if (!_headerDiagnostics.Any(d => d.IsError && d.Code != noRows))
         {
             PlanColumns(requiredText);
         }
