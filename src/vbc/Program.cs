@@ -27,6 +27,7 @@ public static class Program
         root.Subcommands.Add(FormatCommand.Create(console));
         root.Subcommands.Add(SettleCommand.Create(console));
         root.Subcommands.Add(GenerateCommand.Create(console));
+        root.Subcommands.Add(ConformanceCommand.Create(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

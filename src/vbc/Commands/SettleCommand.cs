@@ -168,15 +168,25 @@ internal static class SettleCommand
             console.Error.WriteLine($"vbc: {string.Join(", ", clash)} is given both with --input and in the inputs file: keep one.");
             return Program.UsageErrors;
         }
-        var ignored = file.Columns.Where(c => !declared.Contains(c) && !c.Equals(orgColumn, StringComparison.OrdinalIgnoreCase)).ToList();
+        // A performance_year column settles each row in its own year (CMS's results files hold several years).
+        const string yearColumn = "performance_year";
+        bool yearPerRow = file.Columns.Contains(yearColumn, StringComparer.OrdinalIgnoreCase);
+        if (yearPerRow && o.Year is not null)
+        {
+            console.Error.WriteLine($"vbc: the inputs file has a {yearColumn} column, so --year cannot apply too: remove one of them.");
+            return Program.UsageErrors;
+        }
+        var ignored = file.Columns.Where(c => !declared.Contains(c) && !c.Equals(orgColumn, StringComparison.OrdinalIgnoreCase)
+            && !c.Equals(yearColumn, StringComparison.OrdinalIgnoreCase)).ToList();
         if (ignored.Count > 0)
         {
             console.Error.WriteLine($"vbc: columns of {o.InputsFile} that are not inputs of the contract (not used): {string.Join(", ", ignored)}.");
         }
         var splitColumn = contract.Columns.FirstOrDefault(c => c.Name.Equals(orgColumn, StringComparison.OrdinalIgnoreCase) && c.Type.Kind == ValueKind.Text);
-        if (o.Data is not null && splitColumn is null && file.Rows.Count > 1)
+        int organisations = file.Rows.Select(r => r[orgColumn]).Distinct(StringComparer.Ordinal).Count();
+        if (o.Data is not null && splitColumn is null && organisations > 1)
         {
-            console.Error.WriteLine($"vbc: to settle {file.Rows.Count} organisations on one member file, the data must say which organisation each row belongs to: " +
+            console.Error.WriteLine($"vbc: to settle {organisations} organisations on one member file, the data must say which organisation each row belongs to: " +
                 $"declare a text column '{orgColumn}' in the contract's data block (or give one row in --inputs).");
             return Program.UsageErrors;
         }
@@ -195,11 +205,26 @@ internal static class SettleCommand
                     inputs[name] = value;
                 }
             }
+            int? year = o.Year;
+            if (yearPerRow)
+            {
+                var yearText = row[yearColumn];
+                if (!int.TryParse(yearText, NumberStyles.None, CultureInfo.InvariantCulture, out var y))
+                {
+                    var problem = new Diagnostic("VBC4002", Severity.Error, new Location(file.File, (int)row.Line, 1),
+                        $"The {yearColumn} of organisation {organisation} is '{yearText}', which is not a year. Write it like 2024.");
+                    rows.Add((organisation, new SettlementResult(null, new[] { problem })));
+                    failures.Add((organisation, new[] { problem }));
+                    Report(console, new[] { problem });
+                    continue;
+                }
+                year = y;
+            }
             using var csv = o.Data is null ? null : new CsvMemberSource(o.Data, o.Claims, o.ExcludeBadRows);
             IMemberSource? data = csv is null ? null : splitColumn is null ? csv : new FilteredMemberSource(csv, splitColumn.Name, organisation);
             var result = SettlementEngine.Settle(contract, new SettlementRequest
             {
-                Year = o.Year,
+                Year = year,
                 Inputs = inputs,
                 Data = data,
                 ExcludeBadRows = o.ExcludeBadRows,

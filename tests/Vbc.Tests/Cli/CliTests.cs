@@ -165,6 +165,21 @@ public class CliTests
     }
 
     [Fact]
+    public void A_performance_year_column_settles_each_row_in_its_year()
+    {
+        var inputs = Temp("years.csv", "organisation,performance_year,quality_score,participant_revenue\nACO,2024,92%,4000000\nACO,2026,92%,4000000\nACO,20x6,92%,4000000\n");
+        var r = CliRunner.Run("settle", "contracts/mssp-glide-path.vbc", "--data", "seeds/members.csv", "--inputs", inputs, "--format", "json");
+        Assert.Equal(1, r.ExitCode);
+        using var doc = System.Text.Json.JsonDocument.Parse(r.Output);
+        var levels = doc.RootElement.GetProperty("statements").EnumerateArray()
+            .Select(s => (s.GetProperty("organisation").GetString(), s.GetProperty("performanceYear").GetInt32(), s.GetProperty("level").GetString()))
+            .ToList();
+        Assert.Equal(new[] { ("ACO", 2024, "A"), ("ACO", 2026, "C") }, levels.Select(l => (l.Item1!, l.Item2, l.Item3!)));
+        Assert.Contains("'20x6', which is not a year", r.Error);
+        Assert.Equal(2, CliRunner.Run("settle", "contracts/mssp-glide-path.vbc", "--data", "seeds/members.csv", "--inputs", inputs, "--year", "2025").ExitCode);
+    }
+
+    [Fact]
     public void Fmt_check_lists_files_out_of_layout_and_fmt_fixes_them()
     {
         var path = Temp("messy.vbc", "contract   \"Messy\"{\nperiod:2024-01-01 to 2024-12-31}\n");
