@@ -20,10 +20,16 @@ public sealed partial class CsvMemberReader
     private int _bufferTarget = 256 * 1024;
     private byte[]? _claimsMatched;
 
+    /// <summary>Memory held by the duplicate-id check at the end of the read (hash tables and row checkpoints).</summary>
+    internal long DuplicateCheckBytes { get; private set; }
+
     /// <summary>
     /// The batches, in file order. Rows are parsed in parallel, a few batches ahead; rows with problems are never in a
     /// batch (see <see cref="MemberReadResult.BadRows"/>). Enumerate once; <see cref="Result"/> is set when the
     /// enumeration ends (also when it is abandoned early, then with <see cref="MemberReadResult.Complete"/> false).
+    /// Batches are numbered 0, 1, 2, ... as delivered. When rows of a batch were left out, its rows are not
+    /// consecutive data rows: <see cref="ColumnBatch.FirstDataRow"/> is the data row of its first row, and
+    /// <see cref="ColumnBatch.Lines"/> gives each row's line. Arrays are exactly <see cref="ColumnBatch.RowCount"/> long.
     /// </summary>
     public IEnumerable<ColumnBatch> ReadBatches()
     {
@@ -650,8 +656,17 @@ public sealed partial class CsvMemberReader
             }
             var ids = (string[])chunk.Columns[_idPlan];
             Dictionary<int, BadRowDraft>? badByRow = null;
+            const int ahead = 6;
+            for (int r = 0; r < Math.Min(ahead, count); r++)
+            {
+                state.Ids.Touch(hashes[r]);
+            }
             for (int r = 0; r < count; r++)
             {
+                if (r + ahead < count)
+                {
+                    state.Ids.Touch(hashes[r + ahead]);
+                }
                 ulong h = hashes[r];
                 if (h == 0)
                 {
@@ -938,6 +953,7 @@ public sealed partial class CsvMemberReader
             state.Add(DataDiagnostics.RowsExcluded(_file, state.BadRows.Count, state.BadRows.Sum(b => b.Dollars),
                 _moneyPlans.Select(m => _plans[m].Header).ToList()));
         }
+        DuplicateCheckBytes = (state.Ids?.Bytes ?? 0) + (((long)state.CheckpointOffsets.Capacity + state.CheckpointLines.Capacity) * sizeof(long));
         _result = new MemberReadResult(_file, state.RowsRead, state.RowsDelivered, state.BadRows, state.Bag.ToList(),
             _ignored, _fromClaims, leftOver, complete && !headerErrors);
     }

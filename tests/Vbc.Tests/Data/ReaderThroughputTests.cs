@@ -111,37 +111,40 @@ public class ReaderThroughputTests
             reader.ReadAll();
         }
 
-        GC.Collect();
-        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-        var process = Process.GetCurrentProcess();
-        var cpuBefore = process.TotalProcessorTime;
-        var clock = Stopwatch.StartNew();
-        decimal inpatient = 0m;
-        long delivered = 0;
-        MemberReadResult result;
-        using (var reader = CsvMemberReader.Open(file.Path, specs))
+        _output.WriteLine($"rows={rows:N0} columns=20 file={bytes / 1e6:F1} MB ({(double)bytes / rows:F0} B/row), {Environment.ProcessorCount} cores");
+        foreach (bool recycle in new[] { false, true })
         {
-            result = reader.ReadAll(batch =>
+            GC.Collect();
+            long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            var process = Process.GetCurrentProcess();
+            var cpuBefore = process.TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            decimal inpatient = 0m;
+            long delivered = 0;
+            MemberReadResult result;
+            using (var reader = CsvMemberReader.Open(file.Path, specs, new MemberReadOptions { RecycleBatches = recycle }))
             {
-                var column = batch.Decimals(6);
-                for (int i = 0; i < batch.RowCount; i++)
+                result = reader.ReadAll(batch =>
                 {
-                    inpatient += column[i];
-                }
-                delivered += batch.RowCount;
-            });
-        }
-        clock.Stop();
-        process.Refresh();
-        var cpu = process.TotalProcessorTime - cpuBefore;
-        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+                    var column = batch.Decimals(6);
+                    for (int i = 0; i < batch.RowCount; i++)
+                    {
+                        inpatient += column[i];
+                    }
+                    delivered += batch.RowCount;
+                });
+            }
+            clock.Stop();
+            process.Refresh();
+            var cpu = process.TotalProcessorTime - cpuBefore;
+            long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
 
-        Assert.Empty(result.Diagnostics);
-        Assert.Equal(rows, delivered);
-        Assert.Equal(expectedInpatient, inpatient);
-        double seconds = clock.Elapsed.TotalSeconds;
-        _output.WriteLine($"rows={rows:N0} columns=20 file={bytes / 1e6:F1} MB ({(double)bytes / rows:F0} B/row)");
-        _output.WriteLine($"elapsed={seconds:F3} s  throughput={rows / seconds:N0} rows/s  {bytes / 1e6 / seconds:F0} MB/s  cpu={cpu.TotalSeconds:F2} s on {Environment.ProcessorCount} cores");
-        _output.WriteLine($"allocated={allocated / 1e6:F0} MB  peak working set={process.PeakWorkingSet64 / 1e6:F0} MB");
+            Assert.Empty(result.Diagnostics);
+            Assert.Equal(rows, delivered);
+            Assert.Equal(expectedInpatient, inpatient);
+            double seconds = clock.Elapsed.TotalSeconds;
+            _output.WriteLine($"RecycleBatches={recycle}: elapsed={seconds:F3} s  throughput={rows / seconds:N0} rows/s  {bytes / 1e6 / seconds:F0} MB/s  "
+                + $"cpu={cpu.TotalSeconds:F2} s ({cpu.TotalMilliseconds * 1e6 / rows:F0} ns/row)  allocated={allocated / 1e6:F0} MB  peak working set={process.PeakWorkingSet64 / 1e6:F0} MB");
+        }
     }
 }
