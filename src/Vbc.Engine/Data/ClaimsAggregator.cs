@@ -61,6 +61,7 @@ public static class ClaimsAggregator
             BatchSize = options.BatchSize,
             MaxParallelism = options.MaxParallelism,
             DisplayName = file,
+            RecycleBatches = true, // each batch is summed and dropped
         };
 
         var members = new Dictionary<string, int>(StringComparer.Ordinal);

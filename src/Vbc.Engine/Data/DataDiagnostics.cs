@@ -98,7 +98,7 @@ public static class DataDiagnostics
         Make("VBC3016", severity, At(file, line, column),
             $"{Where(dataRow, columnName)}: the member id {Quote(id)} already appears on line {firstLine} (row {firstDataRow}). Each member must have exactly one row: "
             + "merge the two rows or remove one."
-            + (severity == Severity.Error ? "" : " The first row is kept and this one is left out."));
+            + (severity == Severity.Error ? "" : " This row is left out; the first is kept unless it has problems of its own."));
 
     public static Diagnostic ColumnInBothSources(string file, long headerLine, string name, string claimsFile, long claims, decimal dollars) =>
         Make("VBC3017", Severity.Error, At(file, headerLine, 1),

@@ -397,11 +397,21 @@ public class CsvMemberReaderTests
         Assert.Equal(new[] { "VBC3012", "VBC3015", "VBC3007", "VBC3016" }, bad.Select(b => Assert.Single(b.Problems).Code));
         Assert.All(bad.SelectMany(b => b.Problems), p => Assert.Equal(Severity.Warning, p.Severity));
         Assert.Equal(42.33m, read.Result.BadRowDollars);
-        Assert.Contains("kept and this one is left out", bad[3].Problems[0].Message);
+        Assert.Contains("This row is left out; the first is kept", bad[3].Problems[0].Message);
 
         var summary = read.Single("VBC3018");
         Assert.Contains("4 rows were left out", summary.Message);
         Assert.Contains("$42.33", summary.Message);
+    }
+
+    [Fact]
+    public void Exclude_mode_a_bad_first_row_still_claims_its_id()
+    {
+        var read = Read.Text("member_id,cost\nA,oops\nA,2.5\nB,1\n", IdAndCost, new MemberReadOptions { BadRows = BadRowPolicy.ExcludeBadRows });
+        Assert.Equal(new[] { "B" }, read.Texts(0));
+        Assert.Equal(new[] { "VBC3012", "VBC3016" }, read.Result.BadRows.Select(b => Assert.Single(b.Problems).Code));
+        Assert.Equal(new[] { 0m, 2.5m }, read.Result.BadRows.Select(b => b.Dollars));
+        Assert.Equal(2.5m, read.Result.BadRowDollars);
     }
 
     [Fact]
