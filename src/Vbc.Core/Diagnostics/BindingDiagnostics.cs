@@ -43,7 +43,9 @@ public static class BindingDiagnostics
         Error("VBC2005", s, span, $"'{name}' is not defined.{DidYouMean(suggestion)} {available}");
 
     public static Diagnostic DuplicateName(SourceText s, TextSpan span, string name, string firstRole, int firstLine) =>
-        Error("VBC2006", s, span, $"'{name}' is already defined as a {firstRole}{(firstLine > 0 ? $" on line {firstLine}" : " by the language")}. Choose another name.");
+        Error("VBC2006", s, span, $"'{name}' is already defined as {Article(firstRole)} {firstRole}{(firstLine > 0 ? $" on line {firstLine}" : " by the language")}. Choose another name.");
+
+    private static string Article(string noun) => noun.Length > 0 && "aeiou".Contains(char.ToLowerInvariant(noun[0])) ? "an" : "a";
 
     public static Diagnostic WrongType(SourceText s, TextSpan span, string what, string expected, string found, string hint = "") =>
         Error("VBC2007", s, span, $"{what} must be {expected}, but this is {found}.{(hint.Length > 0 ? " " + hint : "")}");
@@ -140,6 +142,9 @@ public static class BindingDiagnostics
 
     public static Diagnostic NeedsMemberMonths(SourceText s, TextSpan span, string what) =>
         Error("VBC2038", s, span, $"{what} needs member months: declare a column of type member_months in 'data'.");
+
+    public static Diagnostic TableGap(SourceText s, TextSpan span, string key, string from, string to) =>
+        Warning("VBC2040", s, span, $"No row of '{key}' holds values from {from} to {to}: settling with such a value fails. Add a row, or widen a neighbouring one.");
 
     public static Diagnostic ConstantCondition(SourceText s, TextSpan span, string value) =>
         Warning("VBC2039", s, span, $"This condition is always {value}.");

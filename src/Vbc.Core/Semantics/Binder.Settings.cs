@@ -204,6 +204,10 @@ public sealed partial class Binder
         }
         CheckLevel(spec, bound, what);
         CheckRange(spec, bound, what);
+        if (type == TypeExpectation.Flag && Evaluator.TryConstant(bound) is { Kind: ValueKind.Flag } constant)
+        {
+            _diagnostics.Add(BindingDiagnostics.ConstantCondition(Source, bound.Span, constant.Flag ? "true" : "false"));
+        }
         return bound;
     }
 
@@ -367,6 +371,27 @@ public sealed partial class Binder
             .Where(r => r.KeyRange is not null)
             .Select(r => (Row: r, Low: ConstantOrNull(r.KeyRange!.Low), High: ConstantOrNull(r.KeyRange!.High)))
             .ToList();
+        // Between rows, a stretch of values no row holds fails only at settlement: warn now. For counts, 5,999 and
+        // 6,000 are next to each other.
+        bool whole = spec.Table.Keys == TypeExpectation.Count;
+        var ordered = ranges.Where(r => r.Low is not null || r.High is not null)
+            .OrderBy(r => r.Low ?? decimal.MinValue).ThenBy(r => r.High ?? decimal.MaxValue).ToList();
+        for (int i = 1; i < ordered.Count; i++)
+        {
+            decimal? previousHigh = ordered[i - 1].High;
+            decimal? low = ordered[i].Low;
+            if (previousHigh is not { } h || low is not { } l)
+            {
+                continue;
+            }
+            bool adjacent = whole && h == Math.Floor(h) && l == Math.Floor(l) ? l <= h + 1 : l <= h;
+            if (!adjacent)
+            {
+                string Show(decimal d) => d.ToString("#,##0.######", System.Globalization.CultureInfo.InvariantCulture);
+                _diagnostics.Add(BindingDiagnostics.TableGap(Source, ordered[i].Row.Span, spec.Key, Show(whole ? h + 1 : h), Show(whole ? l - 1 : l)));
+            }
+        }
+
         for (int i = 0; i < ranges.Count; i++)
         {
             for (int j = i + 1; j < ranges.Count; j++)

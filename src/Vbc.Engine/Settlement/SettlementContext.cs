@@ -60,9 +60,27 @@ internal sealed class SettlementContext : ISettlement
         {
             value = Evaluator.Evaluate(symbol.Expression!, Resolve);
             _values[symbol] = value;
+            _valueLines.Add(symbol);
         }
         return value;
     }
+
+    private readonly List<ValueSymbol> _valueLines = new();
+
+    /// <summary>
+    /// Each named value the settlement used, with its formula and value, so that a statement that says
+    /// "rate: fsr (45%)" also shows how fsr came to 45%. Written after the clauses' lines, in order of first use.
+    /// </summary>
+    public IReadOnlyList<StatementLine> ValueLines() => _valueLines.Select(symbol =>
+    {
+        var value = _values[symbol];
+        var at = Location.In(Contract.Source, symbol.Declaration);
+        string formula = $"{symbol.Name} = {Explain(symbol.Expression!)}";
+        return value.Kind == ValueKind.Number
+            ? new StatementLine($"values.{symbol.Name.ToLowerInvariant()}", "values", $"Value {symbol.Name}", LineKind.Step, value.Number, symbol.Type.DisplayName, formula, at, null)
+            : new StatementLine($"values.{symbol.Name.ToLowerInvariant()}", "values", $"Value {symbol.Name}", LineKind.Note, null, null,
+                $"{formula}: {Display.Format(value, symbol.Type)}", at, null);
+    }).ToList();
 
     public Value Evaluate(BoundExpression expression) => Evaluator.Evaluate(expression, Resolve);
 

@@ -146,7 +146,7 @@ public static class SettlementEngine
             }
         }
 
-        var lines = settlement.Lines;
+        var lines = settlement.Lines.Concat(settlement.ValueLines()).ToList();
         decimal total = lines.Where(l => l.Kind == LineKind.Component).Sum(l => l.Amount!.Value);
         var inputValues = contract.Inputs
             .Select(i => new InputValue(i.Name, i.DeclaredType, Display.Format(inputs[i], i.Type)))

@@ -8,7 +8,7 @@ using Vbc.Tests.Infrastructure;
 namespace Vbc.Tests.Language;
 
 /// <summary>
-/// Contracts with mistakes (tests/invalid/*.vbc, see the README there): each gives errors, never an exception, and
+/// Contracts with mistakes (tests/invalid/*.vbc, see the README there): each gives diagnostics, never an exception, and
 /// exactly its golden diagnostics, annotated under the offending lines. Plus input that is not a contract at all.
 /// </summary>
 public class InvalidContractTests(Xunit.Abstractions.ITestOutputHelper output)
@@ -32,7 +32,7 @@ public class InvalidContractTests(Xunit.Abstractions.ITestOutputHelper output)
         var relative = $"tests/invalid/{name}.vbc";
         var parsed = ContractParser.ParseFile(Golden.PathOf(relative));
         var bound = Binder.Bind(parsed);
-        Assert.Contains(bound.Diagnostics, d => d.IsError);
+        Assert.NotEmpty(bound.Diagnostics);
         var located = bound.Diagnostics.Select(d => d with { Location = d.Location with { File = relative } });
         Golden.Verify($"tests/invalid/{name}.diagnostics.txt", DiagnosticAnnotator.Annotate(parsed.Source, located));
     }

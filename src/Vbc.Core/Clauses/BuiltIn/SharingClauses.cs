@@ -27,9 +27,11 @@ internal static class SharingSpecs
     /// The minimum rate test and the amount open to sharing, with their statement lines.
     /// Returns null when nothing is shared (the reason is written as a note).
     /// </summary>
+    /// <param name="kindOfAmount">"savings" or "loss": names the rate ("loss rate") and the amount ("shareable losses").</param>
     public static decimal? Shareable(BoundClause clause, ISettlement settlement, string id, string minimumKey, string kindOfAmount,
         decimal amount, decimal rate, decimal benchmark, string outputName)
     {
+        string amountName = kindOfAmount == "loss" ? "losses" : kindOfAmount;
         decimal minimum = settlement.Number(clause, minimumKey, 0);
         var minimumExpression = clause.Expression(minimumKey);
         string minimumLabel = char.ToUpperInvariant(minimumKey[0]) + minimumKey[1..];
@@ -48,11 +50,11 @@ internal static class SharingSpecs
             $"{kindOfAmount} rate {Percent(rate)} >= {minimumKey} {Percent(minimum)}: {(secondDollar ? "second-dollar sharing (beyond the minimum)" : "first-dollar sharing (all of it)")}");
         if (!secondDollar)
         {
-            settlement.Step(clause, id + ".shareable", $"Shareable {kindOfAmount}", amount, ValueType.Money, $"first dollar: all {Money(amount)}");
+            settlement.Step(clause, id + ".shareable", $"Shareable {amountName}", amount, ValueType.Money, $"first dollar: all {Money(amount)}");
             return amount;
         }
         decimal shareable = amount - minimum * benchmark;
-        settlement.Step(clause, id + ".shareable", $"Shareable {kindOfAmount}", shareable, ValueType.Money,
+        settlement.Step(clause, id + ".shareable", $"Shareable {amountName}", shareable, ValueType.Money,
             $"second dollar: {Money(amount)} - {Percent(minimum)} x {Money(benchmark)}");
         return shareable;
     }
@@ -224,7 +226,7 @@ public sealed class SharedLossesClause : ClauseKind
             return 0;
         }
         decimal losses = -g;
-        var shareable = SharingSpecs.Shareable(clause, settlement, id, "minimum loss rate", "losses", losses, -r, b, "minimum_loss_rate");
+        var shareable = SharingSpecs.Shareable(clause, settlement, id, "minimum loss rate", "loss", losses, -r, b, "minimum_loss_rate");
         if (shareable is not { } s)
         {
             settlement.SetOutput("loss_rate", Value.Of(0m));
