@@ -17,6 +17,7 @@ public sealed partial class CsvMemberReader
     private readonly ConcurrentBag<int[]> _rowArrays = new();
     private readonly ConcurrentBag<Array[]> _recycledColumns = new();
     private readonly ConcurrentBag<long[]> _recycledLines = new();
+    private readonly ConcurrentBag<ulong[]> _hashArrays = new();
     private int _bufferTarget = 256 * 1024;
     private byte[]? _claimsMatched;
 
@@ -379,7 +380,19 @@ public sealed partial class CsvMemberReader
         {
             Array.Resize(ref lines, count);
         }
-        ulong[]? hashes = _idPlan >= 0 ? new ulong[count] : null;
+        ulong[]? hashes = null;
+        if (_idPlan >= 0)
+        {
+            if (_hashArrays.TryTake(out var reusedHashes) && reusedHashes.Length == count)
+            {
+                Array.Clear(reusedHashes);
+                hashes = reusedHashes;
+            }
+            else
+            {
+                hashes = new ulong[count];
+            }
+        }
         int idField = _idPlan >= 0 ? plans[_idPlan].Field : -1;
         var claims = _options.Claims;
         var claimsPlans = plans.Where(p => p.ClaimsCategory >= 0).ToArray();
@@ -677,7 +690,7 @@ public sealed partial class CsvMemberReader
                 {
                     state.Add(DataDiagnostics.TooManyRows(_file, chunk.Lines[r], row0 + 1));
                     stop = true;
-                    ReleaseChunk(raw);
+                    ReleaseChunk(raw, chunk.IdHashes);
                     return null;
                 }
                 string id = ids[r];
@@ -729,7 +742,7 @@ public sealed partial class CsvMemberReader
             int firstKept = Array.IndexOf(keep, true);
             firstDataRow = raw.FirstDataRow + Math.Max(0, firstKept);
         }
-        ReleaseChunk(raw);
+        ReleaseChunk(raw, chunk.IdHashes);
         if (state.Policy == BadRowPolicy.Fail && state.Overflowed)
         {
             stop = true;
@@ -895,8 +908,12 @@ public sealed partial class CsvMemberReader
         return result;
     }
 
-    private void ReleaseChunk(RawChunk raw)
+    private void ReleaseChunk(RawChunk raw, ulong[]? hashes)
     {
+        if (hashes is not null && _hashArrays.Count < _options.MaxParallelism + 3)
+        {
+            _hashArrays.Add(hashes);
+        }
         ReturnBuffer(raw.Buffer);
         ReturnRows(raw.Starts);
         ReturnRows(raw.Ends);

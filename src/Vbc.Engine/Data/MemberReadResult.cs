@@ -21,6 +21,14 @@ public sealed record MemberReadOptions
 {
     public const int DefaultBatchSize = 65_536;
 
+    /// <summary>
+    /// A batch size whose decimal arrays (64 KB) stay below the runtime's large-object threshold, so the garbage
+    /// collector reuses their memory instead of faulting in fresh pages. Measured on a 2-core machine, it reads
+    /// the same file with about half the CPU and a quarter of the memory of <see cref="DefaultBatchSize"/>; prefer
+    /// it unless the consumer needs large batches.
+    /// </summary>
+    public const int RecommendedBatchSize = 4_096;
+
     /// <summary>Rows per <see cref="ColumnBatch"/> (the last batch, and batches with excluded rows, hold fewer).</summary>
     public int BatchSize { get; init; } = DefaultBatchSize;
 
