@@ -10,12 +10,22 @@ public sealed class ClauseCheckContext
 {
     private readonly DiagnosticBag _diagnostics;
 
-    internal ClauseCheckContext(SourceText source, DiagnosticBag diagnostics, IReadOnlyList<ColumnSymbol> columns)
+    internal ClauseCheckContext(SourceText source, DiagnosticBag diagnostics, IReadOnlyList<ColumnSymbol> columns, IReadOnlyList<BoundClause> clauses)
     {
         Source = source;
         _diagnostics = diagnostics;
         Columns = columns;
+        Clauses = clauses;
     }
+
+    /// <summary>Every clause of the contract, nested ones included, for checks that look at more than one clause.</summary>
+    public IReadOnlyList<BoundClause> Clauses { get; }
+
+    /// <summary>
+    /// Whether member months are known: from a member_months column, or, when settling from totals, from the
+    /// cost clause's 'member months' setting.
+    /// </summary>
+    public bool HasMemberMonths => MonthsColumn is not null || Clauses.Any(c => c.Kind.Keyword == "cost" && c.Has("member months"));
 
     public SourceText Source { get; }
 

@@ -89,8 +89,8 @@ public static class BindingDiagnostics
     public static Diagnostic Cycle(SourceText s, TextSpan span, string path) =>
         Error("VBC2020", s, span, $"These definitions depend on each other in a circle: {path}. Break the circle.");
 
-    public static Diagnostic NotAllowedHere(SourceText s, TextSpan span, string clause, string where) =>
-        Error("VBC2021", s, span, $"A '{clause}' clause cannot stand {where}.");
+    public static Diagnostic NotAllowedHere(SourceText s, TextSpan span, string clause, string where, string allowed = "") =>
+        Error("VBC2021", s, span, $"A '{clause}' clause cannot stand {where}.{(allowed.Length > 0 ? " " + allowed : "")}");
 
     public static Diagnostic MissingContractBlock(SourceText s, TextSpan span) =>
         Error("VBC2022", s, span, "The file has no 'contract' block. Add one with the contract's name, parties and period: contract \"Name\" { period: 2024-01-01 to 2024-12-31 }.");
@@ -138,10 +138,16 @@ public static class BindingDiagnostics
         Error("VBC2036", s, span, $"'{key}' takes column names only: {expected}.");
 
     public static Diagnostic NeedsMemberData(SourceText s, TextSpan span, string what) =>
-        Error("VBC2037", s, span, $"{what} needs member-level data, but the contract declares no 'data' block. Declare the columns, or settle from totals with 'cost {{ actual: ... }}'.");
+        Error("VBC2037", s, span, $"{what} needs member-level data (one row per member or episode), but the contract declares no 'data' block. Declare the data's columns in a 'data' block.");
 
     public static Diagnostic NeedsMemberMonths(SourceText s, TextSpan span, string what) =>
-        Error("VBC2038", s, span, $"{what} needs member months: declare a column of type member_months in 'data'.");
+        Error("VBC2038", s, span, $"{what} needs member months: declare a column of type member_months in 'data' (or, when settling from totals, give 'member months' in the cost clause).");
+
+    public static Diagnostic SettingsConflict(SourceText s, TextSpan span, string message) =>
+        Error("VBC2041", s, span, message);
+
+    public static Diagnostic MustBeFixed(SourceText s, TextSpan span, string what, string name) =>
+        Error("VBC2042", s, span, $"{what} must be written in the contract, but it uses '{name}', which is known only when the contract is settled. Write the value itself.");
 
     public static Diagnostic TableGap(SourceText s, TextSpan span, string key, string from, string to) =>
         Warning("VBC2040", s, span, $"No row of '{key}' holds values from {from} to {to}: settling with such a value fails. Add a row, or widen a neighbouring one.");

@@ -33,7 +33,7 @@ public static class SyntaxDiagnostics
 
     public static Diagnostic Unexpected(SourceText source, TextSpan span, string found, string expected) =>
         Error("VBC1007", Location.In(source, span),
-            $"Unexpected {found}; expected {expected}.");
+            $"Expected {expected}, but found {found}.");
 
     public static Diagnostic Missing(SourceText source, TextSpan span, string missing, string before) =>
         Error("VBC1008", Location.In(source, span),
@@ -57,7 +57,7 @@ public static class SyntaxDiagnostics
 
     public static Diagnostic OneEntryPerLine(SourceText source, TextSpan span, string found) =>
         Error("VBC1013", Location.In(source, span),
-            $"Unexpected {found} after the end of an entry. Put each entry on its own line.");
+            $"The entry is complete before {found}. Put each entry on its own line.");
 
     public static Diagnostic MissingCloseBrace(SourceText source, TextSpan span, string block, string outer, int outerLine) =>
         Error("VBC1014", Location.In(source, span),

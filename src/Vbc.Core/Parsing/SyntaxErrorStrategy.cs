@@ -66,6 +66,10 @@ internal sealed class SyntaxErrorStrategy : DefaultErrorStrategy
 
     private Diagnostic Unexpected(Parser recognizer, IToken token, IntervalSet expected)
     {
+        if (MissingPiece((ITokenStream)recognizer.InputStream, token) is { } missing)
+        {
+            return SyntaxDiagnostics.Unexpected(_source, SpanAt(token), TokenNames.DescribeFound(token), missing);
+        }
         // A complete entry followed by more text on the same line: say so rather than list what could follow.
         if (expected.Contains(VbcLexer.NEWLINE) && token.Type != VbcLexer.NEWLINE && token.Type != TokenConstants.EOF
             && recognizer.Context is not null && token.TokenIndex > 0)
@@ -77,6 +81,60 @@ internal sealed class SyntaxErrorStrategy : DefaultErrorStrategy
             }
         }
         return SyntaxDiagnostics.Unexpected(_source, SpanAt(token), TokenNames.DescribeFound(token), TokenNames.DescribeExpected(expected));
+    }
+
+    /// <summary>
+    /// What the entry being read still lacks, found by looking back over it: an 'if' without 'else', a '(' not
+    /// closed, 'lesser of a' without 'and', or key words followed by a value without a ':' between them. ANTLR's
+    /// expected-token set at such a point is often just "a value", which does not help.
+    /// </summary>
+    private static string? MissingPiece(ITokenStream tokens, IToken offending)
+    {
+        var entry = new List<IToken>();
+        for (int i = offending.TokenIndex - 1; i >= 0; i--)
+        {
+            var t = tokens.Get(i);
+            if (t.Channel != TokenConstants.DefaultChannel)
+            {
+                continue;
+            }
+            if (t.Type is VbcLexer.NEWLINE or VbcLexer.LBRACE or VbcLexer.RBRACE)
+            {
+                break;
+            }
+            entry.Insert(0, t);
+        }
+        if (entry.Count == 0)
+        {
+            return null;
+        }
+        bool keyOnly = entry.All(t => TokenNames.IsWord(t.Type));
+        if (keyOnly && entry.Count >= 1 && TokenNames.StartsValue(offending.Type) && offending.Type != VbcLexer.IDENT)
+        {
+            return "':' between the key and its value";
+        }
+        int colon = entry.FindIndex(t => t.Type == VbcLexer.COLON);
+        var value = colon >= 0 ? entry.Skip(colon + 1).ToList() : entry;
+        int parens = value.Count(t => t.Type == VbcLexer.LPAREN) - value.Count(t => t.Type == VbcLexer.RPAREN);
+        if (parens > 0)
+        {
+            return "')' to close the '('";
+        }
+        int ifs = value.Count(t => t.Type == VbcLexer.IF), elses = value.Count(t => t.Type == VbcLexer.ELSE);
+        if (ifs > elses && value.Any(t => t.Type == VbcLexer.THEN))
+        {
+            return "'else' and the value to use when the condition does not hold";
+        }
+        if (ifs > value.Count(t => t.Type == VbcLexer.THEN))
+        {
+            return "'then' after the condition";
+        }
+        int lesser = value.FindLastIndex(t => t.Type is VbcLexer.LESSER or VbcLexer.GREATER);
+        if (lesser >= 0 && !value.Skip(lesser).Any(t => t.Type == VbcLexer.AND))
+        {
+            return $"'and' between the two values of '{value[lesser].Text} of'";
+        }
+        return null;
     }
 
     private void Add(IToken token, Diagnostic diagnostic)
@@ -164,6 +222,13 @@ internal static class TokenNames
             _ => string.Join(", ", names.Take(names.Count - 1)) + " or " + names[^1],
         };
     }
+
+    /// <summary>A token that can be a word of a key or block header.</summary>
+    public static bool IsWord(int type) => type == VbcLexer.IDENT || IsKeyword(type);
+
+    /// <summary>A token that can start a value.</summary>
+    public static bool StartsValue(int type) => ValueStarts.Contains(type) || type is VbcLexer.DATE or VbcLexer.STRING
+        or VbcLexer.TRUE or VbcLexer.FALSE or VbcLexer.ORDINAL or VbcLexer.NOT or VbcLexer.IF or VbcLexer.LBRACE;
 
     private static bool IsValueToken(int type) => type is VbcLexer.NUMBER or VbcLexer.MONEY or VbcLexer.PERCENT
         or VbcLexer.DATE or VbcLexer.STRING or VbcLexer.TRUE or VbcLexer.FALSE or VbcLexer.ORDINAL or VbcLexer.PLUS

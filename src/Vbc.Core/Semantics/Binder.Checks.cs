@@ -102,10 +102,14 @@ public sealed partial class Binder
         {
             foreach (var level in levels)
             {
-                if (LevelClause.Years(level) is { } y && (y.First < p.Start.Year || y.Last > p.End.Year))
+                // An open end (up to 2025, 2026 and above) reaches outside any period by design: check written ends only.
+                var range = level.Range("years");
+                if (LevelClause.Years(level) is { } y && range is not null
+                    && ((range.Low is not null && y.First < p.Start.Year) || (range.High is not null && y.Last > p.End.Year)
+                        || (range.Low is not null && y.First > p.End.Year) || (range.High is not null && y.Last < p.Start.Year)))
                 {
                     _diagnostics.Add(BindingDiagnostics.LevelOutsidePeriod(Source, level.Syntax.Header.Span, LevelName(level),
-                        y.First == y.Last ? $"{y.First}" : $"{y.First} to {y.Last}", $"{p.Start:yyyy-MM-dd} to {p.End:yyyy-MM-dd}"));
+                        Source.GetText(range.Span), $"{p.Start:yyyy-MM-dd} to {p.End:yyyy-MM-dd}"));
                 }
             }
         }
@@ -234,7 +238,8 @@ public sealed partial class Binder
                 }
             }
         }
-        if (_parsed.HasErrors)
+        // Beside errors, "never used" is mostly an echo: a name used in a line with an error does not count as used.
+        if (_diagnostics.HasErrors)
         {
             return;
         }

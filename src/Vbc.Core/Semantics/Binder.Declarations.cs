@@ -159,7 +159,7 @@ public sealed partial class Binder
 
         if (!IsAllowed(kind, parent, out var where))
         {
-            _diagnostics.Add(BindingDiagnostics.NotAllowedHere(Source, block.Header.Span, kind.Keyword, where));
+            _diagnostics.Add(BindingDiagnostics.NotAllowedHere(Source, block.Header.Span, kind.Keyword, where, WhereAllowed(kind)));
             return null;
         }
 
@@ -256,6 +256,22 @@ public sealed partial class Binder
         }
         where = $"inside '{parent.Kind.Keyword}'";
         return parent.Kind.ChildKinds.Contains(kind.Keyword);
+    }
+
+    /// <summary>"It may stand inside 'quality'." / "It may stand at the top of a contract or inside a level."</summary>
+    private string WhereAllowed(IClauseKind kind)
+    {
+        var places = new List<string>();
+        if (kind.TopLevel)
+        {
+            places.Add("at the top of a contract");
+        }
+        if (kind.TopLevel && kind.AllowedInLevel)
+        {
+            places.Add("inside a level");
+        }
+        places.AddRange(_registry.Kinds.Where(k => k.ChildKinds.Contains(kind.Keyword)).Select(k => $"inside '{k.Keyword}'"));
+        return places.Count == 0 ? "" : $"It may stand {string.Join(" or ", places)}.";
     }
 
     private IReadOnlyList<string> KnownKeywordsFor(BoundClause? parent)

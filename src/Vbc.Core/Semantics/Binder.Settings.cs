@@ -195,6 +195,7 @@ public sealed partial class Binder
         if (!type.Accepts(bound.Type))
         {
             string hint = !(bound.Type.Dimension.IsNone && bound.Type.IsNumber) ? ""
+                : type == TypeExpectation.Money && bound.Type.Flavor == NumberFlavor.Percent ? "To take a share of an amount, write for example '10% of benchmark'."
                 : type == TypeExpectation.Money ? "Write money with a dollar sign, for example $1,000.00."
                 : type == TypeExpectation.Pmpm ? "Write an amount per member per month with a dollar sign and PMPM, for example $1,000.00 PMPM."
                 : type == TypeExpectation.MoneyOrPmpm ? "Write money with a dollar sign, for example $25,000.00 or $2.00 PMPM."
@@ -213,7 +214,12 @@ public sealed partial class Binder
 
     private void CheckLevel(ParameterSpec spec, BoundExpression bound, string what)
     {
-        if (spec.IsPerMember && bound.Level == EvaluationLevel.Total)
+        if (spec.Level == EvaluationLevel.Constant && bound.Level != EvaluationLevel.Constant)
+        {
+            var name = bound.Symbols().First(s => s.Level != EvaluationLevel.Constant);
+            _diagnostics.Add(BindingDiagnostics.MustBeFixed(Source, bound.Span, Capitalize(what), name.Name));
+        }
+        else if (spec.IsPerMember && bound.Level == EvaluationLevel.Total)
         {
             var total = bound.Symbols().First(s => s.Level == EvaluationLevel.Total);
             _diagnostics.Add(BindingDiagnostics.TotalInPerMember(Source, bound.Span, Capitalize(what), total.Name));

@@ -86,7 +86,7 @@ public sealed partial class Binder
         {
             if (!ClauseHasSyntaxErrors(clause))
             {
-                clause.Kind.Check(clause, new ClauseCheckContext(Source, _diagnostics, _columns));
+                clause.Kind.Check(clause, new ClauseCheckContext(Source, _diagnostics, _columns, AllClauses().ToList()));
             }
         }
         CheckDuplicatesAndRequirements();

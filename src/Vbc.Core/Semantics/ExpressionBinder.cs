@@ -176,6 +176,11 @@ internal sealed class ExpressionBinder
             case BinaryOperator.GreaterOrEqual:
                 {
                     bool ordering = b.Operator is not (BinaryOperator.Equal or BinaryOperator.NotEqual);
+                    if (left.IsNumber && right.IsNumber && Mismatched(left, right))
+                    {
+                        _diagnostics.Add(BindingDiagnostics.OperatorTypes(_source, b.Span, "compare", left.DisplayName, right.DisplayName, MismatchHint(left, right)));
+                        return ValueType.Error;
+                    }
                     bool ok = (left.IsNumber && right.IsNumber && left.Dimension == right.Dimension)
                         || (left.Kind == ValueKind.Date && right.Kind == ValueKind.Date)
                         || (!ordering && left.Kind == right.Kind && left.Kind is ValueKind.Text or ValueKind.Flag);
@@ -194,6 +199,11 @@ internal sealed class ExpressionBinder
             case BinaryOperator.Subtract:
                 {
                     string verb = b.Operator == BinaryOperator.Add ? "add" : "subtract";
+                    if (left.IsNumber && right.IsNumber && Mismatched(left, right))
+                    {
+                        _diagnostics.Add(BindingDiagnostics.OperatorTypes(_source, b.Span, verb, left.DisplayName, right.DisplayName, MismatchHint(left, right)));
+                        return ValueType.Error;
+                    }
                     if (!left.IsNumber || !right.IsNumber || left.Dimension != right.Dimension)
                     {
                         string hint = left.IsNumber && right.IsNumber
@@ -259,6 +269,23 @@ internal sealed class ExpressionBinder
         }
         return "Both sides must be in the same unit.";
     }
+
+    /// <summary>
+    /// A percent, a count and a year have no physical unit, but adding or comparing one with another is almost
+    /// always a slip ('assigned_beneficiaries > 3%'): refuse it. Plain numbers and ratios go with any of them.
+    /// </summary>
+    private static bool Mismatched(ValueType a, ValueType b)
+    {
+        if (!a.Dimension.IsNone || !b.Dimension.IsNone)
+        {
+            return false;
+        }
+        static bool Countlike(NumberFlavor f) => f is NumberFlavor.Count or NumberFlavor.Year;
+        return (a.Flavor == NumberFlavor.Percent && Countlike(b.Flavor)) || (b.Flavor == NumberFlavor.Percent && Countlike(a.Flavor));
+    }
+
+    private static string MismatchHint(ValueType a, ValueType b) =>
+        $"A {(a.Flavor == NumberFlavor.Percent ? b.DisplayName : a.DisplayName)} is a whole number of things; a percent is a share. Compare a {(a.Flavor == NumberFlavor.Percent ? b.DisplayName : a.DisplayName)} with a number (5,000), and a percent with a percent.";
 
     private static NumberFlavor MergeFlavor(NumberFlavor a, NumberFlavor b)
     {
@@ -365,6 +392,11 @@ internal sealed class ExpressionBinder
         {
             return ValueType.Error;
         }
+        if (x.IsNumber && y.IsNumber && Mismatched(x, y))
+        {
+            _diagnostics.Add(BindingDiagnostics.OperatorTypes(_source, at.Span, verb, x.DisplayName, y.DisplayName, MismatchHint(x, y)));
+            return ValueType.Error;
+        }
         if (x.IsNumber && y.IsNumber && x.Dimension == y.Dimension)
         {
             return x.Dimension.IsNone ? ValueType.OfDimension(Dimension.None, MergeFlavor(x.Flavor, y.Flavor)) : x;
@@ -413,9 +445,10 @@ internal sealed class Scope
                 ColumnSymbol => "Columns",
                 InputSymbol => "Inputs",
                 ValueSymbol => "Values",
-                _ => "Other names",
+                OutputSymbol => "Values computed by clauses",
+                _ => "Built in",
             })
-            .OrderBy(g => g.Key switch { "Columns" => 0, "Inputs" => 1, "Values" => 2, _ => 3 })
+            .OrderBy(g => g.Key switch { "Columns" => 0, "Inputs" => 1, "Values" => 2, "Values computed by clauses" => 3, _ => 4 })
             .Select(g => $"{g.Key}: {BindingDiagnostics.ListOf(g.Select(s => s.Name).OrderBy(n => Suggest.Distance(n, near)).ThenBy(n => n, StringComparer.Ordinal), 8)}");
         return string.Join("; ", groups) + ".";
     }

@@ -581,12 +581,14 @@ internal sealed class KernelCompiler
     private readonly IReadOnlyDictionary<ColumnSymbol, int> _columns;
     private readonly Func<Symbol, Value> _runValue;
     private readonly List<KernelProblem> _problems;
+    private readonly SourceText _source;
 
-    public KernelCompiler(IReadOnlyDictionary<ColumnSymbol, int> columns, Func<Symbol, Value> runValue, List<KernelProblem> problems)
+    public KernelCompiler(IReadOnlyDictionary<ColumnSymbol, int> columns, Func<Symbol, Value> runValue, List<KernelProblem> problems, SourceText source)
     {
         _columns = columns;
         _runValue = runValue;
         _problems = problems;
+        _source = source;
     }
 
     /// <summary>Problems are numbered from 1 in the order the compiler meets them.</summary>
@@ -632,12 +634,8 @@ internal sealed class KernelCompiler
         }
     }
 
-    private static string Text(BoundExpression e) => e.Syntax switch
-    {
-        NameSyntax n => n.Name,
-        NumberLiteralSyntax n => n.Text,
-        _ => "the expression",
-    };
+    /// <summary>The expression as the contract writes it, on one line.</summary>
+    private string Text(BoundExpression e) => string.Join(' ', _source.GetText(e.Span).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
     public static string Format(Value value) => value.Kind switch
     {

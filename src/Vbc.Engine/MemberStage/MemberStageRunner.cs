@@ -90,7 +90,7 @@ internal sealed class MemberStageRunner
                 index[column] = at;
             }
         }
-        var compiler = new KernelCompiler(index, runValue, _kernelProblems);
+        var compiler = new KernelCompiler(index, runValue, _kernelProblems, plan.Contract.Source);
         _categories = plan.Categories.Select(c => index[c]).ToArray();
         _carveOuts = plan.CarveOuts.Select(c => index[c]).ToArray();
         _months = plan.Contract.MonthsColumn is { } m ? index[m] : -1;

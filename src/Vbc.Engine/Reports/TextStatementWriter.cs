@@ -12,7 +12,7 @@ namespace Vbc.Reports;
 /// </summary>
 public static class TextStatementWriter
 {
-    private const int LabelWidth = 34;
+    private const int LabelWidth = 38;
     private const int ValueWidth = 20;
 
     public static string Write(Statement s)
@@ -98,7 +98,7 @@ public static class TextStatementWriter
                 _ => Format(line),
             };
             string label = line.Kind == LineKind.Component ? "=> " + line.Label : line.Label;
-            o.Append($"    {Clip(label, LabelWidth - 2),-32} {value,ValueWidth}   {line.Formula}\n");
+            o.Append($"    {Clip(label, LabelWidth - 2),-36} {value,ValueWidth}   {line.Formula}\n");
         }
 
         Section(o, "PAYMENTS (payer to provider positive; each rounded to the cent, half away from zero)");
@@ -110,9 +110,13 @@ public static class TextStatementWriter
         string direction = s.Total > 0 ? "payer pays provider" : s.Total < 0 ? "provider pays payer" : "nothing to pay";
         o.Append($"  {"TOTAL (" + direction + ")",-44} {Display.Money(s.Total),ValueWidth}\n");
 
-        if (s.Data is { } source && (source.ExcludedRows.Count > 0 || source.IgnoredColumns.Count > 0))
+        if (s.Data is { } source && (source.ExcludedRows.Count > 0 || source.IgnoredColumns.Count > 0 || source.ClaimsNotes is { Count: > 0 }))
         {
             Section(o, "DATA NOTES");
+            foreach (var note in source.ClaimsNotes ?? Array.Empty<ClaimsNote>())
+            {
+                o.Append($"  Not counted: {note.Claims:#,##0} {note.Reason}: {Display.Money(note.Dollars)}\n");
+            }
             if (source.IgnoredColumns.Count > 0)
             {
                 o.Append($"  Columns in the data that the contract does not use: {string.Join(", ", source.IgnoredColumns)}\n");

@@ -28,6 +28,9 @@ public sealed record SettlementResult(Statement? Statement, IReadOnlyList<Diagno
 {
     public bool Succeeded => Statement is not null;
 
+    /// <summary>Warnings of a successful settlement (rows left out of the data, for example): show them too.</summary>
+    public IReadOnlyList<Diagnostic> Warnings { get; init; } = Array.Empty<Diagnostic>();
+
     /// <summary>True when the run failed because of how it was called (unknown input), rather than the contract or data.</summary>
     public bool IsUsageError { get; init; }
 }
@@ -153,7 +156,8 @@ public static class SettlementEngine
             .ToList();
         var statement = new Statement(contract.Info, contract.Source.Path, year.Value, level?.Label, request.Organisation,
             inputValues, data, members?.Population, lines, total);
-        return new SettlementResult(statement, Array.Empty<Diagnostic>());
+        var warnings = (request.Data?.RowProblems ?? Array.Empty<Diagnostic>()).Where(d => !d.IsError).ToList();
+        return new SettlementResult(statement, Array.Empty<Diagnostic>()) { Warnings = warnings };
     }
 
     private static SettlementResult Fail(Diagnostic diagnostic) => new(null, new[] { diagnostic });

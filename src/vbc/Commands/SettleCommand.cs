@@ -131,6 +131,7 @@ internal static class SettleCommand
             return result.IsUsageError || result.Diagnostics.Any(d => d.Code == "VBC0002") ? Program.UsageErrors : Program.ContractOrDataErrors;
         }
         Report(console, contract.Diagnostics.Where(d => d.Severity == Severity.Warning));
+        Report(console, result.Warnings);
         var statement = result.Statement!;
         string text = format switch
         {

@@ -71,7 +71,7 @@ public sealed class BenchmarkClause : ClauseKind
         bool hasBase = clause.Has("base"), hasTotal = clause.Has("total");
         if (hasBase == hasTotal)
         {
-            context.Report(BindingDiagnostics.TableProblem(context.Source, header, hasBase
+            context.Report(BindingDiagnostics.SettingsConflict(context.Source, header, hasBase
                 ? "'benchmark' takes either 'base' (a PMPM built up by trend and risk) or 'total' (a total given), not both."
                 : "'benchmark' needs 'base' (for example base: $1,020.00 PMPM) or 'total' (for example total: benchmark_total)."));
         }
@@ -81,23 +81,23 @@ public sealed class BenchmarkClause : ClauseKind
             {
                 if (clause.Setting(key) is { } s)
                 {
-                    context.Report(BindingDiagnostics.TableProblem(context.Source, s.Syntax.Key.Span, $"'{key}' adjusts a base PMPM; with 'total' the benchmark is taken as given. Remove it, or use 'base'."));
+                    context.Report(BindingDiagnostics.SettingsConflict(context.Source, s.Syntax.Key.Span, $"'{key}' adjusts a base PMPM; with 'total' the benchmark is taken as given. Remove it, or use 'base'."));
                 }
             }
         }
         if (clause.Has("risk score") != clause.Has("reference risk"))
         {
-            context.Report(BindingDiagnostics.TableProblem(context.Source, header,
+            context.Report(BindingDiagnostics.SettingsConflict(context.Source, header,
                 "Risk adjustment needs both 'risk score' (the members' column) and 'reference risk' (the risk the base was set at)."));
         }
         foreach (var key in new[] { "risk ratio cap", "risk ratio floor" })
         {
             if (clause.Setting(key) is { } s && !clause.Has("risk score"))
             {
-                context.Report(BindingDiagnostics.TableProblem(context.Source, s.Syntax.Key.Span, $"'{key}' limits the risk ratio, but there is no 'risk score'."));
+                context.Report(BindingDiagnostics.SettingsConflict(context.Source, s.Syntax.Key.Span, $"'{key}' limits the risk ratio, but there is no 'risk score'."));
             }
         }
-        if (hasBase && context.MonthsColumn is null)
+        if (hasBase && !context.HasMemberMonths)
         {
             context.Report(BindingDiagnostics.NeedsMemberMonths(context.Source, header, "A benchmark built from a PMPM base"));
         }

@@ -49,6 +49,12 @@ public sealed class BundleClause : ClauseKind
         {
             context.Report(BindingDiagnostics.NeedsMemberData(context.Source, clause.Syntax.Header.Span, "A bundle"));
         }
+        else if (!clause.Has("actual cost") && !context.Clauses.Any(c => c.Kind is CostClause && c.Has("categories")))
+        {
+            // Without either, every episode would cost $0 and earn its whole target.
+            context.Report(BindingDiagnostics.SettingsConflict(context.Source, clause.Syntax.Header.Span,
+                "The bundle needs each episode's actual cost: add 'actual cost: <money column>', or a 'cost' clause with the categories in scope."));
+        }
     }
 
     public override IReadOnlyList<string> Requires { get; } = Array.Empty<string>();

@@ -44,18 +44,22 @@ public sealed class CapitationClause : ClauseKind
 
     public override void Check(BoundClause clause, ClauseCheckContext context)
     {
-        if (context.MonthsColumn is null)
+        if (!context.HasMemberMonths)
         {
             context.Report(BindingDiagnostics.NeedsMemberMonths(context.Source, clause.Syntax.Header.Span, "Capitation"));
         }
+        if (clause.Has("services") && context.Columns.Count == 0)
+        {
+            context.Report(BindingDiagnostics.NeedsMemberData(context.Source, clause.Setting("services")!.Syntax.Key.Span, "Capitation with 'services' (covered cost)"));
+        }
         if (clause.Has("carve out") && !clause.Has("services"))
         {
-            context.Report(BindingDiagnostics.TableProblem(context.Source, clause.Setting("carve out")!.Syntax.Key.Span,
+            context.Report(BindingDiagnostics.SettingsConflict(context.Source, clause.Setting("carve out")!.Syntax.Key.Span,
                 "Carve-outs are taken out of the listed services: add 'services'."));
         }
         if (clause.Children.Any(c => c.Kind is StopLossClause) && !clause.Has("services"))
         {
-            context.Report(BindingDiagnostics.TableProblem(context.Source, clause.Syntax.Header.Span,
+            context.Report(BindingDiagnostics.SettingsConflict(context.Source, clause.Syntax.Header.Span,
                 "Stop-loss applies to each member's covered cost: list the capitated 'services'."));
         }
     }
@@ -84,7 +88,7 @@ public sealed class CapitationClause : ClauseKind
     {
         string id = IdOf(clause);
         decimal rate = settlement.Number(clause, "rate", 0);
-        decimal months = settlement.Population?.MemberMonths ?? 0;
+        decimal months = MemberMonthsOf(settlement);
         decimal payment = rate * months;
         settlement.SetOutput("capitation", Value.Of(payment));
         settlement.Component(clause, id + ".payment", "Capitation", payment,
@@ -186,7 +190,7 @@ public sealed class BonusClause : ClauseKind
 
     public override void Check(BoundClause clause, ClauseCheckContext context)
     {
-        if (clause.Expression("amount") is { Type.Dimension: var d } && d == Dimension.PerMemberMonth && context.MonthsColumn is null)
+        if (clause.Expression("amount") is { Type.Dimension: var d } && d == Dimension.PerMemberMonth && !context.HasMemberMonths)
         {
             context.Report(BindingDiagnostics.NeedsMemberMonths(context.Source, clause.Expression("amount")!.Span, "A bonus PMPM"));
         }
@@ -204,7 +208,7 @@ public sealed class BonusClause : ClauseKind
         string formula = settlement.Explain(amountExpression);
         if (amountExpression.Type.Dimension == Dimension.PerMemberMonth)
         {
-            decimal months = settlement.Population?.MemberMonths ?? 0;
+            decimal months = MemberMonthsOf(settlement);
             formula = $"{Show(amount, ValueType.Pmpm)} x {Display.Trimmed(months, 4, 0, true)} member months";
             amount *= months;
         }

@@ -37,10 +37,10 @@ public sealed class CorridorClause : ClauseKind
             "savings rate", Options: new[] { "savings rate", "actual to target" }),
         new ParameterSpec("bands", ParameterShape.Table, TypeExpectation.Percent,
             "The bands and their shares, one per line: 'up to 25%: 100%', '25% to 35%: 50%', 'above 50%: 10%'. With basis 'savings rate' they apply to savings and, mirrored, to losses.",
-            "{ up to 25%: 100%  25% to 35%: 50%  above 35%: 25% }", Required: true, Min: 0, Max: 1, Table: Bands),
+            "{ up to 25%: 100% } (one band per line)", Required: true, Min: 0, Max: 1, Table: Bands),
         new ParameterSpec("loss bands", ParameterShape.Table, TypeExpectation.Percent,
             "Bands for losses when they differ from the savings bands (basis 'savings rate' only), measured on the size of the loss rate.",
-            "{ up to 5%: 50%  above 5%: 100% }", Min: 0, Max: 1, Table: Bands),
+            "{ up to 5%: 50% } (one band per line)", Min: 0, Max: 1, Table: Bands),
         new ParameterSpec("applies to", ParameterShape.Option, TypeExpectation.Text,
             "Whether the corridor shares savings, losses, or both. Default both.", "savings and losses",
             Options: new[] { "savings and losses", "savings", "losses" }),
@@ -58,7 +58,7 @@ public sealed class CorridorClause : ClauseKind
         bool ratioBasis = ActualToTarget(clause);
         if (ratioBasis && clause.Setting("loss bands") is { } lossBands)
         {
-            context.Report(BindingDiagnostics.TableProblem(context.Source, lossBands.Syntax.Key.Span,
+            context.Report(BindingDiagnostics.SettingsConflict(context.Source, lossBands.Syntax.Key.Span,
                 "With basis 'actual to target' the bands above 100% are the loss side: put them in 'bands' and remove 'loss bands'."));
         }
         foreach (var key in new[] { "bands", "loss bands" })

@@ -90,7 +90,7 @@ public sealed class CostClause : ClauseKind
         var header = clause.Syntax.Header.Span;
         if (categories == actual)
         {
-            context.Report(BindingDiagnostics.TableProblem(context.Source, header,
+            context.Report(BindingDiagnostics.SettingsConflict(context.Source, header,
                 categories
                     ? "'cost' takes either 'categories' (from member data) or 'actual' (a total), not both."
                     : "'cost' needs 'categories' (the money columns in scope) or 'actual' (a total given as an input)."));
@@ -101,13 +101,13 @@ public sealed class CostClause : ClauseKind
             {
                 if (clause.Setting(key) is { } s)
                 {
-                    context.Report(BindingDiagnostics.TableProblem(context.Source, s.Syntax.Key.Span, $"'{key}' works on member data: it cannot apply to a total given as 'actual'."));
+                    context.Report(BindingDiagnostics.SettingsConflict(context.Source, s.Syntax.Key.Span, $"'{key}' works on member data: it cannot apply to a total given as 'actual'."));
                 }
             }
         }
         if (categories && clause.Setting("member months") is { } mm)
         {
-            context.Report(BindingDiagnostics.TableProblem(context.Source, mm.Syntax.Key.Span, "Member months come from the data's member_months column when cost is computed from categories: remove this line."));
+            context.Report(BindingDiagnostics.SettingsConflict(context.Source, mm.Syntax.Key.Span, "Member months come from the data's member_months column when cost is computed from categories: remove this line."));
         }
         if (categories && context.MonthsColumn is null)
         {

@@ -46,7 +46,7 @@ public sealed class QualityClause : ClauseKind
     {
         if (!clause.Children.Any() && !clause.Has("composite"))
         {
-            context.Report(BindingDiagnostics.TableProblem(context.Source, clause.Syntax.Header.Span,
+            context.Report(BindingDiagnostics.SettingsConflict(context.Source, clause.Syntax.Header.Span,
                 "'quality' needs measures ('measure name { numerator: ... denominator: ... }') or a 'composite'. For a quality score supplied from a report, declare it in 'inputs' instead."));
         }
     }

@@ -36,6 +36,10 @@ internal static class SettleHelpers
 
     public static decimal OutputNumber(this ISettlement settlement, string name) => settlement.Output(name).Number;
 
+    /// <summary>The population's member months: from the data, or the total the cost clause was given.</summary>
+    public static decimal MemberMonthsOf(ISettlement settlement) =>
+        settlement.TryOutput("total_member_months", out var months) ? months.Number : settlement.Population?.MemberMonths ?? 0;
+
     /// <summary>"$1,234.00" / "3.5%": a value written the way its type is shown.</summary>
     public static string Show(decimal value, ValueType type) => Display.Format(value, type);
 
