@@ -107,7 +107,7 @@ public static class DataDiagnostics
 
     public static Diagnostic RowsExcluded(string file, long rows, decimal dollars, IReadOnlyList<string> moneyColumns) =>
         Make("VBC3018", Severity.Warning, Location.OfFile(file),
-            $"{rows:N0} {Plural(rows, "row was", "rows were")} left out because of problems in them (each listed with its line), carrying {Dollars(dollars)}"
+            $"{rows:N0} {Plural(rows, "row was", "rows were")} left out because of problems in {Plural(rows, "it", "them")} (each listed with its line), carrying {Dollars(dollars)}"
             + (moneyColumns.Count == 0 ? " (the contract declares no money column)" : $" in the money columns that could be read ({ListNames(moneyColumns)})")
             + ". The statement lists each excluded row; fix them to count them.");
 
