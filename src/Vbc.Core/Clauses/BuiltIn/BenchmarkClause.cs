@@ -148,33 +148,44 @@ public sealed class BenchmarkClause : ClauseKind
     private decimal BuildUp(BoundClause clause, ISettlement settlement, string id)
     {
         decimal basePmpm = settlement.Number(clause, "base", 0);
-        decimal pmpm = basePmpm;
-        var formula = new List<string> { Show(basePmpm, ValueType.Pmpm) };
         settlement.Step(clause, id + ".base", "Base PMPM", basePmpm, ValueType.Pmpm, settlement.Explain(clause.Expression("base")!));
+        decimal mm = settlement.OutputNumber("total_member_months");
 
+        // Everything but the risk ratio: base x trend factors x (1 - discount).
+        decimal factors = basePmpm;
+        var shown = new List<string> { Show(basePmpm, ValueType.Pmpm) };
         var trends = clause.List("trend");
         if (trends.Count > 0)
         {
-            decimal factor = 1m;
+            decimal trend = 1m;
             var parts = new List<string>();
             foreach (var t in trends)
             {
                 decimal rate = settlement.Evaluate(t).Number;
-                factor *= 1 + rate;
+                trend *= 1 + rate;
                 parts.Add($"(1 + {Percent(rate)})");
             }
-            settlement.Step(clause, id + ".trend", "Trend factor", factor, ValueType.Ratio, string.Join(" x ", parts));
-            pmpm *= factor;
-            formula.Add(Display.Trimmed(factor, 6, 1, false));
+            settlement.Step(clause, id + ".trend", "Trend factor", trend, ValueType.Ratio, string.Join(" x ", parts));
+            factors *= trend;
+            shown.Add(Display.Trimmed(trend, 6, 1, false));
+        }
+        decimal? discount = settlement.OptionalNumber(clause, "discount");
+        if (discount is { } d)
+        {
+            factors *= 1 - d;
         }
 
+        // B = factors x risk ratio x M. With the risk ratio neither capped nor floored, that is
+        // factors x sum(risk x months) / reference: M cancels, and dividing last keeps every digit (dividing by M
+        // and multiplying by M again would cut the quotient at 28 digits and could move a half cent).
+        decimal b = factors * mm;
+        string how = "";
         if (clause.Expression("risk score") is not null)
         {
-            decimal months = settlement.OutputNumber("total_member_months");
             decimal riskMonths = settlement.Total(clause, RiskMonths);
-            decimal population = months == 0 ? 0 : riskMonths / months;
+            decimal population = mm == 0 ? 0 : riskMonths / mm;
             settlement.Step(clause, id + ".population-risk", "Population risk score", population, ValueType.Ratio,
-                $"sum(risk score x member months) / M = {Display.Trimmed(riskMonths, 4, 0, true)} / {Display.Trimmed(months, 4, 0, true)}");
+                $"sum(risk score x member months) / M = {Display.Trimmed(riskMonths, 4, 0, true)} / {Display.Trimmed(mm, 4, 0, true)}");
             settlement.SetOutput("population_risk", Value.Of(population));
 
             decimal reference = settlement.Number(clause, "reference risk", 1);
@@ -186,33 +197,37 @@ public sealed class BenchmarkClause : ClauseKind
             }
             decimal ratio = population / reference;
             string ratioFormula = $"{Display.Trimmed(population, 6, 1, false)} / {Display.Trimmed(reference, 6, 1, false)}";
-            if (settlement.OptionalNumber(clause, "risk ratio cap") is { } cap && ratio > 1 + cap)
+            b = factors * riskMonths / reference;
+            how = " (computed as base x factors x sum(risk score x member months) / reference risk, dividing last)";
+            // Tested without dividing: ratio > 1 + cap exactly when sum(risk x months) > (1 + cap) x M x reference.
+            if (settlement.OptionalNumber(clause, "risk ratio cap") is { } cap && riskMonths > (1 + cap) * mm * reference)
             {
                 ratioFormula += $" = {Display.Trimmed(ratio, 6, 1, false)}, capped at 1 + {Percent(cap)}";
                 ratio = 1 + cap;
+                b = factors * ratio * mm;
+                how = "";
             }
-            if (settlement.OptionalNumber(clause, "risk ratio floor") is { } floor && ratio < 1 - floor)
+            if (settlement.OptionalNumber(clause, "risk ratio floor") is { } floor && riskMonths < (1 - floor) * mm * reference)
             {
                 ratioFormula += $" = {Display.Trimmed(ratio, 6, 1, false)}, raised to 1 - {Percent(floor)}";
                 ratio = 1 - floor;
+                b = factors * ratio * mm;
+                how = "";
             }
             settlement.Step(clause, id + ".risk-ratio", "Risk ratio", ratio, ValueType.Ratio, ratioFormula);
             settlement.SetOutput("risk_ratio", Value.Of(ratio));
-            pmpm *= ratio;
-            formula.Add(Display.Trimmed(ratio, 6, 1, false));
+            shown.Add(Display.Trimmed(ratio, 6, 1, false));
         }
-
-        if (settlement.OptionalNumber(clause, "discount") is { } discount)
+        if (discount is { } shownDiscount)
         {
-            pmpm *= 1 - discount;
-            formula.Add($"(1 - {Percent(discount)})");
+            shown.Add($"(1 - {Percent(shownDiscount)})");
         }
-        settlement.Step(clause, id + ".pmpm", "Benchmark PMPM", pmpm, ValueType.Pmpm, string.Join(" x ", formula));
-        settlement.SetOutput("benchmark_pmpm", Value.Of(pmpm));
 
-        decimal mm = settlement.OutputNumber("total_member_months");
-        decimal b = pmpm * mm;
-        settlement.Step(clause, id + ".total", "Benchmark (B)", b, ValueType.Money, $"B = benchmark PMPM x M = {Show(pmpm, ValueType.Pmpm)} x {Display.Trimmed(mm, 4, 0, true)}");
+        decimal pmpm = mm == 0 ? 0 : b / mm;
+        settlement.Step(clause, id + ".pmpm", "Benchmark PMPM", pmpm, ValueType.Pmpm, string.Join(" x ", shown));
+        settlement.SetOutput("benchmark_pmpm", Value.Of(pmpm));
+        settlement.Step(clause, id + ".total", "Benchmark (B)", b, ValueType.Money,
+            $"B = benchmark PMPM x M = {Show(pmpm, ValueType.Pmpm)} x {Display.Trimmed(mm, 4, 0, true)}{how}");
         return b;
     }
 }

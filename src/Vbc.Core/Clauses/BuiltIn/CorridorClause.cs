@@ -149,30 +149,32 @@ public sealed class CorridorClause : ClauseKind
         var table = !savings && clause.Table("loss bands") is { } lossBands ? lossBands : clause.Table("bands")!;
         var rows = TableLookup.Prepare(table, settlement.Evaluate).Rows;
         bool ratio = ActualToTarget(clause);
-        decimal x = ratio ? a / b : Math.Abs(g) / b;
-        // The stretch of the basis between the neutral point and x: the savings or losses to cut into bands.
-        decimal from = ratio ? Math.Min(1m, x) : 0m;
-        decimal to = ratio ? Math.Max(1m, x) : x;
         string basis = ratio ? "actual / target" : (savings ? "savings rate" : "loss rate");
-        settlement.Step(clause, id + ".basis", ratio ? "Actual to target" : (savings ? "Savings rate" : "Loss rate"), x, ValueType.Percent,
-            ratio ? $"A / B = {Money(a)} / {Money(b)}" : $"|G| / B = {Money(Math.Abs(g))} / {Money(b)}");
+        settlement.Step(clause, id + ".basis", ratio ? "Actual to target" : (savings ? "Savings rate" : "Loss rate"), ratio ? a / b : Math.Abs(g) / b,
+            ValueType.Percent, ratio ? $"A / B = {Money(a)} / {Money(b)}" : $"|G| / B = {Money(Math.Abs(g))} / {Money(b)}");
 
+        // The bands are cut in dollars, not in rates: a band edge times the benchmark is exact, where G / B is not
+        // (dividing first would lose the last digits, and with them a half cent). The stretch to cut runs from the
+        // neutral point (no savings; actual equal to target) to where this year ended.
+        decimal from = ratio ? Math.Min(b, a) : 0m;
+        decimal to = ratio ? Math.Max(b, a) : Math.Abs(g);
         decimal amount = 0;
         int n = 0;
         foreach (var row in rows)
         {
-            decimal low = Math.Max(row.Low ?? decimal.MinValue, from);
-            decimal high = Math.Min(row.High ?? decimal.MaxValue, to);
+            decimal low = row.Low is { } l ? Math.Max(l * b, from) : from;
+            decimal high = row.High is { } h ? Math.Min(h * b, to) : to;
             if (high <= low)
             {
                 continue;
             }
             decimal share = row.Result!.Value.Number;
-            decimal part = (high - low) * b * share;
+            decimal part = (high - low) * share;
             amount += part;
             n++;
+            string What(decimal edge) => ratio ? $"{Percent(edge / b)} of B" : edge == Math.Abs(g) ? "|G|" : $"{Percent(edge / b)} of B";
             settlement.Step(clause, $"{id}.band{n}", $"Band {row.DescribeKey(Percent)}", part, ValueType.Money,
-                $"({Percent(high)} - {Percent(low)}) x {Money(b)} x {Percent(share)}");
+                $"({Money(high)} - {Money(low)}) x {Percent(share)}: the part from {(ratio && low == from ? (a < b ? "A" : "B") : What(low))} to {(ratio && high == to ? (a > b ? "A" : "B") : What(high))}");
         }
 
         // Provider party: savings paid to the provider, losses paid by it. Payer party: the reverse.

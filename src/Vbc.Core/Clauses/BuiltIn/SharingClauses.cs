@@ -39,7 +39,8 @@ internal static class SharingSpecs
             minimumExpression is null ? "not set: 0%" : settlement.Explain(minimumExpression));
         settlement.SetOutput(outputName, Value.Of(minimum));
 
-        if (rate < minimum)
+        // r >= minimum, tested as amount >= minimum x B: the same test without the digits a division would cut.
+        if (amount < minimum * benchmark)
         {
             settlement.Note(clause, id + ".minimum-test", "Minimum rate test",
                 $"{kindOfAmount} rate {Percent(rate)} is below the {minimumKey} {Percent(minimum)}: nothing is shared");
