@@ -112,7 +112,7 @@ public class ReaderThroughputTests
         }
 
         _output.WriteLine($"rows={rows:N0} columns=20 file={bytes / 1e6:F1} MB ({(double)bytes / rows:F0} B/row), {Environment.ProcessorCount} cores");
-        foreach (bool recycle in new[] { false, true })
+        foreach (var (batchSize, recycle) in new[] { (MemberReadOptions.DefaultBatchSize, false), (MemberReadOptions.DefaultBatchSize, true), (MemberReadOptions.RecommendedBatchSize, true) })
         {
             GC.Collect();
             long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
@@ -122,7 +122,7 @@ public class ReaderThroughputTests
             decimal inpatient = 0m;
             long delivered = 0;
             MemberReadResult result;
-            using (var reader = CsvMemberReader.Open(file.Path, specs, new MemberReadOptions { RecycleBatches = recycle }))
+            using (var reader = CsvMemberReader.Open(file.Path, specs, new MemberReadOptions { BatchSize = batchSize, RecycleBatches = recycle }))
             {
                 result = reader.ReadAll(batch =>
                 {
@@ -143,7 +143,7 @@ public class ReaderThroughputTests
             Assert.Equal(rows, delivered);
             Assert.Equal(expectedInpatient, inpatient);
             double seconds = clock.Elapsed.TotalSeconds;
-            _output.WriteLine($"RecycleBatches={recycle}: elapsed={seconds:F3} s  throughput={rows / seconds:N0} rows/s  {bytes / 1e6 / seconds:F0} MB/s  "
+            _output.WriteLine($"BatchSize={batchSize} RecycleBatches={recycle}: elapsed={seconds:F3} s  throughput={rows / seconds:N0} rows/s  {bytes / 1e6 / seconds:F0} MB/s  "
                 + $"cpu={cpu.TotalSeconds:F2} s ({cpu.TotalMilliseconds * 1e6 / rows:F0} ns/row)  allocated={allocated / 1e6:F0} MB  peak working set={process.PeakWorkingSet64 / 1e6:F0} MB");
         }
     }
