@@ -36,7 +36,15 @@ public sealed class CsvMemberSource : IMemberSource, IDisposable
                 return problems;
             }
         }
-        _reader = CsvMemberReader.Open(_path, columns, new MemberReadOptions { BadRows = policy, Claims = _claims });
+        // Small batches whose arrays are reused: the member-level stage is done with a batch before it asks for the
+        // next one, and 64 KB arrays stay off the large-object heap (the reader's measurements: several times faster).
+        _reader = CsvMemberReader.Open(_path, columns, new MemberReadOptions
+        {
+            BadRows = policy,
+            Claims = _claims,
+            BatchSize = MemberReadOptions.RecommendedBatchSize,
+            RecycleBatches = true,
+        });
         return _reader.HeaderDiagnostics;
     }
 
