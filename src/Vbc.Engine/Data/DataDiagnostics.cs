@@ -6,7 +6,7 @@ namespace Vbc.Data;
 
 /// <summary>
 /// Problems in member-level data, claims files and inputs files: codes VBC3xxx, documented in
-/// docs/data-diagnostics.md. Every message about a value names the column by its header, the data row and the text
+/// docs/diagnostics.md. Every message about a value names the column by its header, the data row and the text
 /// found, and says what form is expected. The location is the file, the line where the row starts and the
 /// 1-based character column where the field starts. Reading problems (the file cannot be opened) use
 /// <see cref="GeneralDiagnostics.CannotRead"/> (VBC0002) and the cut-off note is VBC0001.

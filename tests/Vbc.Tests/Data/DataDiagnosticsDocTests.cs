@@ -35,16 +35,10 @@ public class DataDiagnosticsDocTests
     [Fact]
     public void Each_code_is_documented()
     {
-        string? dir = AppContext.BaseDirectory;
-        while (dir is not null && !File.Exists(Path.Combine(dir, "docs", "data-diagnostics.md")))
-        {
-            dir = Path.GetDirectoryName(dir);
-        }
-        Assert.NotNull(dir);
-        string doc = File.ReadAllText(Path.Combine(dir!, "docs", "data-diagnostics.md"));
+        string doc = File.ReadAllText(Vbc.Tests.Infrastructure.Golden.PathOf("docs", "diagnostics.md"));
         foreach (var (method, diagnostic) in All())
         {
-            Assert.True(doc.Contains($"## {diagnostic.Code}:", StringComparison.Ordinal), $"{diagnostic.Code} ({method}) has no section in docs/data-diagnostics.md");
+            Assert.True(doc.Contains($"## {diagnostic.Code}:", StringComparison.Ordinal), $"{diagnostic.Code} ({method}) has no section in docs/diagnostics.md");
         }
     }
 }
