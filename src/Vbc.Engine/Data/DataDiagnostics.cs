@@ -66,7 +66,7 @@ public static class DataDiagnostics
     public static Diagnostic RowTooLong(string file, long line, long dataRow, int maxBytes) =>
         Make("VBC3010", Severity.Error, At(file, line, 1),
             $"{RowLabel(dataRow)} is longer than {maxBytes:N0} bytes, so reading stopped here. This usually means a double quote opened a value and was never closed: "
-            + "check the quotes on this line. If the row really is that long, raise the row size limit.");
+            + "check the quotes on this line. A real row that long is not supported: split its text values or leave them out of the file.");
 
     public static Diagnostic EmptyValue(string file, long line, int column, long dataRow, string columnName, string typeName, string expected, Severity severity = Severity.Error) =>
         Make("VBC3011", severity, At(file, line, column),
@@ -130,7 +130,7 @@ public static class DataDiagnostics
     public static Diagnostic ClaimsNeedId(string file, long headerLine, IReadOnlyList<string> columns) =>
         Make("VBC3022", Severity.Error, At(file, headerLine, 1),
             $"The money {Plural(columns.Count, "column", "columns")} {ListNames(columns)} would come from the claims file, but claims can only be matched to members "
-            + "through the member id column, and the contract declares none in this file. Declare the member id column (type id), or put the columns in the member file.");
+            + "through the member id column, and the member file has no member id column to match them by. Add the member id column (the contract's column of type id) to the member file, or put the money columns in the member file.");
 
     public static Diagnostic SumTooLarge(string file, long line, string columnName) =>
         Make("VBC3023", Severity.Error, At(file, line, 1),
