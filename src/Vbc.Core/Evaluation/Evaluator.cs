@@ -44,9 +44,11 @@ public static class Evaluator
         {
             return null;
         }
+        // A named value is constant when its own expression is (values may refer to values, to any depth).
+        static Value Resolve(Symbol s) => s is ValueSymbol { Expression: { Level: EvaluationLevel.Constant } e } ? Eval(e, Resolve) : throw new NotConstant();
         try
         {
-            return Evaluate(expression, s => s is ValueSymbol { Expression: { } e } ? Eval(e, _ => throw new NotConstant()) : throw new NotConstant());
+            return Evaluate(expression, Resolve);
         }
         catch (Exception e) when (e is EvaluationException or NotConstant)
         {
