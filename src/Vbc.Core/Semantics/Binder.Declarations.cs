@@ -146,7 +146,7 @@ public sealed partial class Binder
                 }
                 _diagnostics.Add(SyntaxDiagnostics.MissingCloseBrace(Source, block.Header.Span, block.Header.Text, root.Title, Source.GetPosition(root.Syntax.Span.Start).Line));
             }
-            RecoverAtTop(block);
+            DeclareTopLevel(block);
             return null;
         }
         if (kind is null)
@@ -193,7 +193,8 @@ public sealed partial class Binder
         return clause;
     }
 
-    private void RecoverAtTop(BlockSyntax block)
+    /// <summary>A block at the top of the contract: a declaration block, or a clause with its nested clauses.</summary>
+    private void DeclareTopLevel(BlockSyntax block)
     {
         switch (block.Header.Text)
         {

@@ -53,24 +53,7 @@ public sealed partial class Binder
         // Pass 1: declarations.
         foreach (var block in _parsed.Root.Blocks)
         {
-            switch (block.Header.Text)
-            {
-                case "data":
-                    DeclareColumnsOrInputs(block, isData: true);
-                    break;
-                case "inputs":
-                    DeclareColumnsOrInputs(block, isData: false);
-                    break;
-                case "values":
-                    DeclareValues(block);
-                    break;
-                default:
-                    if (CreateClause(block, parent: null) is { } clause)
-                    {
-                        _clauses.Add(clause);
-                    }
-                    break;
-            }
+            DeclareTopLevel(block);
         }
 
         // Pass 2 and 3: named values, then clause settings.
