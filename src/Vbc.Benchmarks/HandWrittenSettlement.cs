@@ -123,28 +123,8 @@ internal sealed class HandWrittenSettlement
         int n = _members;
         var costs = _costs;
 
-        // Truncation at the 99th percentile of member costs, PERCENTILE.INC: rank h = (n - 1) x p, interpolated.
-        decimal threshold = 0;
-        if (n > 0)
-        {
-            decimal h = (n - 1) * Percentile;
-            int lo = (int)decimal.Floor(h);
-            decimal fraction = h - lo;
-            threshold = KthSmallest(costs, n, lo);
-            if (fraction != 0 && lo + 1 < n)
-            {
-                // After selection, every value right of position lo is >= the value there: the next rank is their minimum.
-                decimal next = costs[lo + 1];
-                for (int i = lo + 2; i < n; i++)
-                {
-                    if (costs[i] < next)
-                    {
-                        next = costs[i];
-                    }
-                }
-                threshold += fraction * (next - threshold);
-            }
-        }
+        // Truncation at the 99th percentile of member costs, PERCENTILE.INC.
+        decimal threshold = n > 0 ? PercentileInc(costs, n, Percentile) : 0;
         decimal actual = 0, excess = 0;
         long truncated = 0;
         for (int i = 0; i < n; i++)
@@ -201,6 +181,32 @@ internal sealed class HandWrittenSettlement
         }
         decimal total = Cents(earned) + Cents(-owed);
         return new HandWrittenResult(_rows, n, mm, _inputCost, threshold, truncated, excess, actual, benchmark, savings, earned, owed, total);
+    }
+
+    /// <summary>
+    /// PERCENTILE.INC of the first <paramref name="n"/> values: rank h = (n - 1) x p, interpolated linearly between
+    /// the values at ranks floor(h) and floor(h) + 1. Reorders the values.
+    /// </summary>
+    internal static decimal PercentileInc(decimal[] costs, int n, decimal p)
+    {
+        decimal h = (n - 1) * p;
+        int lo = (int)decimal.Floor(h);
+        decimal fraction = h - lo;
+        decimal threshold = KthSmallest(costs, n, lo);
+        if (fraction != 0 && lo + 1 < n)
+        {
+            // After selection, every value right of position lo is >= the value there: the next rank is their minimum.
+            decimal next = costs[lo + 1];
+            for (int i = lo + 2; i < n; i++)
+            {
+                if (costs[i] < next)
+                {
+                    next = costs[i];
+                }
+            }
+            threshold += fraction * (next - threshold);
+        }
+        return threshold;
     }
 
     private static decimal Cents(decimal amount) => Math.Round(amount, 2, MidpointRounding.AwayFromZero);

@@ -1,27 +1,51 @@
-using System.Diagnostics;
-using Vbc.Data;
-using Vbc.MemberStage;
-using Vbc.Parsing;
-using Vbc.Semantics;
-using Vbc.Settlement;
+using System.Globalization;
+using System.Text.Json;
+using Vbc.Benchmarks;
 
-var contract = Binder.Bind(ContractParser.ParseFile(args[0]));
-var specs = contract.Columns.Select(ColumnSpec.From).ToList();
-var inputs = new Dictionary<string, string> { ["quality_score"] = "92%", ["participant_revenue"] = "4000000" };
-for (int round = 0; round < 3; round++)
+// The benchmark program (docs/performance.md). Run it through bench/run.sh, which builds, generates the data,
+// starts PostgreSQL and stops it again. It settles contracts/mssp-basic-e.vbc over each data file with the engine,
+// with a hand-written loop and with PostgreSQL, each configuration in a child process of its own, and prints one
+// Markdown report.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+if (args.Length > 0 && args[0] == "--child")
 {
-    var sw = Stopwatch.StartNew();
-    using var reader = CsvMemberReader.Open(args[1], specs);
-    var batches = new List<ColumnBatch>();
-    foreach (var b in reader.ReadBatches()) batches.Add(b);
-    var readTime = sw.Elapsed;
-    sw.Restart();
-    var result = SettlementEngine.Settle(contract, new SettlementRequest { Inputs = inputs, Data = new BatchListSource("x", specs, batches) });
-    var engineTime = sw.Elapsed;
-    sw.Restart();
-    using var csv = new CsvMemberSource(args[1]);
-    var result2 = SettlementEngine.Settle(contract, new SettlementRequest { Inputs = inputs, Data = csv });
-    var e2e = sw.Elapsed;
-    long rows = batches.Sum(b => b.RowCount);
-    Console.WriteLine($"read {readTime.TotalSeconds:F2}s ({rows / readTime.TotalSeconds:N0} rows/s)  engine {engineTime.TotalSeconds:F2}s ({rows / engineTime.TotalSeconds:N0} rows/s)  e2e {e2e.TotalSeconds:F2}s ({rows / e2e.TotalSeconds:N0} rows/s) total {result.Statement?.Total} {result2.Statement?.Total}");
+    var request = JsonSerializer.Deserialize<ChildRequest>(args[1]) ?? throw new ArgumentException("No child request.");
+    var result = ChildRunner.Run(request);
+    Console.Out.WriteLine(Orchestrator.ResultPrefix + JsonSerializer.Serialize(result));
+    return 0;
 }
+
+if (args.Length > 0 && args[0] == "--only")
+{
+    // One configuration in this process, for profiling (bench/profile.sh):
+    // --only CONFIG CONTRACT FILE [RUNS] [REPEAT]
+    if (args.Length < 4)
+    {
+        Console.Error.WriteLine($"usage: Vbc.Benchmarks --only {string.Join("|", Configurations.All)} CONTRACT FILE [RUNS] [REPEAT]");
+        return 2;
+    }
+    var only = new ChildRequest(args[1], args[2], args[3], args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 1,
+        args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 3, "92%", "20000000000");
+    var r = ChildRunner.Run(only);
+    Console.Out.WriteLine($"{r.Configuration}: {r.Rows:N0} rows, total {r.Figures.Total}, peak {r.PeakRssKb / 1024} MB");
+    foreach (var (part, seconds) in r.Extra)
+    {
+        Console.Out.WriteLine($"  {part}: {seconds:F4} s");
+    }
+    return 0;
+}
+
+BenchmarkOptions options;
+try
+{
+    options = BenchmarkOptions.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(BenchmarkOptions.Usage);
+    return 2;
+}
+return new Orchestrator(options).Run();

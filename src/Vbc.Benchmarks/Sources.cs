@@ -129,3 +129,38 @@ internal sealed class TimedSource : IMemberSource
         }
     }
 }
+
+/// <summary>
+/// A member file read with given reader options (no claims): an experiment, to compare the reader's settings with
+/// those the engine's <see cref="CsvMemberSource"/> uses.
+/// </summary>
+internal sealed class ConfiguredCsvSource : IMemberSource, IDisposable
+{
+    private readonly string _path;
+    private readonly MemberReadOptions _options;
+    private CsvMemberReader? _reader;
+
+    public ConfiguredCsvSource(string path, MemberReadOptions options)
+    {
+        _path = path;
+        _options = options;
+    }
+
+    public string Name => _path;
+
+    public IReadOnlyList<Diagnostic> Open(IReadOnlyList<ColumnSpec> columns)
+    {
+        _reader = CsvMemberReader.Open(_path, columns, _options);
+        return _reader.HeaderDiagnostics;
+    }
+
+    public IEnumerable<ColumnBatch> Batches() => _reader?.ReadBatches() ?? throw new InvalidOperationException("Open the source first.");
+
+    public IReadOnlyList<Diagnostic> RowProblems => _reader?.Result.Diagnostics ?? Array.Empty<Diagnostic>();
+
+    public IReadOnlyList<ExcludedRow> UnreadableRows => Array.Empty<ExcludedRow>();
+
+    public IReadOnlyList<string> IgnoredColumns => _reader?.Result.IgnoredColumns ?? Array.Empty<string>();
+
+    public void Dispose() => _reader?.Dispose();
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The settlement benchmark (docs/performance.md): one command, one report.
+#
+#   bench/run.sh [--sizes "1000000:0.95 10000000:1.05"] [--runs 4] [--no-postgres] [--wait-quiet MINUTES]
+#
+# From a clean clone: builds Release, generates the member files into bench-out/ (git-ignored) when they are
+# missing, starts a throwaway PostgreSQL 15 server (bench/postgres.sh), runs src/Vbc.Benchmarks over every file,
+# stops the server. The report is printed and written to bench-out/report.md.
+#   --sizes       members:cost-factor pairs for `vbc generate members --seed 42`; the cost factors are chosen so the
+#                 settlement is not zero (0.95: savings beyond the 2% minimum; 1.05: losses beyond it)
+#   --runs        runs per configuration: the first is cold (a fresh process), the others warm
+#   --wait-quiet  wait up to this many minutes for the 1-minute load average to fall below 0.7 before measuring
+# This is not a test: it is not part of `dotnet test` or of CI. Speed targets are checked here, not in unit tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sizes="1000000:0.95 10000000:1.05"
+runs=4
+postgres=1
+wait_quiet=0
+command="bench/run.sh $*"
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --sizes) sizes=$2; shift 2 ;;
+        --runs) runs=$2; shift 2 ;;
+        --no-postgres) postgres=0; shift ;;
+        --wait-quiet) wait_quiet=$2; shift 2 ;;
+        *) echo "unknown option $1" >&2; exit 2 ;;
+    esac
+done
+
+out=bench-out
+mkdir -p "$out"
+
+echo "Building (Release)..." >&2
+dotnet build src/vbc/vbc.csproj -c Release -nologo -v quiet >&2
+dotnet build src/Vbc.Benchmarks/Vbc.Benchmarks.csproj -c Release -nologo -v quiet >&2
+vbc=(dotnet src/vbc/bin/Release/net10.0/vbc.dll)
+bench=(dotnet src/Vbc.Benchmarks/bin/Release/net10.0/Vbc.Benchmarks.dll)
+
+data=()
+for pair in $sizes; do
+    members=${pair%%:*}
+    factor=${pair#*:}
+    file="$out/members-$members-seed42-cf$factor.csv"
+    if [[ ! -s $file ]]; then
+        echo "Generating $file..." >&2
+        "${vbc[@]}" generate members --members "$members" --seed 42 --cost-factor "$factor" --out "$file.tmp" >&2
+        mv "$file.tmp" "$file"
+    fi
+    data+=(--data "$file")
+done
+
+pg_args=()
+state="$out/postgres.env"
+if [[ $postgres -eq 1 ]]; then
+    trap 'bench/postgres.sh stop "$state" || true' EXIT
+    bench/postgres.sh start "$state"
+    pg_args=(--postgres "$state")
+fi
+
+if [[ $wait_quiet -gt 0 ]]; then
+    deadline=$(( $(date +%s) + wait_quiet * 60 ))
+    while true; do
+        load=$(cut -d' ' -f1 /proc/loadavg)
+        if awk -v l="$load" 'BEGIN { exit !(l < 0.7) }'; then
+            echo "Load average $load: measuring." >&2
+            break
+        fi
+        if [[ $(date +%s) -ge $deadline ]]; then
+            echo "Load average still $load after $wait_quiet minutes: measuring anyway (the report records the load)." >&2
+            break
+        fi
+        echo "Load average $load: waiting for it to fall below 0.7..." >&2
+        sleep 60
+    done
+fi
+
+"${bench[@]}" "${data[@]}" --runs "$runs" "${pg_args[@]}" --vbc src/vbc/bin/Release/net10.0/vbc.dll --out "$out/report.md" --command "$command"

@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Vbc.Benchmarks;
+
+/// <summary>Runs every configuration in child processes, PostgreSQL in its server, checks the results agree, and reports.</summary>
+internal sealed class Orchestrator
+{
+    public const string ResultPrefix = "RESULT ";
+
+    private readonly BenchmarkOptions _o;
+    private readonly List<string> _failures = new();
+
+    public Orchestrator(BenchmarkOptions options) => _o = options;
+
+    private static void Log(string text) => Console.Error.WriteLine(text);
+
+    public int Run()
+    {
+        var facts = MachineFacts.Collect();
+        PostgresServer? server = _o.PostgresState is { } state ? PostgresServer.FromStateFile(state, _o.Psql) : null;
+        string pgVersion = server is null ? "not run (no --postgres)" : PostgresBenchmark.Version(server);
+        string pgSettings = server is null ? "" : PostgresBenchmark.Settings(server);
+        string loadAtStart = ProcFs.LoadAverages();
+        var started = DateTime.UtcNow;
+        Log($"Load average at start: {loadAtStart}");
+
+        // Smallest file first: its parsed batches are what the in-memory configurations replay.
+        var files = _o.Data.OrderBy(f => new FileInfo(f).Length).ToList();
+        var sizes = new List<SizeResult>();
+        long smallestRows = 0;
+        foreach (var file in files)
+        {
+            Log($"{file} ({new FileInfo(file).Length / 1e6:F0} MB)");
+            var cli = _o.Vbc is null ? new List<CliRun>() : Enumerable.Range(0, _o.Runs).Select(_ => VbcSettle(file)).ToList();
+            var e2e = Child(Configurations.EngineEndToEnd, file, 1);
+            long rows = e2e.Rows;
+            if (smallestRows == 0)
+            {
+                smallestRows = rows;
+            }
+            var loopE2e = Child(Configurations.LoopEndToEnd, file, 1);
+            var read = Child(Configurations.ReadOnly, file, 1);
+            int repeat = (int)Math.Max(1, Math.Round((double)rows / smallestRows));
+            var memEngine = Child(Configurations.EngineInMemory, files[0], repeat);
+            var memLoop = Child(Configurations.LoopInMemory, files[0], repeat);
+            var experiments = new List<ChildResult>
+            {
+                Child(Configurations.EngineEndToEndLargeBatches, file, 1),
+                Child(Configurations.ReadWithoutIdCheck, file, 1),
+                Child(Configurations.FinishSplit, files[0], repeat),
+            };
+            PostgresResult? pg = null;
+            if (server is not null)
+            {
+                pg = PostgresBenchmark.Run(server, file, ParsePercent(_o.Quality), ParseMoney(_o.Revenue), _o.PostgresQueries, _o.WorkMem, Log);
+            }
+            var size = new SizeResult(file, new FileInfo(file).Length, rows, cli, e2e, loopE2e, read, memEngine, memLoop, experiments, pg);
+            Check(size);
+            sizes.Add(size);
+        }
+
+        var report = Report.Write(new ReportInput(_o, facts, pgVersion, pgSettings, loadAtStart, ProcFs.LoadAverages(), started, DateTime.UtcNow, sizes, _failures));
+        Console.Out.Write(report);
+        if (_o.Out is { } path)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            File.WriteAllText(path, report);
+        }
+        foreach (var f in _failures)
+        {
+            Log("CHECK FAILED: " + f);
+        }
+        return _failures.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>The engine and the hand-written loop must agree exactly; PostgreSQL's total must equal the engine's.</summary>
+    private void Check(SizeResult s)
+    {
+        void Same(string what, Figures a, Figures b)
+        {
+            if (a.Differences(b) is { Count: > 0 } diff)
+            {
+                _failures.Add($"{s.Rows:N0} members, {what}: {string.Join("; ", diff)}");
+            }
+        }
+        Same("engine vs hand-written loop, end to end", s.EngineE2e.Figures, s.LoopE2e.Figures);
+        Same("engine vs hand-written loop, in memory", s.EngineMem.Figures, s.LoopMem.Figures);
+        if (s.EngineMem.Repeat == 1)
+        {
+            Same("engine end to end vs engine in memory", s.EngineE2e.Figures, s.EngineMem.Figures);
+        }
+        foreach (var x in s.Experiments.Where(x => x.Configuration == Configurations.EngineEndToEndLargeBatches))
+        {
+            Same("engine end to end vs the same with 65,536-row batches", s.EngineE2e.Figures, x.Figures);
+        }
+        foreach (var x in s.Experiments.Where(x => x.Configuration == Configurations.FinishSplit && x.Figures.Threshold != s.EngineMem.Figures.Threshold))
+        {
+            _failures.Add($"{s.Rows:N0} members: the finish split's percentile {x.Figures.Threshold} differs from the engine's {s.EngineMem.Figures.Threshold}");
+        }
+        string expected = Report.Money(s.EngineE2e.Figures.Total);
+        foreach (var run in s.Cli.Where(c => c.Total != expected))
+        {
+            _failures.Add($"{s.Rows:N0} members: `vbc settle` printed the total {run.Total}, the engine in process {expected}");
+        }
+        if (s.Read.Rows != s.Rows)
+        {
+            _failures.Add($"{s.File}: the reader alone read {s.Read.Rows:N0} rows, the engine {s.Rows:N0}");
+        }
+        if (s.Postgres is { } pg)
+        {
+            foreach (var q in pg.Queries.Where(q => q.Figures.Total != s.EngineE2e.Figures.Total))
+            {
+                _failures.Add($"{s.Rows:N0} members: PostgreSQL's total ({q.Name}) {q.Figures.Total} differs from the engine's {s.EngineE2e.Figures.Total}");
+            }
+            if (pg.Rows != s.Rows)
+            {
+                _failures.Add($"{s.Rows:N0} members: PostgreSQL copied {pg.Rows:N0} rows");
+            }
+        }
+    }
+
+    private ChildResult Child(string configuration, string file, int repeat)
+    {
+        var request = new ChildRequest(configuration, _o.Contract, file, repeat, _o.Runs, _o.Quality, _o.Revenue);
+        string self = Environment.ProcessPath ?? throw new InvalidOperationException("No process path.");
+        var info = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            info.ArgumentList.Add(typeof(Orchestrator).Assembly.Location);
+        }
+        info.ArgumentList.Add("--child");
+        info.ArgumentList.Add(JsonSerializer.Serialize(request));
+        Log($"  {configuration}{(repeat > 1 ? $" ({Path.GetFileName(file)} x{repeat})" : "")}: load {ProcFs.LoadAverages()}");
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("The child process did not start.");
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith(ResultPrefix, StringComparison.Ordinal));
+        if (process.ExitCode != 0 || line is null)
+        {
+            throw new InvalidOperationException($"The {configuration} child failed (exit code {process.ExitCode}).{Environment.NewLine}{output}");
+        }
+        return JsonSerializer.Deserialize<ChildResult>(line[ResultPrefix.Length..])!;
+    }
+
+    /// <summary>
+    /// One whole `vbc settle` process over the file, as a user runs it: .NET start-up, the contract, the CSV, the
+    /// text statement (read and thrown away). Wall time by the clock here; peak RSS from /usr/bin/time when present.
+    /// </summary>
+    private CliRun VbcSettle(string file)
+    {
+        bool time = File.Exists("/usr/bin/time");
+        var info = new ProcessStartInfo(time ? "/usr/bin/time" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (time)
+        {
+            info.ArgumentList.Add("-f");
+            info.ArgumentList.Add("maxrss=%M");
+            info.ArgumentList.Add("dotnet");
+        }
+        foreach (var a in new[] { _o.Vbc!, "settle", _o.Contract, "--data", file, "--input", $"quality_score={_o.Quality}", "--input", $"participant_revenue={_o.Revenue}" })
+        {
+            info.ArgumentList.Add(a);
+        }
+        var sw = Stopwatch.StartNew();
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("vbc did not start.");
+        var stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        sw.Stop();
+        string errors = stderr.Result;
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"vbc settle failed (exit code {process.ExitCode}): {errors}");
+        }
+        var totalLine = stdout.Split('\n').FirstOrDefault(l => l.TrimStart().StartsWith("TOTAL", StringComparison.Ordinal)) ?? "";
+        string total = totalLine.Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "?";
+        var rssLine = errors.Split('\n').LastOrDefault(l => l.StartsWith("maxrss=", StringComparison.Ordinal));
+        long rss = rssLine is null ? -1 : long.Parse(rssLine["maxrss=".Length..].Trim(), CultureInfo.InvariantCulture);
+        Log($"  vbc settle: {sw.Elapsed.TotalSeconds:F3} s, max RSS {rss / 1024} MB, total {total}");
+        return new CliRun(sw.Elapsed.TotalSeconds, rss, total);
+    }
+
+    public static decimal ParsePercent(string text) =>
+        text.Trim().EndsWith('%') ? decimal.Parse(text.Trim()[..^1], CultureInfo.InvariantCulture) / 100m : decimal.Parse(text, CultureInfo.InvariantCulture);
+
+    public static decimal ParseMoney(string text) =>
+        decimal.Parse(text.Trim().TrimStart('$').Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
+}
+
+/// <summary>Everything measured for one data file.</summary>
+internal sealed record SizeResult(
+    string File,
+    long Bytes,
+    long Rows,
+    IReadOnlyList<CliRun> Cli,
+    ChildResult EngineE2e,
+    ChildResult LoopE2e,
+    ChildResult Read,
+    ChildResult EngineMem,
+    ChildResult LoopMem,
+    IReadOnlyList<ChildResult> Experiments,
+    PostgresResult? Postgres);
+
+/// <summary>One whole `vbc settle` process: wall time, peak RSS (kB, -1 when unknown) and the total it printed.</summary>
+internal sealed record CliRun(double Seconds, long MaxRssKb, string Total);
