@@ -303,7 +303,7 @@ internal static class FinishParts
 
         var work = (decimal[])gathered.Clone();
         sw.Restart();
-        decimal engine = Vbc.MemberStage.MemberStageRunner.PercentileInc(work, 0.99m);
+        decimal engine = Vbc.MemberStage.MemberStageRunner.PercentileInc(work, work.Length, 0.99m);
         seconds["engine's PercentileInc (Hoare quickselect)"] = sw.Elapsed.TotalSeconds;
 
         work = (decimal[])gathered.Clone();

@@ -44,6 +44,7 @@ internal sealed class MemberStageRunner
     private readonly Kernel[] _excludes;
     private readonly Kernel[] _totals;
     private readonly decimal[] _thresholds;
+    private readonly bool[] _sumKinds;
     private readonly Kernel[] _groupKeys;
     private readonly Kernel?[] _groupValues;
 
@@ -64,15 +65,18 @@ internal sealed class MemberStageRunner
     private readonly decimal[] _excludedCost;
     private readonly decimal[] _totalSums;
     private readonly Dictionary<string, (decimal Sum, long Count)>[] _groupSums;
-    private readonly List<decimal[]> _costChunks = new();
-    private readonly List<int[]>[] _groupIds;
+    // Each member's cost, kept only when truncation is at a percentile (known once every member is seen), in one
+    // growable array from a pool: no copy for the percentile, and memory reused by the next settlement in the process.
+    private static readonly System.Buffers.ArrayPool<decimal> CostPool = System.Buffers.ArrayPool<decimal>.Create(1 << 30, 4);
+    private static readonly System.Buffers.ArrayPool<int> GroupPool = System.Buffers.ArrayPool<int>.Create(1 << 30, 4);
+    private decimal[] _costs = Array.Empty<decimal>();
+    private int[][] _groupIds;
     private readonly Dictionary<string, int>[] _groupIndex;
-    private int _chunkFill;
+    private decimal[] _rowCost = Array.Empty<decimal>();
+    private decimal[] _rowCarved = Array.Empty<decimal>();
     private readonly List<Diagnostic> _problems = new();
     private readonly List<ExcludedRow> _leftOut = new();
     private long _problemRows;
-
-    private const int ChunkSize = 1 << 16;
 
     public MemberStageRunner(MemberPlan plan, IReadOnlyList<ColumnSpec> batchColumns, Func<Symbol, Value> runValue, string dataFile, bool leaveOutBadRows)
     {
@@ -99,6 +103,7 @@ internal sealed class MemberStageRunner
         _excludes = plan.Excludes.Select(x => compiler.Compile(x.Condition)).ToArray();
         _totals = plan.Totals.Select(t => compiler.Compile(t.PerMember)).ToArray();
         _thresholds = plan.Totals.Select(t => t.Threshold is null ? 0m : Evaluator.Evaluate(t.Threshold, runValue).Number).ToArray();
+        _sumKinds = plan.Totals.Select(t => t.Kind == TotalKind.Sum).ToArray();
         _groupKeys = plan.Groups.Select(g => compiler.Compile(g.GroupKey)).ToArray();
         _groupValues = plan.Groups.Select(g => g.PerMember is null ? null : compiler.Compile(g.PerMember)).ToArray();
 
@@ -120,7 +125,7 @@ internal sealed class MemberStageRunner
         _excludedCost = new decimal[reasons];
         _totalSums = new decimal[_totals.Length];
         _groupSums = plan.Groups.Select(_ => new Dictionary<string, (decimal, long)>(StringComparer.Ordinal)).ToArray();
-        _groupIds = plan.Groups.Select(_ => new List<int[]>()).ToArray();
+        _groupIds = plan.Groups.Select(_ => Array.Empty<int>()).ToArray();
         _groupIndex = plan.Groups.Select(_ => new Dictionary<string, int>(StringComparer.Ordinal)).ToArray();
     }
 
@@ -135,62 +140,41 @@ internal sealed class MemberStageRunner
         var totals = _totals.Select(k => k.Evaluate(batch)).ToArray();
         var groupKeys = _groupKeys.Select(k => k.Evaluate(batch)).ToArray();
         var groupValues = _groupValues.Select(k => k?.Evaluate(batch)).ToArray();
-        var categories = _categories.Select(batch.Decimals).ToArray();
-        var carveOuts = _carveOuts.Select(batch.Decimals).ToArray();
         var months = _months >= 0 ? batch.Decimals(_months) : null;
         var ids = _id >= 0 ? batch.Texts(_id) : null;
-        int noMonths = _includes.Length + _excludes.Length;
 
+        // Each row's cost in scope and carved out, column by column; then why each row is left out, if it is.
+        var rowCosts = SumColumns(batch, _categories, ref _rowCost);
+        var rowCarved = SumColumns(batch, _carveOuts, ref _rowCarved);
+        var (reasons, problems) = Population(batch, includes, excludes, months);
+        if (StoresCosts && _costs.Length < _members + n)
+        {
+            Grow(ref _costs, CostPool, _members + n);
+        }
+        bool anyRowErrors = totals.Any(t => t.Errors is not null) || groupKeys.Any(g => g.Errors is not null) || groupValues.Any(g => g?.Errors is not null);
+
+        // Accumulate in locals: fields cannot stay in registers across the loop.
+        decimal inputCost = 0, carvedOut = 0, memberMonths = 0, counted = 0, excess = 0;
+        long members = _members, truncated = 0;
+        var costs = _costs;
+        bool storeCosts = StoresCosts;
+        bool fixedThreshold = _fixedThreshold is not null;
+        decimal threshold = _fixedThreshold ?? 0;
         for (int i = 0; i < n; i++)
         {
-            decimal rowCost = 0;
-            foreach (var column in categories)
-            {
-                rowCost += column[i];
-            }
-            _inputCost += rowCost;
-
-            // The population: include conditions, then exclude conditions, then member months; the first reason counts.
-            int reason = -1;
-            int problem = 0;
-            for (int k = 0; k < includes.Length && reason < 0 && problem == 0; k++)
-            {
-                problem = includes[k].ErrorAt(i);
-                if (problem == 0 && !includes[k].FlagAt(i))
-                {
-                    reason = k;
-                }
-            }
-            for (int k = 0; k < excludes.Length && reason < 0 && problem == 0; k++)
-            {
-                problem = excludes[k].ErrorAt(i);
-                if (problem == 0 && excludes[k].FlagAt(i))
-                {
-                    reason = includes.Length + k;
-                }
-            }
-            if (reason < 0 && problem == 0 && months is not null && months[i] <= 0)
-            {
-                reason = noMonths;
-            }
+            decimal rowCost = rowCosts[i];
+            inputCost += rowCost;
+            int reason = reasons[i];
             if (reason >= 0)
             {
                 _excludedRows[reason]++;
                 _excludedCost[reason] += rowCost;
                 continue;
             }
-
-            for (int k = 0; k < totals.Length && problem == 0; k++)
+            int problem = problems[i];
+            if (anyRowErrors && problem == 0)
             {
-                problem = totals[k].ErrorAt(i);
-            }
-            for (int k = 0; k < groupKeys.Length && problem == 0; k++)
-            {
-                problem = groupKeys[k].ErrorAt(i);
-                if (problem == 0 && groupValues[k] is { } v)
-                {
-                    problem = v.ErrorAt(i);
-                }
+                problem = RowError(i, totals, groupKeys, groupValues);
             }
             if (problem != 0)
             {
@@ -198,83 +182,210 @@ internal sealed class MemberStageRunner
                 continue;
             }
 
-            decimal carved = 0;
-            foreach (var column in carveOuts)
-            {
-                carved += column[i];
-            }
+            decimal carved = rowCarved[i];
             decimal cost = rowCost - carved;
-            _members++;
-            _carvedOut += carved;
+            long member = members++;
+            carvedOut += carved;
             if (months is not null)
             {
-                _memberMonths += months[i];
+                memberMonths += months[i];
             }
 
-            if (StoresCosts)
+            if (storeCosts)
             {
-                StoreCost(cost);
+                costs[member] = cost;
             }
-            else if (_fixedThreshold is { } t && cost > t)
+            else if (fixedThreshold && cost > threshold)
             {
-                _excess += cost - t;
-                _counted += t;
-                _truncatedMembers++;
-                cost = t;
+                excess += cost - threshold;
+                counted += threshold;
+                truncated++;
+                cost = threshold;
             }
             else
             {
-                _counted += cost;
+                counted += cost;
             }
 
             for (int k = 0; k < totals.Length; k++)
             {
                 decimal v = totals[k].NumberAt(i);
-                _totalSums[k] += _plan.Totals[k].Kind == TotalKind.Sum ? v : Math.Max(0, v - _thresholds[k]);
+                _totalSums[k] += _sumKinds[k] ? v : Math.Max(0, v - _thresholds[k]);
             }
             for (int k = 0; k < groupKeys.Length; k++)
             {
-                string key = GroupKey(groupKeys[k], i);
-                if (StoresCosts && groupValues[k] is null)
+                AddToGroup(k, GroupKey(groupKeys[k], i), groupValues[k], i, cost, member);
+            }
+        }
+        _inputCost += inputCost;
+        _carvedOut += carvedOut;
+        _memberMonths += memberMonths;
+        _counted += counted;
+        _excess += excess;
+        _truncatedMembers += truncated;
+        _members = members;
+    }
+
+    /// <summary>
+    /// Per row: the index of the first reason it is left out (include conditions, then exclude conditions, then no
+    /// member months), or -1; and the number of a problem met in a condition on the row, or 0.
+    /// </summary>
+    private (int[] Reasons, int[] Problems) Population(ColumnBatch batch, Vector[] includes, Vector[] excludes, decimal[]? months)
+    {
+        int n = batch.RowCount;
+        var reasons = Reuse(ref _reasons, n);
+        var problems = Reuse(ref _rowProblems, n);
+        Array.Fill(reasons, -1, 0, n);
+        Array.Clear(problems, 0, n);
+        for (int k = 0; k < includes.Length; k++)
+        {
+            Mark(includes[k], k, whenTrue: false, reasons, problems, n);
+        }
+        for (int k = 0; k < excludes.Length; k++)
+        {
+            Mark(excludes[k], includes.Length + k, whenTrue: true, reasons, problems, n);
+        }
+        if (months is not null)
+        {
+            int noMonths = includes.Length + excludes.Length;
+            for (int i = 0; i < n; i++)
+            {
+                if (reasons[i] < 0 && problems[i] == 0 && months[i] <= 0)
                 {
-                    if (!_groupIndex[k].TryGetValue(key, out int gid))
-                    {
-                        _groupIndex[k][key] = gid = _groupIndex[k].Count;
-                    }
-                    StoreGroupId(k, gid);
-                    continue;
+                    reasons[i] = noMonths;
                 }
-                decimal value = groupValues[k] is { } gv ? gv.NumberAt(i) : cost;
-                var current = _groupSums[k].GetValueOrDefault(key);
-                _groupSums[k][key] = (current.Sum + value, current.Count + 1);
+            }
+        }
+        return (reasons, problems);
+    }
+
+    /// <summary>Gives rows where the condition is <paramref name="whenTrue"/> this reason, unless they already have one.</summary>
+    private static void Mark(Vector condition, int reason, bool whenTrue, int[] reasons, int[] problems, int n)
+    {
+        if (!condition.IsScalar && condition.Errors is null)
+        {
+            var flags = condition.Flags!;
+            for (int i = 0; i < n; i++)
+            {
+                if (flags[i] == whenTrue && reasons[i] < 0 && problems[i] == 0)
+                {
+                    reasons[i] = reason;
+                }
+            }
+            return;
+        }
+        for (int i = 0; i < n; i++)
+        {
+            if (reasons[i] >= 0 || problems[i] != 0)
+            {
+                continue;
+            }
+            int problem = condition.ErrorAt(i);
+            if (problem != 0)
+            {
+                problems[i] = problem;
+            }
+            else if (condition.FlagAt(i) == whenTrue)
+            {
+                reasons[i] = reason;
             }
         }
     }
+
+    private static int RowError(int i, Vector[] totals, Vector[] groupKeys, Vector?[] groupValues)
+    {
+        foreach (var t in totals)
+        {
+            if (t.ErrorAt(i) is int e and not 0)
+            {
+                return e;
+            }
+        }
+        for (int k = 0; k < groupKeys.Length; k++)
+        {
+            int e = groupKeys[k].ErrorAt(i);
+            if (e == 0 && groupValues[k] is { } v)
+            {
+                e = v.ErrorAt(i);
+            }
+            if (e != 0)
+            {
+                return e;
+            }
+        }
+        return 0;
+    }
+
+    private void AddToGroup(int k, string key, Vector? values, int i, decimal cost, long member)
+    {
+        if (StoresCosts && values is null)
+        {
+            // Counted cost is known only after truncation: remember the member's group for then.
+            if (!_groupIndex[k].TryGetValue(key, out int gid))
+            {
+                _groupIndex[k][key] = gid = _groupIndex[k].Count;
+            }
+            if (_groupIds[k].Length <= member)
+            {
+                Grow(ref _groupIds[k], GroupPool, Math.Max(_costs.Length, member + 1));
+            }
+            _groupIds[k][member] = gid;
+            return;
+        }
+        decimal value = values is not null ? values.NumberAt(i) : cost;
+        var current = _groupSums[k].GetValueOrDefault(key);
+        _groupSums[k][key] = (current.Sum + value, current.Count + 1);
+    }
+
+    private static T[] Reuse<T>(ref T[] buffer, int n)
+    {
+        if (buffer.Length < n)
+        {
+            buffer = new T[Math.Max(n, 4096)];
+        }
+        return buffer;
+    }
+
+    private int[] _reasons = Array.Empty<int>();
+    private int[] _rowProblems = Array.Empty<int>();
 
     private static string GroupKey(Vector v, int i) =>
         v.IsScalar ? KernelCompiler.Format(v.Scalar) : v.Texts is not null ? v.Texts[i] : v.Flags is not null ? (v.Flags[i] ? "yes" : "no") : v.Numbers is not null ? v.Numbers[i].ToString(System.Globalization.CultureInfo.InvariantCulture) : v.Dates![i].ToString("yyyy-MM-dd");
 
-    private void StoreCost(decimal cost)
+    /// <summary>The sum, per row of the batch, of some decimal columns (into a reused buffer).</summary>
+    private static decimal[] SumColumns(ColumnBatch batch, int[] columns, ref decimal[] buffer)
     {
-        if (_costChunks.Count == 0 || _chunkFill == ChunkSize)
+        int n = batch.RowCount;
+        if (buffer.Length < n)
         {
-            _costChunks.Add(new decimal[ChunkSize]);
-            _chunkFill = 0;
+            buffer = new decimal[Math.Max(n, 4096)];
         }
-        _costChunks[^1][_chunkFill++] = cost;
+        Array.Clear(buffer, 0, n);
+        foreach (int c in columns)
+        {
+            var column = batch.Decimals(c);
+            for (int i = 0; i < n; i++)
+            {
+                buffer[i] += column[i];
+            }
+        }
+        return buffer;
     }
 
-    private void StoreGroupId(int request, int id)
+    /// <summary>A larger array from the pool holding the old one's contents; the old one goes back to the pool.</summary>
+    private static void Grow<T>(ref T[] array, System.Buffers.ArrayPool<T> pool, long needed)
     {
-        var chunks = _groupIds[request];
-        // Group ids are stored in step with costs: the cost just stored is at the same position.
-        long position = (long)(_costChunks.Count - 1) * ChunkSize + _chunkFill - 1;
-        int chunk = (int)(position / ChunkSize);
-        while (chunks.Count <= chunk)
+        if (needed > Array.MaxLength)
         {
-            chunks.Add(new int[ChunkSize]);
+            throw new InvalidOperationException("More members than one settlement can hold in memory.");
         }
-        chunks[chunk][position % ChunkSize] = id;
+        var larger = pool.Rent((int)Math.Min(Array.MaxLength, Math.Max(needed, Math.Max(4096, (long)array.Length * 2))));
+        Array.Copy(array, larger, array.Length);
+        if (array.Length > 0)
+        {
+            pool.Return(array);
+        }
+        array = larger;
     }
 
     private void RowProblem(ColumnBatch batch, int i, string[]? ids, int problem, decimal rowCost)
@@ -306,10 +417,22 @@ internal sealed class MemberStageRunner
         string? rule = _fixedThreshold is { } f ? $"each member's cost capped at {Display.Money(f)}" : null;
         if (_percentile is { } p)
         {
-            var costs = CollectCosts();
-            threshold = costs.Length == 0 ? 0 : PercentileInc(costs, p / 100m);
+            int n = (int)_members;
+            // Selection reorders the costs; a copy is needed only when per-group costs must stay in member order.
+            bool keepOrder = _plan.Groups.Any(g => g.CountedCost);
+            var selected = keepOrder ? CostPool.Rent(Math.Max(n, 1)) : _costs;
+            if (keepOrder)
+            {
+                Array.Copy(_costs, selected, n);
+            }
+            threshold = n == 0 ? 0 : PercentileInc(selected, n, p / 100m);
+            if (keepOrder)
+            {
+                CostPool.Return(selected);
+            }
             rule = $"each member's cost capped at the {Display.Ordinal(p)} percentile of member costs in the population (PERCENTILE.INC), {Display.Money(threshold.Value)}";
             ApplyPercentileTruncation(threshold.Value);
+            ReturnToPools();
         }
 
         var exclusions = new List<Exclusion>();
@@ -366,50 +489,65 @@ internal sealed class MemberStageRunner
 
     private string Where(TextSpan span) => Location.In(_contract, span).ToString();
 
-    private decimal[] CollectCosts()
+    private void ReturnToPools()
     {
-        long count = _members;
-        var all = new decimal[count];
-        long at = 0;
-        foreach (var chunk in _costChunks)
+        if (_costs.Length > 0)
         {
-            int take = (int)Math.Min(ChunkSize, count - at);
-            Array.Copy(chunk, 0, all, at, take);
-            at += take;
+            CostPool.Return(_costs);
+            _costs = Array.Empty<decimal>();
         }
-        return all;
+        for (int k = 0; k < _groupIds.Length; k++)
+        {
+            if (_groupIds[k].Length > 0)
+            {
+                GroupPool.Return(_groupIds[k]);
+                _groupIds[k] = Array.Empty<int>();
+            }
+        }
     }
 
     private void ApplyPercentileTruncation(decimal threshold)
     {
         var groupNames = _groupIndex.Select(index => index.OrderBy(g => g.Value).Select(g => g.Key).ToArray()).ToArray();
-        long at = 0;
-        for (int c = 0; c < _costChunks.Count; c++)
+        var costs = _costs;
+        int n = (int)_members;
+        decimal counted = 0, excess = 0;
+        long truncated = 0;
+        for (int i = 0; i < n; i++)
         {
-            var chunk = _costChunks[c];
-            int take = (int)Math.Min(ChunkSize, _members - at);
-            for (int i = 0; i < take; i++)
+            decimal cost = costs[i];
+            if (cost > threshold)
             {
-                decimal cost = chunk[i];
-                if (cost > threshold)
-                {
-                    _excess += cost - threshold;
-                    _truncatedMembers++;
-                    cost = threshold;
-                }
-                _counted += cost;
-                for (int k = 0; k < _plan.Groups.Count; k++)
-                {
-                    if (_plan.Groups[k].CountedCost)
-                    {
-                        int gid = _groupIds[k][c][i];
-                        string key = groupNames[k][gid];
-                        var current = _groupSums[k].GetValueOrDefault(key);
-                        _groupSums[k][key] = (current.Sum + cost, current.Count + 1);
-                    }
-                }
+                excess += cost - threshold;
+                truncated++;
+                cost = threshold;
             }
-            at += take;
+            counted += cost;
+        }
+        _counted += counted;
+        _excess += excess;
+        _truncatedMembers += truncated;
+
+        // Per-group counted cost, in member order (the costs were not reordered when groups need them).
+        for (int k = 0; k < _plan.Groups.Count; k++)
+        {
+            if (!_plan.Groups[k].CountedCost)
+            {
+                continue;
+            }
+            var ids = _groupIds[k];
+            var sums = new decimal[groupNames[k].Length];
+            var counts = new long[groupNames[k].Length];
+            for (int i = 0; i < n; i++)
+            {
+                sums[ids[i]] += Math.Min(costs[i], threshold);
+                counts[ids[i]]++;
+            }
+            for (int g = 0; g < sums.Length; g++)
+            {
+                var current = _groupSums[k].GetValueOrDefault(groupNames[k][g]);
+                _groupSums[k][groupNames[k][g]] = (current.Sum + sums[g], current.Count + counts[g]);
+            }
         }
     }
 
@@ -417,13 +555,12 @@ internal sealed class MemberStageRunner
     /// Excel's PERCENTILE.INC: the value at rank h = (n - 1) x p, interpolated linearly between the closest ranks.
     /// Exact in decimals. Reorders <paramref name="values"/>.
     /// </summary>
-    internal static decimal PercentileInc(decimal[] values, decimal p)
+    internal static decimal PercentileInc(decimal[] values, int n, decimal p)
     {
-        int n = values.Length;
         decimal h = (n - 1) * p;
         int lo = (int)Math.Floor(h);
         decimal fraction = h - lo;
-        decimal low = Select(values, lo);
+        decimal low = Select(values, n, lo);
         if (fraction == 0 || lo + 1 >= n)
         {
             return low;
@@ -441,9 +578,9 @@ internal sealed class MemberStageRunner
     }
 
     /// <summary>The k-th smallest value (0-based), by quickselect with median-of-three pivots.</summary>
-    private static decimal Select(decimal[] a, int k)
+    private static decimal Select(decimal[] a, int count, int k)
     {
-        int left = 0, right = a.Length - 1;
+        int left = 0, right = count - 1;
         while (right > left)
         {
             int mid = left + (right - left) / 2;
