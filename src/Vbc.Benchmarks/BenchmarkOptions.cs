@@ -14,7 +14,7 @@ internal sealed record BenchmarkOptions
           --pg-queries N       warm runs of the SQL query after the cold one (default 3)
           --work-mem SIZE      PostgreSQL work_mem for the query session (default 1GB)
           --psql PATH          the psql client (default /usr/bin/psql)
-          --vbc DLL            also time whole `dotnet DLL settle` processes (the vbc command), --runs times per file
+          --vbc PATH           also time whole `vbc settle` processes: the published vbc executable, or vbc.dll (run with dotnet), --runs times per file
           --out FILE           also write the report here
           --command TEXT       the command to show in the report (bench/run.sh passes its own)
         or: Vbc.Benchmarks --only CONFIGURATION CONTRACT FILE [RUNS] [REPEAT]   (one configuration, in this process)

@@ -151,14 +151,24 @@ internal sealed class Orchestrator
     private CliRun VbcSettle(string file)
     {
         bool time = File.Exists("/usr/bin/time");
-        var info = new ProcessStartInfo(time ? "/usr/bin/time" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // A .dll runs under `dotnet`; anything else is the published vbc executable (ReadyToRun), run as it is.
+        bool dll = _o.Vbc!.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+        var command = new List<string>();
         if (time)
         {
-            info.ArgumentList.Add("-f");
-            info.ArgumentList.Add("maxrss=%M");
-            info.ArgumentList.Add("dotnet");
+            command.AddRange(new[] { "-f", "maxrss=%M" });
         }
-        foreach (var a in new[] { _o.Vbc!, "settle", _o.Contract, "--data", file, "--input", $"quality_score={_o.Quality}", "--input", $"participant_revenue={_o.Revenue}" })
+        if (dll)
+        {
+            command.Add("dotnet");
+        }
+        command.Add(_o.Vbc!);
+        var info = new ProcessStartInfo(time ? "/usr/bin/time" : command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in time ? command : command.Skip(1))
+        {
+            info.ArgumentList.Add(a);
+        }
+        foreach (var a in new[] { "settle", _o.Contract, "--data", file, "--input", $"quality_score={_o.Quality}", "--input", $"participant_revenue={_o.Revenue}" })
         {
             info.ArgumentList.Add(a);
         }
