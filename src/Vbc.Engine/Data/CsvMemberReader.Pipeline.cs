@@ -545,21 +545,7 @@ public sealed partial class CsvMemberReader
             draft ??= new BadRowDraft(r);
             draft.Problems.Add(problem);
             failed[p] = true;
-            switch (plans[p].Spec.Storage)
-            {
-                case ColumnStorage.Decimal:
-                    decimals[p][r] = 0m;
-                    break;
-                case ColumnStorage.Text:
-                    texts[p][r] = "";
-                    break;
-                case ColumnStorage.Date:
-                    dates[p][r] = default;
-                    break;
-                default:
-                    flags[p][r] = false;
-                    break;
-            }
+            ClearCell(plans, p, r, decimals, flags, texts, dates);
         }
     }
 
@@ -587,21 +573,27 @@ public sealed partial class CsvMemberReader
     {
         for (int p = 0; p < plans.Length; p++)
         {
-            switch (plans[p].Spec.Storage)
-            {
-                case ColumnStorage.Decimal:
-                    decimals[p][r] = 0m;
-                    break;
-                case ColumnStorage.Text:
-                    texts[p][r] = "";
-                    break;
-                case ColumnStorage.Date:
-                    dates[p][r] = default;
-                    break;
-                default:
-                    flags[p][r] = false;
-                    break;
-            }
+            ClearCell(plans, p, r, decimals, flags, texts, dates);
+        }
+    }
+
+    /// <summary>Puts a neutral value in a cell of a row that will not be delivered, so no stale value is left behind.</summary>
+    private static void ClearCell(ColumnPlan[] plans, int p, int r, decimal[][] decimals, bool[][] flags, string[][] texts, DateOnly[][] dates)
+    {
+        switch (plans[p].Spec.Storage)
+        {
+            case ColumnStorage.Decimal:
+                decimals[p][r] = 0m;
+                break;
+            case ColumnStorage.Text:
+                texts[p][r] = "";
+                break;
+            case ColumnStorage.Date:
+                dates[p][r] = default;
+                break;
+            default:
+                flags[p][r] = false;
+                break;
         }
     }
 

@@ -65,17 +65,29 @@ public sealed class FilteredMemberSource : IMemberSource
             var columns = new Array[batch.Columns.Length];
             for (int c = 0; c < columns.Length; c++)
             {
-                var source = batch.Columns[c];
-                var target = Array.CreateInstance(source.GetType().GetElementType()!, keep.Count);
-                for (int k = 0; k < keep.Count; k++)
+                columns[c] = batch.Columns[c] switch
                 {
-                    target.SetValue(source.GetValue(keep[k]), k);
-                }
-                columns[c] = target;
+                    decimal[] values => Pick(values, keep),
+                    bool[] values => Pick(values, keep),
+                    string[] values => Pick(values, keep),
+                    DateOnly[] values => Pick(values, keep),
+                    _ => throw new InvalidOperationException($"Unexpected column storage {batch.Columns[c].GetType()}."),
+                };
             }
-            var lines = keep.Select(i => batch.Lines[i]).ToArray();
+            var lines = Pick(batch.Lines, keep);
             // Data row numbers stay those of the file, so messages point at the right rows.
             yield return new ColumnBatch(index++, keep.Count, batch.FirstDataRow + keep[0], lines, columns);
         }
+    }
+
+    /// <summary>The values at the kept rows, in order (typed: no boxing per value).</summary>
+    private static T[] Pick<T>(T[] values, List<int> keep)
+    {
+        var picked = new T[keep.Count];
+        for (int k = 0; k < picked.Length; k++)
+        {
+            picked[k] = values[keep[k]];
+        }
+        return picked;
     }
 }
