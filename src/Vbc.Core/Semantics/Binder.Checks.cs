@@ -63,20 +63,19 @@ public sealed partial class Binder
         }
 
         // Requirements are met by a clause at the top, or in the same level.
+        // A requirement is met by a clause at the top, by one in the same level, or, for a clause at the top, by one
+        // in every level (a benchmark that differs by level serves a corridor written once).
+        var allLevels = _clauses.Where(c => c.Kind is LevelClause).ToList();
         foreach (var clause in AllClauses())
         {
             foreach (var required in clause.Kind.Requires)
             {
                 bool Has(IEnumerable<BoundClause> cs) => cs.Any(c => c.Kind.Keyword == required);
-                bool met = Has(topLevel) || (clause.Level is { } level && Has(level.Children));
-                if (!met && clause.Kind is LevelClause == false)
+                bool met = Has(topLevel)
+                    || (clause.Level is { } level && Has(level.Children))
+                    || (clause.Level is null && allLevels.Count > 0 && allLevels.All(l => Has(l.Children)));
+                if (!met)
                 {
-                    // A clause at the top that needs something defined per level: every level must have it.
-                    if (clause.Level is null && _clauses.Any(c => c.Kind is LevelClause)
-                        && _clauses.Where(c => c.Kind is LevelClause).All(l => Has(l.Children)))
-                    {
-                        continue;
-                    }
                     _diagnostics.Add(BindingDiagnostics.MissingRequiredClause(Source, clause.Syntax.Header.Span, clause.Title, required));
                 }
             }

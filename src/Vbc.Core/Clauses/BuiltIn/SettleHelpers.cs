@@ -50,7 +50,7 @@ internal static class SettleHelpers
     /// <summary>"shared-savings" / "corridor.reach-global": a stable id prefix for a clause's statement lines.</summary>
     public static string IdOf(BoundClause clause)
     {
-        string Slug(string s) => string.Join('-', s.ToLowerInvariant().Split(c => !char.IsLetterOrDigit(c)));
+        static string Slug(string s) => System.Text.RegularExpressions.Regex.Replace(s.ToLowerInvariant(), "[^a-z0-9]+", "-").Trim('-');
         var id = Slug(clause.Kind.Keyword);
         if (clause.Name is not null)
         {
@@ -61,31 +61,5 @@ internal static class SettleHelpers
             id += "." + Slug(clause.Label);
         }
         return id;
-    }
-
-    private static string[] Split(this string s, Func<char, bool> separator)
-    {
-        var parts = new List<string>();
-        var current = new System.Text.StringBuilder();
-        foreach (char c in s)
-        {
-            if (separator(c))
-            {
-                if (current.Length > 0)
-                {
-                    parts.Add(current.ToString());
-                    current.Clear();
-                }
-            }
-            else
-            {
-                current.Append(c);
-            }
-        }
-        if (current.Length > 0)
-        {
-            parts.Add(current.ToString());
-        }
-        return parts.ToArray();
     }
 }
