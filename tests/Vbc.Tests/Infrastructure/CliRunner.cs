@@ -7,13 +7,16 @@ public static class CliRunner
 
     public sealed record Result(int ExitCode, string Output, string Error);
 
-    public static Result Run(params string[] args)
+    public static Result Run(params string[] args) => RunIn(Golden.RepositoryRoot, args);
+
+    /// <summary>Runs vbc with <paramref name="directory"/> as the working directory.</summary>
+    public static Result RunIn(string directory, params string[] args)
     {
         // The working directory is process-wide: runs that use relative paths take turns.
         lock (Gate)
         {
             var previous = Directory.GetCurrentDirectory();
-            Directory.SetCurrentDirectory(Golden.RepositoryRoot);
+            Directory.SetCurrentDirectory(directory);
             try
             {
                 var output = new StringWriter { NewLine = "\n" };
