@@ -22,6 +22,10 @@ public static class Program
             "vbc: settle value-based payment contracts written in the vbc language.\n\n" +
             "Exit codes: 0 success; 1 problems in a contract or its data (each reported as file(line,col): error CODE: message); " +
             "2 usage or file errors; 3 an internal error in vbc (please report it).");
+        // Everything goes through guarded writers: control characters escaped, a failed write a file error (exit 2).
+        var rawError = error;
+        output = new GuardedWriter(output, "standard output");
+        error = new GuardedWriter(error, "standard error");
         var console = new Streams(output, error);
         root.Subcommands.Add(CheckCommand.Create(console));
         root.Subcommands.Add(FormatCommand.Create(console));
@@ -30,18 +34,32 @@ public static class Program
         root.Subcommands.Add(ConformanceCommand.Create(console));
 
         var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
-        {
-            foreach (var e in parse.Errors)
-            {
-                error.WriteLine($"vbc: {e.Message}");
-            }
-            error.WriteLine("Run 'vbc --help' or 'vbc <command> --help' for usage.");
-            return UsageErrors;
-        }
         try
         {
-            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+            if (parse.Errors.Count > 0)
+            {
+                foreach (var e in parse.Errors)
+                {
+                    error.WriteLine($"vbc: {e.Message}");
+                }
+                error.WriteLine("Run 'vbc --help' or 'vbc <command> --help' for usage.");
+                return UsageErrors;
+            }
+            int code = parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+            output.Flush();
+            return code;
+        }
+        catch (OutputFailedException e)
+        {
+            try
+            {
+                rawError.WriteLine($"vbc: cannot write to {e.Target}: {e.Message.TrimEnd('.')}. Check that it is open and its disk has space, or write the result to a file with --out FILE.");
+            }
+            catch (Exception x) when (x is IOException or UnauthorizedAccessException)
+            {
+                // Standard error failed too: the exit code is all that is left.
+            }
+            return UsageErrors;
         }
         catch (Exception e)
         {

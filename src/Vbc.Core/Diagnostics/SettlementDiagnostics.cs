@@ -41,6 +41,10 @@ public static class SettlementDiagnostics
     public static Diagnostic RowProblem(Location row, long dataRow, string? memberId, string problem, Location contractAt) =>
         Error("VBC4013", row, $"Data row {dataRow}{(memberId is null ? "" : $" (member {memberId})")}: {problem}, in the expression at {contractAt}. Correct the row, or leave such rows out with --exclude-bad-rows.");
 
+    public static Diagnostic InputTooManyDigits(Location at, string name, string text) =>
+        Error("VBC4014", at, $"The input '{name}' is '{text}', which has more digits than can be held exactly (at most 28 significant digits and 28 decimals); "
+            + "vbc never rounds an input to fit. Round it to the precision you mean.");
+
     public static Diagnostic YearOutsidePeriod(Location at, int year, string period) =>
         Error("VBC4012", at, $"The performance year {year} lies outside the contract period {period}.");
 }

@@ -1,4 +1,5 @@
 using Vbc.Diagnostics;
+using Vbc.Semantics;
 
 namespace Vbc.Settlement;
 
@@ -40,7 +41,17 @@ public sealed record ContractInfo(
 public sealed record InputValue(string Name, string Type, string Value);
 
 /// <summary>A row of the data left out of the settlement because it could not be read or computed.</summary>
-public sealed record ExcludedRow(long Line, long DataRow, string? MemberId, string Problem, decimal Dollars);
+public sealed record ExcludedRow(long Line, long DataRow, string? MemberId, string Problem, decimal Dollars)
+{
+    /// <summary>Money columns of the row that could not be read: their dollars are unknown, so not in <see cref="Dollars"/>.</summary>
+    public IReadOnlyList<string> UnreadMoney { get; init; } = Array.Empty<string>();
+
+    /// <summary>The row's dollars as statements show them: never a $0.00 that hides money that could not be read.</summary>
+    public string DollarsShown =>
+        UnreadMoney.Count == 0 ? Display.Money(Dollars)
+        : Dollars == 0 ? $"dollars unknown ({string.Join(", ", UnreadMoney)} unreadable)"
+        : $"{Display.Money(Dollars)} + unknown dollars ({string.Join(", ", UnreadMoney)} unreadable)";
+}
 
 /// <summary>Claims that were read but not counted in any member's cost, and why (so dollars in equal dollars out).</summary>
 public sealed record ClaimsNote(string Reason, long Claims, decimal Dollars);

@@ -960,7 +960,7 @@ public sealed partial class CsvMemberReader
         if (state.Policy == BadRowPolicy.ExcludeBadRows && state.BadRows.Count > 0)
         {
             state.Add(DataDiagnostics.RowsExcluded(_file, state.BadRows.Count, state.BadRows.Sum(b => b.Dollars),
-                _moneyPlans.Select(m => _plans[m].Header).ToList()));
+                _moneyPlans.Select(m => _plans[m].Header).ToList(), state.BadRows.Count(b => b.UnreadMoneyColumns.Count > 0)));
         }
         DuplicateCheckBytes = (state.Ids?.Bytes ?? 0) + (((long)state.CheckpointOffsets.Capacity + state.CheckpointLines.Capacity) * sizeof(long));
         _result = new MemberReadResult(_file, state.RowsRead, state.RowsDelivered, state.BadRows, state.Bag.ToList(),

@@ -27,6 +27,7 @@ public sealed partial class CsvMemberReader : IDisposable
     private readonly string _file;
     private readonly MemberReadOptions _options;
     private readonly Severity _rowSeverity;
+    private readonly OpenedFile? _opened;
     private readonly SafeFileHandle? _handle;
     private readonly long _fileLength;
     private readonly List<Diagnostic> _headerDiagnostics = new();
@@ -76,12 +77,14 @@ public sealed partial class CsvMemberReader : IDisposable
         _rowSeverity = options.BadRows == BadRowPolicy.Fail ? Severity.Error : Severity.Warning;
         try
         {
-            _handle = System.IO.File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            _fileLength = RandomAccess.GetLength(_handle);
+            _opened = DataFile.Open(path);
+            _handle = _opened.Handle;
+            _fileLength = _opened.Length;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            _handle?.Dispose();
+            _opened?.Dispose();
+            _opened = null;
             _handle = null;
             _headerDiagnostics.Add(GeneralDiagnostics.CannotRead(_file, e.Message));
             return;
@@ -140,7 +143,7 @@ public sealed partial class CsvMemberReader : IDisposable
         return Result;
     }
 
-    public void Dispose() => _handle?.Dispose();
+    public void Dispose() => _opened?.Dispose();
 
     // -------------------------------------------------------------------------------------------------------------
     // Header.
@@ -164,6 +167,17 @@ public sealed partial class CsvMemberReader : IDisposable
             bool final = got >= _fileLength;
             var data = head.AsSpan(0, got);
             bool found = CsvSyntax.FindRowEnd(data, pos, final, out int term, out int newlines, out int openQuote);
+            var candidate = data.Slice(pos, (found ? term : got) - pos);
+            if (!candidate.IsEmpty && candidate[^1] == CsvSyntax.Cr)
+            {
+                candidate = candidate[..^1];
+            }
+            if (CsvSyntax.FindBareCr(candidate) is int cr and >= 0)
+            {
+                // Lines ended by CR alone: say so once, rather than report one huge header row.
+                _headerDiagnostics.Add(DataDiagnostics.CrLineEnds(_file, line, CsvSyntax.CharColumn(candidate, cr)));
+                return;
+            }
             if (!found && !final)
             {
                 if (got - pos >= _options.MaxRowBytes)

@@ -45,6 +45,27 @@ internal static class CsvSyntax
     public const byte Cr = (byte)'\r';
 
     /// <summary>
+    /// The offset of a carriage return outside quotes in a row (its line ending already removed), or -1. In a header
+    /// row it means the file ends its lines with CR alone, which this reader does not split on.
+    /// </summary>
+    public static int FindBareCr(ReadOnlySpan<byte> row)
+    {
+        bool quoted = false;
+        for (int i = 0; i < row.Length; i++)
+        {
+            if (row[i] == Quote)
+            {
+                quoted = !quoted;
+            }
+            else if (row[i] == Cr && !quoted)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>
     /// Finds the line feed that ends the row starting at <paramref name="start"/>.
     /// Returns false when the data ends first: more bytes are needed, or (when <paramref name="isFinal"/>) the row
     /// runs to the end of the file; then <paramref name="openQuote"/> is the offset of a quote left open, or -1.

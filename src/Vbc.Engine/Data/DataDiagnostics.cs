@@ -105,10 +105,11 @@ public static class DataDiagnostics
             $"The money column '{name}' is in the member file and the claims file {Quote(claimsFile)} also has {claims:N0} {Plural(claims, "claim", "claims")} "
             + $"({Dollars(dollars)}) in the category '{name}'. Choose one source: remove the column from the member file, or the category from the claims file.");
 
-    public static Diagnostic RowsExcluded(string file, long rows, decimal dollars, IReadOnlyList<string> moneyColumns) =>
+    public static Diagnostic RowsExcluded(string file, long rows, decimal dollars, IReadOnlyList<string> moneyColumns, long rowsWithUnreadMoney = 0) =>
         Make("VBC3018", Severity.Warning, Location.OfFile(file),
             $"{rows:N0} {Plural(rows, "row was", "rows were")} left out because of problems in {Plural(rows, "it", "them")} (each listed with its line), carrying {Dollars(dollars)}"
             + (moneyColumns.Count == 0 ? " (the contract declares no money column)" : $" in the money columns that could be read ({ListNames(moneyColumns)})")
+            + (rowsWithUnreadMoney == 0 ? "" : $"; {rowsWithUnreadMoney:N0} of them also {Plural(rowsWithUnreadMoney, "has", "have")} money that could not be read, so their dollars are unknown and not in that amount")
             + ". The statement lists each excluded row; fix them to count them.");
 
     public static Diagnostic UnknownClaimCategories(string file, long claims, decimal dollars, IReadOnlyList<(string Category, long Claims, decimal Dollars)> categories, IReadOnlyList<string> declared) =>
@@ -136,6 +137,18 @@ public static class DataDiagnostics
         Make("VBC3023", Severity.Error, At(file, line, 1),
             $"The claim on line {line}, column '{columnName}': adding this amount makes a total too large to hold exactly (beyond 79,228,162,514,264,337,593,543,950,335). "
             + "Check the amounts in the file for a misplaced decimal point.");
+
+    public static Diagnostic CrLineEnds(string file, long line, int column) =>
+        Make("VBC3024", Severity.Error, At(file, line, column),
+            "The lines of this file end with a carriage return alone (CR, as some old Mac programs write), so the whole file reads as one line. "
+            + "Save it again with ordinary line ends (LF or CR LF; in Excel choose 'CSV UTF-8'), or convert it with: tr '\\r' '\\n' < old.csv > new.csv.");
+
+    public static Diagnostic OrganisationTwice(string file, long line, int column, string organisation, string? year, long firstLine) =>
+        Make("VBC3025", Severity.Error, At(file, line, column),
+            $"The organisation {Quote(organisation)} appears on line {firstLine} and again on line {line}"
+            + (year is null ? "" : $" for the same performance year {Quote(year)}")
+            + ", so it would be settled twice. Keep one row for it (merge the two rows or remove one)"
+            + (year is null ? ", or add a performance_year column if the rows are for different years." : "."));
 
     // ---------------------------------------------------------------------------------------------------------
     // Shared wording.

@@ -4,9 +4,25 @@ using Vbc.Diagnostics;
 
 namespace Vbc.Data;
 
-/// <summary>One row of an inputs file: the line where it starts and its (column name, text) pairs in file order.</summary>
-public sealed record InputRow(long Line, IReadOnlyList<KeyValuePair<string, string>> Values)
+/// <summary>
+/// One row of an inputs file: the line where it starts, its (column name, text) pairs in file order, and the
+/// 1-based character column where each cell starts (for messages that point at the cell).
+/// </summary>
+public sealed record InputRow(long Line, IReadOnlyList<KeyValuePair<string, string>> Values, IReadOnlyList<int> CellColumns)
 {
+    /// <summary>The character column where the named column's cell starts, or 1 when there is no such column.</summary>
+    public int ColumnOf(string name)
+    {
+        for (int i = 0; i < Values.Count; i++)
+        {
+            if (string.Equals(Values[i].Key, name.Trim(), StringComparison.OrdinalIgnoreCase))
+            {
+                return i < CellColumns.Count ? CellColumns[i] : 1;
+            }
+        }
+        return 1;
+    }
+
     /// <summary>The text under a column (names compare ignoring case), or null when there is no such column.</summary>
     public string? this[string name]
     {
@@ -62,7 +78,7 @@ public static class InputsFile
         byte[] bytes;
         try
         {
-            bytes = System.IO.File.ReadAllBytes(path);
+            bytes = DataFile.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -127,6 +143,11 @@ public static class InputsFile
             }
             if (header)
             {
+                if (CsvSyntax.FindBareCr(row) is int cr and >= 0)
+                {
+                    bag.Add(DataDiagnostics.CrLineEnds(file, rowLine, CsvSyntax.CharColumn(row, cr)));
+                    return Done();
+                }
                 header = false;
                 headerLine = rowLine;
                 var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
@@ -155,9 +176,11 @@ public static class InputsFile
                 continue;
             }
             var values = new List<KeyValuePair<string, string>>(n);
+            var cellColumns = new int[n];
             bool ok = true;
             for (int i = 0; i < n; i++)
             {
+                cellColumns[i] = CsvSyntax.CharColumn(row, fields[i].RawStart);
                 string column = columns[i].Length > 0 ? columns[i] : $"(column {i + 1})";
                 string? text = Text(row, fields[i], ref scratch, file, rowLine, dataRow, column, bag);
                 ok &= text is not null;
@@ -165,7 +188,7 @@ public static class InputsFile
             }
             if (ok)
             {
-                rows.Add(new InputRow(rowLine, values));
+                rows.Add(new InputRow(rowLine, values, cellColumns));
             }
         }
         if (header)
@@ -177,6 +200,26 @@ public static class InputsFile
             bag.Add(DataDiagnostics.NoDataRows(file, headerLine));
         }
         return Done();
+    }
+
+    /// <summary>
+    /// Errors for an organisation that has two rows for the same performance year (or two rows at all, when the file
+    /// has no year column): each names both lines. Organisation names compare exactly, as the settlement keys them.
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> RepeatedOrganisations(InputsFileResult file, string organisationColumn, string? yearColumn)
+    {
+        var problems = new List<Diagnostic>();
+        var first = new Dictionary<(string Organisation, string Year), InputRow>();
+        foreach (var row in file.Rows)
+        {
+            string organisation = row[organisationColumn] ?? "";
+            string? year = yearColumn is null ? null : row[yearColumn]?.Trim();
+            if (!first.TryAdd((organisation, year ?? ""), row))
+            {
+                problems.Add(DataDiagnostics.OrganisationTwice(file.File, row.Line, row.ColumnOf(organisationColumn), organisation, year, first[(organisation, year ?? "")].Line));
+            }
+        }
+        return problems;
     }
 
     private static string? Text(ReadOnlySpan<byte> row, in FieldRef field, ref byte[]? scratch, string file, long line, long dataRow, string column, DiagnosticBag bag)

@@ -123,7 +123,7 @@ public static class TextStatementWriter
             }
             foreach (var row in source.ExcludedRows)
             {
-                o.Append($"  line {row.Line} (row {row.DataRow}{(row.MemberId is null ? "" : ", member " + row.MemberId)}): {row.Problem}; {Display.Money(row.Dollars)}\n");
+                o.Append($"  line {row.Line} (row {row.DataRow}{(row.MemberId is null ? "" : ", member " + row.MemberId)}): {row.Problem}; {row.DollarsShown}\n");
             }
         }
         return o.ToString();

@@ -12,16 +12,26 @@ public sealed class CsvMemberSource : IMemberSource, IDisposable
     private CsvMemberReader? _reader;
     private ClaimsTotals? _claims;
 
-    public CsvMemberSource(string path, string? claimsPath = null, bool excludeBadRows = false)
+    private readonly string _name;
+    private readonly string? _claimsName;
+
+    /// <param name="path">The member file.</param>
+    /// <param name="claimsPath">A long claims file, or null.</param>
+    /// <param name="excludeBadRows">Leave out bad rows instead of failing.</param>
+    /// <param name="name">The member file as named in messages (default: the path).</param>
+    /// <param name="claimsName">The claims file as named in messages (default: its path).</param>
+    public CsvMemberSource(string path, string? claimsPath = null, bool excludeBadRows = false, string? name = null, string? claimsName = null)
     {
         _path = path;
         _claimsPath = claimsPath;
         _excludeBadRows = excludeBadRows;
+        _name = name ?? path;
+        _claimsName = claimsName ?? claimsPath;
     }
 
-    public string Name => _path;
+    public string Name => _name;
 
-    public string? ClaimsFile => _claimsPath;
+    public string? ClaimsFile => _claimsName;
 
     public IReadOnlyList<Diagnostic> Open(IReadOnlyList<ColumnSpec> columns)
     {
@@ -29,7 +39,7 @@ public sealed class CsvMemberSource : IMemberSource, IDisposable
         var problems = new List<Diagnostic>();
         if (_claimsPath is not null)
         {
-            _claims = ClaimsAggregator.Aggregate(_claimsPath, columns, new ClaimsOptions { BadRows = policy });
+            _claims = ClaimsAggregator.Aggregate(_claimsPath, columns, new ClaimsOptions { BadRows = policy, DisplayName = _claimsName });
             problems.AddRange(_claims.Diagnostics.Where(d => d.IsError));
             if (problems.Count > 0)
             {
@@ -41,6 +51,7 @@ public sealed class CsvMemberSource : IMemberSource, IDisposable
         _reader = CsvMemberReader.Open(_path, columns, new MemberReadOptions
         {
             BadRows = policy,
+            DisplayName = _name,
             Claims = _claims,
             BatchSize = MemberReadOptions.RecommendedBatchSize,
             RecycleBatches = true,
@@ -53,10 +64,23 @@ public sealed class CsvMemberSource : IMemberSource, IDisposable
     public IReadOnlyList<Diagnostic> RowProblems => _reader?.Result.Diagnostics ?? Array.Empty<Diagnostic>();
 
     public IReadOnlyList<Settlement.ExcludedRow> UnreadableRows =>
-        (_reader?.Result.BadRows ?? Array.Empty<BadRow>())
-            .Concat(_claims?.BadRows ?? Array.Empty<BadRow>())
-            .Select(b => new Settlement.ExcludedRow(b.Line, b.DataRow, b.MemberId, string.Join("; ", b.Problems.Select(p => p.Message)), b.Dollars))
+        (_reader?.Result.BadRows ?? Array.Empty<BadRow>()).Select(b => Excluded(b, null))
+            .Concat((_claims?.BadRows ?? Array.Empty<BadRow>()).Select(b => Excluded(b, _claimsName)))
             .ToList();
+
+    /// <summary>
+    /// A left-out row as the statement lists it. A row of the claims file says so (its line is in that file), and the
+    /// money columns that could not be read go along, so the statement never shows their unknown dollars as $0.00.
+    /// </summary>
+    private static Settlement.ExcludedRow Excluded(BadRow b, string? claimsFile)
+    {
+        string problem = string.Join("; ", b.Problems.Select(p => p.Message));
+        if (claimsFile is not null)
+        {
+            problem = $"in the claims file {claimsFile}: {problem}";
+        }
+        return new Settlement.ExcludedRow(b.Line, b.DataRow, b.MemberId, problem, b.Dollars) { UnreadMoney = b.UnreadMoneyColumns };
+    }
 
     public IReadOnlyList<string> IgnoredColumns => _reader?.Result.IgnoredColumns ?? Array.Empty<string>();
 

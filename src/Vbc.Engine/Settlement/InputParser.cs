@@ -1,80 +1,101 @@
-using System.Globalization;
+using System.Text;
+using Vbc.Data;
 using Vbc.Semantics;
 using ValueType = Vbc.Semantics.ValueType;
 
 namespace Vbc.Settlement;
 
+/// <summary>How an input's text was read.</summary>
+public enum InputOutcome
+{
+    Ok,
+    /// <summary>Not a value of the declared type (the message shows an example).</summary>
+    Invalid,
+    /// <summary>A number with more digits than a decimal holds exactly: refused, never rounded.</summary>
+    TooManyDigits,
+}
+
 /// <summary>
 /// Reads an input value given as text (<c>--input quality_score=92%</c>, or a cell of an inputs file) by the type the
-/// contract declares. Nothing is guessed: a value that is not plainly of the type is refused with an example.
+/// contract declares. Numbers go through the data reader's parsers (<see cref="ValueParsers"/>), so an input follows
+/// exactly the rules of a data cell of the same type: thousands separators only in money and only in groups of three,
+/// one <c>$</c> before the digits, no decimal commas, and no value rounded to fit.
 /// </summary>
 public static class InputParser
 {
     public static bool TryParse(string text, ValueType type, string declaredType, out Value value, out string example)
     {
+        example = Example(declaredType);
+        return Parse(text, type, out value) == InputOutcome.Ok;
+    }
+
+    public static InputOutcome Parse(string text, ValueType type, out Value value)
+    {
         value = default;
         string t = text.Trim();
-        example = Example(declaredType);
         switch (type.Kind)
         {
             case ValueKind.Flag:
-                switch (t.ToLowerInvariant())
+                if (ValueParsers.ParseFlag(Encoding.UTF8.GetBytes(t), out bool flag) != ParseOutcome.Ok)
                 {
-                    case "1": case "true": case "yes": case "y": case "t":
-                        value = Value.Of(true);
-                        return true;
-                    case "0": case "false": case "no": case "n": case "f":
-                        value = Value.Of(false);
-                        return true;
+                    return InputOutcome.Invalid;
                 }
-                return false;
+                value = Value.Of(flag);
+                return InputOutcome.Ok;
             case ValueKind.Text:
                 value = Value.Of(t);
-                return t.Length > 0;
+                return t.Length > 0 ? InputOutcome.Ok : InputOutcome.Invalid;
             case ValueKind.Date:
-                if (DateOnly.TryParseExact(t, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+                if (ValueParsers.ParseDate(Encoding.UTF8.GetBytes(t), out var date) != ParseOutcome.Ok)
                 {
-                    value = Value.Of(date);
-                    return true;
+                    return InputOutcome.Invalid;
                 }
-                return false;
+                value = Value.Of(date);
+                return InputOutcome.Ok;
         }
 
-        bool percent = t.EndsWith('%');
-        if (percent)
+        byte[] bytes = Encoding.UTF8.GetBytes(t);
+        decimal number;
+        ParseOutcome outcome;
+        if (type.Flavor == NumberFlavor.Percent)
         {
-            if (type.Flavor != NumberFlavor.Percent)
+            outcome = ValueParsers.ParsePercent(bytes, out number);
+        }
+        else if (type.Dimension.Money != 0)
+        {
+            outcome = ValueParsers.ParseDecimal(bytes, money: true, out number);
+        }
+        else if (type.Flavor == NumberFlavor.Count)
+        {
+            outcome = ValueParsers.ParseCount(bytes, out number);
+        }
+        else if (type.Flavor == NumberFlavor.Year)
+        {
+            outcome = ValueParsers.ParseYear(bytes, out number);
+            if (outcome == ParseOutcome.Ok && number is < 1900m or > 2200m)
             {
-                return false;
+                outcome = ParseOutcome.OutOfRange;
             }
-            t = t[..^1];
         }
-        bool money = t.StartsWith('$') || t.StartsWith("-$", StringComparison.Ordinal);
-        if (money && type.Dimension != Dimension.Dollars && type.Dimension != Dimension.PerMemberMonth)
+        else
         {
-            return false;
+            // Member months as an input are a total for the population, so only the sign is bounded.
+            outcome = ValueParsers.ParseDecimal(bytes, money: false, out number);
+            if (outcome == ParseOutcome.Ok && type.Flavor == NumberFlavor.MemberMonths && number < 0)
+            {
+                outcome = ParseOutcome.OutOfRange;
+            }
         }
-        t = t.Replace("$", "").Replace(",", "");
-        if (!decimal.TryParse(t, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
+        if (outcome == ParseOutcome.TooManyDigits)
         {
-            return false;
+            return InputOutcome.TooManyDigits;
         }
-        if (percent)
+        if (outcome != ParseOutcome.Ok)
         {
-            number /= 100m;
-        }
-        switch (type.Flavor)
-        {
-            case NumberFlavor.Percent when !percent && Math.Abs(number) > 1:
-                // 92 could mean 92% or 9,200%: ask for the percent sign.
-                return false;
-            case NumberFlavor.Count when number < 0 || number != Math.Floor(number):
-            case NumberFlavor.Year when number != Math.Floor(number) || number < 1900 || number > 2200:
-            case NumberFlavor.MemberMonths when number < 0:
-                return false;
+            return InputOutcome.Invalid;
         }
         value = Value.Of(number);
-        return true;
+        return InputOutcome.Ok;
     }
 
     public static string Example(string declaredType) => declaredType switch
@@ -90,4 +111,16 @@ public static class InputParser
         "date" => "2024-12-31",
         _ => "text",
     };
+
+    /// <summary>The year of a performance_year cell, read as a year input is.</summary>
+    public static bool TryParseYear(string text, out int year)
+    {
+        year = 0;
+        if (Parse(text, ValueType.Year, out var value) != InputOutcome.Ok)
+        {
+            return false;
+        }
+        year = (int)value.Number;
+        return true;
+    }
 }

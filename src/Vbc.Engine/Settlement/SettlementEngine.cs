@@ -14,6 +14,9 @@ public sealed record SettlementRequest
 
     public IReadOnlyDictionary<string, string> Inputs { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Where each input's text was written (a cell of an inputs file), for messages; else the declaration is named.</summary>
+    public IReadOnlyDictionary<string, Location>? InputLocations { get; init; }
+
     public IMemberSource? Data { get; init; }
 
     /// <summary>Leave out rows that cannot be read or computed (and list them) instead of failing the run.</summary>
@@ -70,7 +73,7 @@ public static class SettlementEngine
         }
 
         // Inputs.
-        var (inputs, inputProblems, usage) = ReadInputs(contract, request.Inputs);
+        var (inputs, inputProblems, usage) = ReadInputs(contract, request.Inputs, request.InputLocations);
         if (inputProblems.Count > 0)
         {
             return new SettlementResult(null, inputProblems) { IsUsageError = usage };
@@ -152,7 +155,7 @@ public static class SettlementEngine
         var lines = settlement.Lines.Concat(settlement.ValueLines()).ToList();
         decimal total = lines.Where(l => l.Kind == LineKind.Component).Sum(l => l.Amount!.Value);
         var inputValues = contract.Inputs
-            .Select(i => new InputValue(i.Name, i.DeclaredType, Display.Format(inputs[i], i.Type)))
+            .Select(i => new InputValue(i.Name, i.DeclaredType, inputs.TryGetValue(i, out var v) ? Display.Format(v, i.Type) : "not given (never used)"))
             .ToList();
         var statement = new Statement(contract.Info, contract.Source.Path, year.Value, level?.Label, request.Organisation,
             inputValues, data, members?.Population, lines, total);
@@ -168,7 +171,8 @@ public static class SettlementEngine
     private static string Conservation(PopulationSummary p) =>
         $"input {p.InputCost} vs excluded {p.ExcludedCost} + carved out {p.CarvedOut} + truncated {p.TruncatedExcess} + counted {p.CountedCost}";
 
-    private static (Dictionary<InputSymbol, Value> Values, List<Diagnostic> Problems, bool Usage) ReadInputs(BoundContract contract, IReadOnlyDictionary<string, string> given)
+    private static (Dictionary<InputSymbol, Value> Values, List<Diagnostic> Problems, bool Usage) ReadInputs(
+        BoundContract contract, IReadOnlyDictionary<string, string> given, IReadOnlyDictionary<string, Location>? locations)
     {
         var values = new Dictionary<InputSymbol, Value>();
         var problems = new List<Diagnostic>();
@@ -183,22 +187,37 @@ public static class SettlementEngine
         }
         foreach (var input in contract.Inputs)
         {
-            var at = Location.In(contract.Source, input.Declaration);
+            var declared = Location.In(contract.Source, input.Declaration);
             var text = given.FirstOrDefault(g => g.Key.Equals(input.Name, StringComparison.OrdinalIgnoreCase)).Value;
             if (text is null)
             {
-                problems.Add(SettlementDiagnostics.MissingInput(at, input.Name, input.DeclaredType, InputParser.Example(input.DeclaredType).Split(' ')[0]));
+                // An input the contract never reads (the checker warned VBC2028) changes no number: it is not required.
+                if (!IsUnused(contract, input))
+                {
+                    problems.Add(SettlementDiagnostics.MissingInput(declared, input.Name, input.DeclaredType, InputParser.Example(input.DeclaredType).Split(' ')[0]));
+                }
                 continue;
             }
-            if (!InputParser.TryParse(text, input.Type, input.DeclaredType, out var value, out var example))
+            var at = locations is not null && locations.TryGetValue(input.Name, out var cell) ? cell : declared;
+            switch (InputParser.Parse(text, input.Type, out var value))
             {
-                problems.Add(SettlementDiagnostics.InvalidInput(at, input.Name, input.DeclaredType, text, example));
-                continue;
+                case InputOutcome.Ok:
+                    values[input] = value;
+                    break;
+                case InputOutcome.TooManyDigits:
+                    problems.Add(SettlementDiagnostics.InputTooManyDigits(at, input.Name, text));
+                    break;
+                default:
+                    problems.Add(SettlementDiagnostics.InvalidInput(at, input.Name, input.DeclaredType, text, InputParser.Example(input.DeclaredType)));
+                    break;
             }
-            values[input] = value;
         }
         return (values, problems, false);
     }
+
+    /// <summary>Whether the checker found the input declared but never used (its VBC2028 warning at the declaration).</summary>
+    internal static bool IsUnused(BoundContract contract, InputSymbol input) =>
+        contract.Diagnostics.Any(d => d.Code == "VBC2028" && d.Location.Span == input.Declaration);
 
     /// <summary>
     /// Clauses in an order where every clause comes after the clauses whose values it reads; otherwise in the order

@@ -26,13 +26,14 @@ internal static class CheckCommand
     internal static int Run(Streams console, IReadOnlyList<string> files, bool warningsAsErrors)
     {
         int exit = Program.Success;
-        int errors = 0, warnings = 0;
+        int errors = 0, warnings = 0, unreadable = 0;
         foreach (var file in files)
         {
-            if (!File.Exists(file))
+            if (CliFiles.InputProblem(file, "contract") is { } problem)
             {
-                console.Error.WriteLine($"vbc: cannot read '{file}': the file does not exist.");
+                console.Error.WriteLine(problem);
                 exit = Program.UsageErrors;
+                unreadable++;
                 continue;
             }
             var contract = Binder.Bind(ContractParser.ParseFile(file));
@@ -51,7 +52,9 @@ internal static class CheckCommand
                 exit = Program.ContractOrDataErrors;
             }
         }
-        console.Error.WriteLine($"{files.Count} file{(files.Count == 1 ? "" : "s")} checked: {errors} error{(errors == 1 ? "" : "s")}, {warnings} warning{(warnings == 1 ? "" : "s")}.");
+        int checkedFiles = files.Count - unreadable;
+        console.Error.WriteLine($"{checkedFiles} file{(checkedFiles == 1 ? "" : "s")} checked: {errors} error{(errors == 1 ? "" : "s")}, {warnings} warning{(warnings == 1 ? "" : "s")}"
+            + (unreadable > 0 ? $"; {unreadable} could not be read." : "."));
         return exit;
     }
 }

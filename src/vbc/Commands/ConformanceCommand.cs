@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using Vbc.Conformance;
 
 namespace Vbc.Cli.Commands;
@@ -73,24 +72,18 @@ internal static class ConformanceCommand
             return Program.UsageErrors;
         }
 
+        if (output is not null && CliFiles.OutputProblem(output, Directory.GetFiles(contractsFolder, "*", SearchOption.AllDirectories).Append(referenceFile)) is { } outProblem)
+        {
+            console.Error.WriteLine(outProblem);
+            return Program.UsageErrors;
+        }
         var report = MsspConformance.Run(referenceFolder, contractsFolder);
         string text = report.ToText();
-        if (output is null)
+        var inputs = Directory.GetFiles(contractsFolder, "*", SearchOption.AllDirectories).Append(referenceFile);
+        int written = CliFiles.WriteResult(console, output, text, inputs);
+        if (written != Program.Success)
         {
-            console.Out.Write(text);
-        }
-        else
-        {
-            try
-            {
-                File.WriteAllText(output, text, new UTF8Encoding(false));
-                console.Error.WriteLine($"Wrote {output}");
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                console.Error.WriteLine($"vbc: cannot write '{output}': {e.Message}");
-                return Program.UsageErrors;
-            }
+            return written;
         }
         console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{report.Matched:#,##0} of {report.Total:#,##0} rows match ({report.Unexplained.Count()} unexplained); {report.Total:#,##0} settlements in {report.SettlementTime.TotalSeconds:0.00} s."));

@@ -28,9 +28,9 @@ internal static class FormatCommand
         int exit = Program.Success;
         foreach (var file in files)
         {
-            if (!File.Exists(file))
+            if (CliFiles.InputProblem(file, "contract") is { } problem)
             {
-                console.Error.WriteLine($"vbc: cannot read '{file}': the file does not exist.");
+                console.Error.WriteLine(problem);
                 exit = Program.UsageErrors;
                 continue;
             }
@@ -62,7 +62,7 @@ internal static class FormatCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                console.Error.WriteLine($"vbc: cannot write '{file}': {e.Message}");
+                console.Error.WriteLine($"vbc: cannot write '{file}': {e.Message} Check that you may write to it (the file is left as it was).");
                 exit = Program.UsageErrors;
             }
         }

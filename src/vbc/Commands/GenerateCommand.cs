@@ -16,18 +16,24 @@ internal static class GenerateCommand
         return command;
     }
 
-    private static Option<long> Seed() => new("--seed") { Description = "The random seed (the same seed gives the same file).", DefaultValueFactory = _ => 1 };
+    private static Option<T> WithDefault<T>(Option<T> option, T value)
+    {
+        option.DefaultValueFactory = _ => value;
+        return option;
+    }
+
+    private static Option<long> Seed() => WithDefault(NumberOption.Create<long>("--seed", "The random seed (the same seed gives the same file).", "a whole number such as 42"), 1);
 
     private static Option<string> Out() => new("--out") { Description = "The file to write (default: the terminal).", };
 
     private static Command Members(Streams console)
     {
-        var members = new Option<long>("--members") { Description = "How many members (rows).", DefaultValueFactory = _ => 1_000 };
+        var members = WithDefault(NumberOption.Create<long>("--members", "How many members (rows).", "a whole number such as 1000"), 1_000);
         var seed = Seed();
-        var organisations = new Option<int>("--organisations") { Description = "How many provider organisations the members belong to.", DefaultValueFactory = _ => 1 };
+        var organisations = WithDefault(NumberOption.Create<int>("--organisations", "How many provider organisations the members belong to.", "a whole number such as 3"), 1);
         var profile = new Option<string>("--profile") { Description = "medicare (default) or commercial.", DefaultValueFactory = _ => "medicare" };
         profile.AcceptOnlyFromAmong("medicare", "commercial");
-        var costFactor = new Option<double>("--cost-factor") { Description = "Scales every cost (0.95 = 5% cheaper), to show savings or losses.", DefaultValueFactory = _ => 1.0 };
+        var costFactor = WithDefault(NumberOption.Create<double>("--cost-factor", "Scales every cost (0.95 = 5% cheaper), to show savings or losses.", "a number such as 0.95"), 1.0);
         var output = Out();
         var command = new Command("members", "Member-level rows: ids, member months, risk, flags, cost by category, quality numerators and denominators.")
         {
@@ -50,12 +56,12 @@ internal static class GenerateCommand
 
     private static Command Episodes(Streams console)
     {
-        var episodes = new Option<long>("--episodes") { Description = "How many episodes (rows).", DefaultValueFactory = _ => 1_000 };
+        var episodes = WithDefault(NumberOption.Create<long>("--episodes", "How many episodes (rows).", "a whole number such as 1000"), 1_000);
         var seed = Seed();
-        var year = new Option<int>("--year") { Description = "The year episodes start in.", DefaultValueFactory = _ => 2024 };
-        var organisations = new Option<int>("--organisations") { Description = "How many provider organisations.", DefaultValueFactory = _ => 1 };
-        var pool = new Option<long>("--member-pool") { Description = "Member ids are drawn from M00000001 up to this many.", DefaultValueFactory = _ => 5_000 };
-        var costFactor = new Option<double>("--cost-factor") { Description = "Scales every episode cost.", DefaultValueFactory = _ => 1.0 };
+        var year = WithDefault(NumberOption.Create<int>("--year", "The year episodes start in.", "a year such as 2024"), 2024);
+        var organisations = WithDefault(NumberOption.Create<int>("--organisations", "How many provider organisations.", "a whole number such as 3"), 1);
+        var pool = WithDefault(NumberOption.Create<long>("--member-pool", "Member ids are drawn from M00000001 up to this many.", "a whole number such as 5000"), 5_000);
+        var costFactor = WithDefault(NumberOption.Create<double>("--cost-factor", "Scales every episode cost.", "a number such as 0.95"), 1.0);
         var output = Out();
         var command = new Command("episodes", "Bundled-payment episodes: id, member, type, anchor date, cost, readmission.")
         {
@@ -79,7 +85,7 @@ internal static class GenerateCommand
 
     private static Command AcoInputs(Streams console)
     {
-        var acos = new Option<int>("--acos") { Description = "How many ACOs (rows).", DefaultValueFactory = _ => 24 };
+        var acos = WithDefault(NumberOption.Create<int>("--acos", "How many ACOs (rows).", "a whole number such as 24"), 24);
         var seed = Seed();
         var output = Out();
         var command = new Command("aco-inputs", "One row per ACO with the totals to settle MSSP contracts from: benchmark, expenditure, beneficiaries, quality.")
@@ -104,6 +110,11 @@ internal static class GenerateCommand
             }
             return Program.UsageErrors;
         }
+        if (path is not null && CliFiles.OutputProblem(path, Array.Empty<string>()) is { } outProblem)
+        {
+            console.Error.WriteLine(outProblem);
+            return Program.UsageErrors;
+        }
         try
         {
             if (path is null)
@@ -122,7 +133,9 @@ internal static class GenerateCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            console.Error.WriteLine($"vbc generate: cannot write '{path}': {e.Message}");
+            console.Error.WriteLine(path is null
+                ? $"vbc generate: cannot write to standard output: {e.Message.TrimEnd('.')}. Check that it is open and its disk has space, or write to a file with --out FILE."
+                : $"vbc generate: cannot write '{path}': {e.Message.TrimEnd('.')}. Check the folder exists and you may write there, or give another --out file.");
             return Program.UsageErrors;
         }
     }

@@ -28,11 +28,16 @@ internal static class SettleCommand
     public static Command Create(Streams console)
     {
         var contract = new Argument<string>("contract") { Description = "The contract (.vbc) to settle." };
-        var data = new Option<string>("--data") { Description = "Member-level data: a CSV file with a header row and one row per member (or episode)." };
+        var data = new Option<string>("--data")
+        {
+            Description = "Member-level data: a CSV file with a header row and one row per member (or episode). A pipe or /dev/stdin is read once, as it streams; "
+                + "a named pipe is read once a program opens it to write, and vbc stops with an error if none does within 30 seconds.",
+        };
         var claims = new Option<string>("--claims") { Description = "A long claims file (member_id, category, amount) summed per member into the money columns the member file lacks." };
         var input = new Option<string[]>("--input")
         {
-            Description = "An input value, NAME=VALUE (repeatable), for example --input quality_score=92%.",
+            Description = "An input value, NAME=VALUE (repeatable, once per name), for example --input quality_score=92%. Numbers are written as in data files: "
+                + "$1,234,567.89 for money (one $ in front, commas only between groups of three digits), 92% or 0.92 for a percent, 9139 for a count.",
             AllowMultipleArgumentsPerToken = false,
         };
         var inputs = new Option<string>("--inputs") { Description = "A CSV file with one row per provider organisation: settles the contract once per row." };
@@ -40,7 +45,7 @@ internal static class SettleCommand
         {
             Description = "With --inputs: the column naming each organisation (default: the first column). If the member data has a declared column of that name, each organisation is settled on its own rows.",
         };
-        var year = new Option<int?>("--year") { Description = "The performance year to settle (default: the year of the contract period)." };
+        var year = NumberOption.Optional<int>("--year", "The performance year to settle (default: the year of the contract period).", "a year such as 2024");
         var format = new Option<string>("--format")
         {
             Description = "text (default), json or html for one statement; csv (default) or json with --inputs.",
@@ -76,11 +81,17 @@ internal static class SettleCommand
     {
         foreach (var (file, what) in new[] { (o.Contract, "contract"), (o.Data, "data"), (o.Claims, "claims"), (o.InputsFile, "inputs") })
         {
-            if (file is not null && !File.Exists(file))
+            if (file is not null && CliFiles.InputProblem(file, what) is { } problem)
             {
-                console.Error.WriteLine($"vbc: cannot read the {what} file '{file}': it does not exist.");
+                console.Error.WriteLine(problem);
                 return Program.UsageErrors;
             }
+        }
+        // Refuse a result file that is one of the inputs before any work, so nothing is overwritten.
+        if (o.Out is not null && CliFiles.OutputProblem(o.Out, Inputs(o)) is { } outProblem)
+        {
+            console.Error.WriteLine(outProblem);
+            return Program.UsageErrors;
         }
         var contract = Binder.Bind(ContractParser.ParseFile(o.Contract));
         if (contract.HasErrors)
@@ -103,13 +114,47 @@ internal static class SettleCommand
                 console.Error.WriteLine($"vbc: --input takes NAME=VALUE, for example --input quality_score=92%; got '{pair}'.");
                 return Program.UsageErrors;
             }
-            given[pair[..eq].Trim()] = pair[(eq + 1)..].Trim();
+            string name = pair[..eq].Trim();
+            string value = pair[(eq + 1)..].Trim();
+            if (given.TryGetValue(name, out var earlier))
+            {
+                console.Error.WriteLine($"vbc: --input {name} is given twice ('{earlier}' and '{value}'). Give each input once.");
+                return Program.UsageErrors;
+            }
+            given[name] = value;
         }
 
-        return o.InputsFile is null ? SettleOne(console, o, contract, given) : SettleMany(console, o, contract, given);
+        // A pipe or /dev/stdin can be read only once: copy it aside once, so that every organisation can read it.
+        SpooledFile? data = null, claims = null;
+        try
+        {
+            data = o.Data is null ? null : DataFile.Spool(o.Data);
+            claims = o.Claims is null ? null : DataFile.Spool(o.Claims);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            data?.Dispose();
+            console.Error.WriteLine($"vbc: cannot read '{(data is null ? o.Data : o.Claims)}': {e.Message}");
+            return Program.UsageErrors;
+        }
+        using (data)
+        using (claims)
+        {
+            var source = new DataFiles(data?.Path, claims?.Path);
+            return o.InputsFile is null ? SettleOne(console, o, contract, given, source) : SettleMany(console, o, contract, given, source);
+        }
     }
 
-    private static int SettleOne(Streams console, Options o, BoundContract contract, Dictionary<string, string> given)
+    /// <summary>The paths the member reader opens (a pipe's copy, or the files themselves).</summary>
+    private sealed record DataFiles(string? Data, string? Claims)
+    {
+        public CsvMemberSource? Open(Options o) =>
+            Data is null ? null : new CsvMemberSource(Data, Claims, o.ExcludeBadRows, o.Data, o.Claims);
+    }
+
+    private static IEnumerable<string?> Inputs(Options o) => new[] { o.Contract, o.Data, o.Claims, o.InputsFile };
+
+    private static int SettleOne(Streams console, Options o, BoundContract contract, Dictionary<string, string> given, DataFiles files)
     {
         string format = o.Format.Length == 0 ? "text" : o.Format;
         if (format == "csv")
@@ -117,7 +162,7 @@ internal static class SettleCommand
             console.Error.WriteLine("vbc: --format csv writes one row per organisation: use it with --inputs.");
             return Program.UsageErrors;
         }
-        using var data = o.Data is null ? null : new CsvMemberSource(o.Data, o.Claims, o.ExcludeBadRows);
+        using var data = files.Open(o);
         var result = SettlementEngine.Settle(contract, new SettlementRequest
         {
             Year = o.Year,
@@ -139,10 +184,10 @@ internal static class SettleCommand
             "html" => HtmlStatementWriter.Write(statement),
             _ => TextStatementWriter.Write(statement),
         };
-        return Write(console, o.Out, text);
+        return CliFiles.WriteResult(console, o.Out, text, Inputs(o));
     }
 
-    private static int SettleMany(Streams console, Options o, BoundContract contract, Dictionary<string, string> given)
+    private static int SettleMany(Streams console, Options o, BoundContract contract, Dictionary<string, string> given, DataFiles files)
     {
         string format = o.Format.Length == 0 ? "csv" : o.Format;
         if (format is "text" or "html")
@@ -177,6 +222,12 @@ internal static class SettleCommand
             console.Error.WriteLine($"vbc: the inputs file has a {yearColumn} column, so --year cannot apply too: remove one of them.");
             return Program.UsageErrors;
         }
+        var repeated = InputsFile.RepeatedOrganisations(file, orgColumn, yearPerRow ? yearColumn : null);
+        if (repeated.Count > 0)
+        {
+            Report(console, repeated);
+            return Program.ContractOrDataErrors;
+        }
         var ignored = file.Columns.Where(c => !declared.Contains(c) && !c.Equals(orgColumn, StringComparison.OrdinalIgnoreCase)
             && !c.Equals(yearColumn, StringComparison.OrdinalIgnoreCase)).ToList();
         if (ignored.Count > 0)
@@ -199,21 +250,23 @@ internal static class SettleCommand
         {
             string organisation = row[orgColumn] ?? $"row {row.Line}";
             var inputs = new Dictionary<string, string>(given, StringComparer.OrdinalIgnoreCase);
+            var cells = new Dictionary<string, Location>(StringComparer.OrdinalIgnoreCase);
             foreach (var (name, value) in row.Values)
             {
                 if (declared.Contains(name))
                 {
                     inputs[name] = value;
+                    cells[name] = new Location(file.File, (int)row.Line, row.ColumnOf(name));
                 }
             }
             int? year = o.Year;
             if (yearPerRow)
             {
-                var yearText = row[yearColumn];
-                if (!int.TryParse(yearText, NumberStyles.None, CultureInfo.InvariantCulture, out var y))
+                var yearText = row[yearColumn] ?? "";
+                if (!InputParser.TryParseYear(yearText, out var y))
                 {
-                    var problem = new Diagnostic("VBC4002", Severity.Error, new Location(file.File, (int)row.Line, 1),
-                        $"The {yearColumn} of organisation {organisation} is '{yearText}', which is not a year. Write it like 2024.");
+                    var problem = SettlementDiagnostics.InvalidInput(new Location(file.File, (int)row.Line, row.ColumnOf(yearColumn)),
+                        yearColumn, "year", yearText, InputParser.Example("year"));
                     rows.Add((organisation, new SettlementResult(null, new[] { problem })));
                     failures.Add((organisation, new[] { problem }));
                     Report(console, new[] { problem });
@@ -221,12 +274,13 @@ internal static class SettleCommand
                 }
                 year = y;
             }
-            using var csv = o.Data is null ? null : new CsvMemberSource(o.Data, o.Claims, o.ExcludeBadRows);
+            using var csv = files.Open(o);
             IMemberSource? data = csv is null ? null : splitColumn is null ? csv : new FilteredMemberSource(csv, splitColumn.Name, organisation);
             var result = SettlementEngine.Settle(contract, new SettlementRequest
             {
                 Year = year,
                 Inputs = inputs,
+                InputLocations = cells,
                 Data = data,
                 ExcludeBadRows = o.ExcludeBadRows,
                 Organisation = organisation,
@@ -245,7 +299,7 @@ internal static class SettleCommand
         }
 
         string text = format == "json" ? JsonStatementWriter.WriteMany(statements, failures) : SummaryCsv(rows);
-        int exit = Write(console, o.Out, text);
+        int exit = CliFiles.WriteResult(console, o.Out, text, Inputs(o));
         console.Error.WriteLine($"{file.Rows.Count} organisations: {statements.Count} settled, {failures.Count} failed.");
         return exit != Program.Success ? exit : failures.Count > 0 ? Program.ContractOrDataErrors : Program.Success;
     }
@@ -287,27 +341,18 @@ internal static class SettleCommand
         return o.ToString();
     }
 
-    private static string Csv(string text) =>
-        text.IndexOfAny(new[] { ',', '"', '\n', '\r' }) >= 0 ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
-
-    private static int Write(Streams console, string? path, string text)
+    /// <summary>
+    /// A text cell of a CSV vbc writes: quoted when needed, and a cell a spreadsheet would run as a formula (starting
+    /// with = + - @, a tab or a carriage return) starts with an apostrophe instead (OWASP's rule for CSV injection).
+    /// Numbers vbc writes itself do not pass here, so a negative amount stays a number.
+    /// </summary>
+    internal static string Csv(string text)
     {
-        if (path is null)
+        if (text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
         {
-            console.Out.Write(text);
-            return Program.Success;
+            text = "'" + text;
         }
-        try
-        {
-            File.WriteAllText(path, text, new UTF8Encoding(false));
-            console.Error.WriteLine($"Wrote {path}");
-            return Program.Success;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            console.Error.WriteLine($"vbc: cannot write '{path}': {e.Message}");
-            return Program.UsageErrors;
-        }
+        return text.IndexOfAny(new[] { ',', '"', '\n', '\r', '\'' }) >= 0 ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
     }
 
     internal static void Report(Streams console, IEnumerable<Diagnostic> diagnostics)

@@ -175,7 +175,8 @@ public class CliTests
             .Select(s => (s.GetProperty("organisation").GetString(), s.GetProperty("performanceYear").GetInt32(), s.GetProperty("level").GetString()))
             .ToList();
         Assert.Equal(new[] { ("ACO", 2024, "A"), ("ACO", 2026, "C") }, levels.Select(l => (l.Item1!, l.Item2, l.Item3!)));
-        Assert.Contains("'20x6', which is not a year", r.Error);
+        // The bad year is reported at its cell of the inputs file, through the catalog (VBC4002).
+        Assert.Contains("years.csv(4,5): error VBC4002: The input 'performance_year' is '20x6'", r.Error);
         Assert.Equal(2, CliRunner.Run("settle", "contracts/mssp-glide-path.vbc", "--data", "seeds/members.csv", "--inputs", inputs, "--year", "2025").ExitCode);
     }
 
