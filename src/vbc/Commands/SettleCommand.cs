@@ -134,7 +134,8 @@ internal static class SettleCommand
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             data?.Dispose();
-            console.Error.WriteLine($"vbc: cannot read '{(data is null ? o.Data : o.Claims)}': {e.Message}");
+            console.Error.WriteLine($"vbc: cannot read '{(data is null ? o.Data : o.Claims)}': {e.Message.TrimEnd('.')}."
+                + (e is UnauthorizedAccessException ? " Check that you may read the file." : ""));
             return Program.UsageErrors;
         }
         using (data)
@@ -199,12 +200,13 @@ internal static class SettleCommand
         if (file.Diagnostics.Any(d => d.IsError))
         {
             Report(console, file.Diagnostics);
-            return Program.ContractOrDataErrors;
+            return file.Diagnostics.Any(d => d.Code == "VBC0002") ? Program.UsageErrors : Program.ContractOrDataErrors;
         }
         string orgColumn = o.OrganisationColumn ?? file.Columns.FirstOrDefault() ?? "";
         if (!file.Columns.Contains(orgColumn, StringComparer.OrdinalIgnoreCase))
         {
-            console.Error.WriteLine($"vbc: the inputs file has no column '{orgColumn}'. Its columns: {string.Join(", ", file.Columns)}.");
+            console.Error.WriteLine($"vbc: the inputs file has no column '{orgColumn}'. Its columns: {string.Join(", ", file.Columns)}. "
+                + "Name the column that holds the organisation with --organisation-column NAME.");
             return Program.UsageErrors;
         }
         var declared = contract.Inputs.Select(i => i.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
