@@ -18,6 +18,8 @@ public enum ParameterShape
     Table,
     /// <summary>An expression or a table: <c>minimum savings rate: 2%</c> or <c>... : by assigned { ... }</c>.</summary>
     ExpressionOrTable,
+    /// <summary>Columns, each part of a column in scope: <c>carve out: transplant from inpatient, dialysis from outpatient</c>.</summary>
+    CarveOuts,
 }
 
 /// <summary>Which types a setting accepts, with the words used for it in messages.</summary>

@@ -45,6 +45,25 @@ public static class SettlementDiagnostics
         Error("VBC4014", at, $"The input '{name}' is '{text}', which has more digits than can be held exactly (at most 28 significant digits and 28 decimals); "
             + "vbc never rounds an input to fit. Round it to the precision you mean.");
 
+    public static Diagnostic TooLargeToCompute(Location at, string clause, string values) =>
+        Error("VBC4020", at, $"{clause} cannot be worked out exactly: a result is larger than 79,228,162,514,264,337,593,543,950,335 or needs more than 28 significant digits. The values it used: {values}. Check these values: one of them is far too large or too small (a mistyped amount, a rate written as a whole number).");
+
+    public static Diagnostic BenchmarkNotPositive(Location at, string benchmark, string formula) =>
+        Error("VBC4021", at, $"The benchmark comes to {benchmark} ({formula}): it must be above $0.00, or there is no savings rate and any rate printed would be meaningless. Check the base, the risk scores and the inputs it depends on.");
+
+    // Data problems the member-level stage finds (VBC3040-VBC3059): each names the data file's line, the data row and the column.
+
+    public static Diagnostic SumNotExact(Location row, long dataRow, string? memberId, string what) =>
+        Error("VBC3040", row, $"Data row {dataRow}{Member(memberId)}: adding this row to {what} gives a sum that decimal arithmetic cannot hold exactly (above 79,228,162,514,264,337,593,543,950,335, or more than 28 significant digits), so cents would be lost. A value on this row is far too large or has too many decimals: correct it, or leave the row out with --exclude-bad-rows.");
+
+    public static Diagnostic CarveOutExceedsCategory(Location row, long dataRow, string? memberId, string part, string partValue, string category, string categoryValue, Location contractAt) =>
+        Error("VBC3041", row, $"Data row {dataRow}{Member(memberId)}: the carve-out '{part}' ({partValue}) is not part of '{category}' ({categoryValue}), the category it is carved out from at {contractAt}: a carve-out must lie between $0.00 and its category's amount on every row. Correct the row (or the contract's 'from' category), or leave such rows out with --exclude-bad-rows.");
+
+    public static Diagnostic NotPositive(Location row, long dataRow, string? memberId, string what, string value, Location contractAt) =>
+        Error("VBC3042", row, $"Data row {dataRow}{Member(memberId)}: {what} is {value}, but it must be above 0 (used at {contractAt}). Correct the row, or leave such rows out with --exclude-bad-rows.");
+
+    private static string Member(string? memberId) => memberId is null ? "" : $" (member {memberId})";
+
     public static Diagnostic YearOutsidePeriod(Location at, int year, string period) =>
         Error("VBC4012", at, $"The performance year {year} lies outside the contract period {period}.");
 }

@@ -142,6 +142,9 @@ public sealed partial class Binder
                     return new BoundListSetting(spec, entry, items.ToEquatableArray());
                 }
 
+            case ParameterShape.CarveOuts:
+                return BindCarveOuts(spec, entry);
+
             case ParameterShape.Option:
                 {
                     var text = string.Join(", ", values.Select(v => Normalize(Source.GetText(v.Span))));

@@ -29,6 +29,11 @@ public sealed record BoundExpressionSetting(ParameterSpec Spec, EntrySyntax Synt
 
 public sealed record BoundListSetting(ParameterSpec Spec, EntrySyntax Syntax, EquatableArray<BoundExpression> Items) : BoundSetting(Spec, Syntax);
 
+/// <summary>One carve-out: a column and the column in scope it is part of (null when the contract does not say).</summary>
+public sealed record BoundCarveOut(BoundName Part, BoundName? Category, TextSpan Span);
+
+public sealed record BoundCarveOutSetting(ParameterSpec Spec, EntrySyntax Syntax, EquatableArray<BoundCarveOut> Items) : BoundSetting(Spec, Syntax);
+
 public sealed record BoundOptionSetting(ParameterSpec Spec, EntrySyntax Syntax, string Option) : BoundSetting(Spec, Syntax);
 
 public sealed record BoundRangeSetting(ParameterSpec Spec, EntrySyntax Syntax, BoundRange Range) : BoundSetting(Spec, Syntax);
@@ -95,6 +100,8 @@ public sealed class BoundClause
     public BoundExpression? Expression(string key) => _settings.TryGetValue(key, out var s) && s is BoundExpressionSetting e ? e.Expression : null;
 
     public IReadOnlyList<BoundExpression> List(string key) => _settings.TryGetValue(key, out var s) && s is BoundListSetting l ? l.Items : Array.Empty<BoundExpression>();
+
+    public IReadOnlyList<BoundCarveOut> CarveOuts(string key) => _settings.TryGetValue(key, out var s) && s is BoundCarveOutSetting c ? c.Items : Array.Empty<BoundCarveOut>();
 
     public string? Option(string key) => _settings.TryGetValue(key, out var s) && s is BoundOptionSetting o ? o.Option : null;
 

@@ -16,6 +16,7 @@ public static class ClauseDependencies
     {
         BoundExpressionSetting e => SymbolsIn(e.Expression),
         BoundListSetting l => l.Items.SelectMany(SymbolsIn),
+        BoundCarveOutSetting c => c.Items.SelectMany(i => i.Category is null ? new[] { i.Part.Symbol } : new[] { i.Part.Symbol, i.Category.Symbol }),
         BoundRangeSetting r => SymbolsIn(r.Range),
         BoundTableSetting t => SymbolsIn(t.Table),
         _ => Array.Empty<Symbol>(),

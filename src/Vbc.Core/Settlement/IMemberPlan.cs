@@ -2,6 +2,9 @@ using Vbc.Semantics;
 
 namespace Vbc.Settlement;
 
+/// <summary>A carve-out: a money column that is part of a category in scope (<c>transplant from inpatient</c>).</summary>
+public sealed record CarveOut(ColumnSymbol Part, ColumnSymbol Category, Vbc.Text.TextSpan Span);
+
 /// <summary>
 /// What clauses ask of the member-level stage, which runs once over every row of the data before anything is
 /// settled. It is kept apart from settlement so that it can run where the data lives (compiled to SQL, later):
@@ -19,8 +22,20 @@ public interface IMemberPlan
     /// <summary>Rows where the condition holds are left out; the statement reports them under this reason.</summary>
     void Exclude(BoundExpression condition, string reason);
 
-    /// <summary>A member's cost: the sum of the categories less the carve-outs (which are parts of those categories).</summary>
-    void CostBasis(IReadOnlyList<ColumnSymbol> categories, IReadOnlyList<ColumnSymbol> carveOuts);
+    /// <summary>
+    /// A member's cost: the sum of the categories less the carve-outs. Each carve-out is part of a category in scope;
+    /// on every row of the population it must lie between $0 and that category's amount (a data error otherwise).
+    /// </summary>
+    void CostBasis(IReadOnlyList<ColumnSymbol> categories, IReadOnlyList<CarveOut> carveOuts);
+
+    /// <summary>Carve-outs (of capitated services) to check on every row of the population, without subtracting them from the cost.</summary>
+    void CheckCarveOuts(IReadOnlyList<CarveOut> carveOuts);
+
+    /// <summary>
+    /// A per-member value that must be above 0 on every row of the population (a risk score): a row where it is not is
+    /// a data error naming the row, or is left out with --exclude-bad-rows.
+    /// </summary>
+    void RequirePositive(BoundExpression perMember, string what);
 
     /// <summary>Caps each member's cost at a dollar amount (a run-level expression) or a percentile of member costs.</summary>
     void Truncate(BoundExpression threshold);

@@ -21,9 +21,27 @@ public sealed record PopulationSummary(
     decimal TruncatedExcess,
     decimal CountedCost)
 {
-    public decimal ExcludedCost => Exclusions.Sum(e => e.Cost);
+    public decimal ExcludedCost => Evaluation.Exact.Sum(Exclusions.Select(e => e.Cost));
 
     public long ExcludedRows => Exclusions.Sum(e => e.Rows);
 
-    public bool Conserved => InputCost == ExcludedCost + CarvedOut + TruncatedExcess + CountedCost;
+    /// <summary>
+    /// Whether input = excluded + carved out + truncated excess + counted, worked out from the parts with exact
+    /// sums (a part sum that cannot be held exactly is not conserved), never assumed.
+    /// </summary>
+    public bool Conserved
+    {
+        get
+        {
+            decimal parts = 0;
+            foreach (var part in Exclusions.Select(e => e.Cost).Append(CarvedOut).Append(TruncatedExcess).Append(CountedCost))
+            {
+                if (!Evaluation.Exact.TryAdd(ref parts, part))
+                {
+                    return false;
+                }
+            }
+            return parts == InputCost;
+        }
+    }
 }

@@ -114,12 +114,15 @@ internal sealed class ArithmeticKernel : Kernel
     private int[]? _errors;
     private readonly Vector _vector = new();
 
-    public ArithmeticKernel(BinaryOperator op, Kernel left, Kernel right, int divisionProblem)
+    private readonly int _overflowProblem;
+
+    public ArithmeticKernel(BinaryOperator op, Kernel left, Kernel right, int divisionProblem, int overflowProblem)
     {
         _op = op;
         _left = left;
         _right = right;
         _divisionProblem = divisionProblem;
+        _overflowProblem = overflowProblem;
     }
 
     public override Vector Evaluate(ColumnBatch batch)
@@ -129,6 +132,60 @@ internal sealed class ArithmeticKernel : Kernel
         var b = _right.Evaluate(batch);
         var result = Buffer(ref _out, n);
         var errors = Merge(ref _errors, n, a.Errors, b.Errors);
+        try
+        {
+            errors = Compute(a, b, result, errors, n);
+        }
+        catch (OverflowException)
+        {
+            // A result beyond decimal on some row: do the batch again row by row, marking the rows that overflow.
+            errors = ComputeRowByRow(a, b, result, errors, n);
+        }
+        _vector.Numbers = result;
+        _vector.Errors = errors;
+        return _vector;
+    }
+
+    private int[]? ComputeRowByRow(Vector a, Vector b, decimal[] result, int[]? errors, int n)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            decimal x = a.NumberAt(i), y = b.NumberAt(i);
+            int problem = 0;
+            try
+            {
+                result[i] = _op switch
+                {
+                    BinaryOperator.Add => x + y,
+                    BinaryOperator.Subtract => x - y,
+                    BinaryOperator.Divide when y == 0 => 0,
+                    BinaryOperator.Divide => x / y,
+                    _ => x * y,
+                };
+                if (_op == BinaryOperator.Divide && y == 0)
+                {
+                    problem = _divisionProblem;
+                }
+            }
+            catch (OverflowException)
+            {
+                result[i] = 0;
+                problem = _overflowProblem;
+            }
+            if (problem != 0)
+            {
+                errors ??= NewErrors(n);
+                if (errors[i] == 0)
+                {
+                    errors[i] = problem;
+                }
+            }
+        }
+        return errors;
+    }
+
+    private int[]? Compute(Vector a, Vector b, decimal[] result, int[]? errors, int n)
+    {
         switch (_op)
         {
             case BinaryOperator.Add:
@@ -193,9 +250,7 @@ internal sealed class ArithmeticKernel : Kernel
                 }
                 break;
         }
-        _vector.Numbers = result;
-        _vector.Errors = errors;
-        return _vector;
+        return errors;
     }
 
     private int[] NewErrors(int n)
@@ -616,7 +671,8 @@ internal sealed class KernelCompiler
                 return new LogicalKernel(b.Operator == BinaryOperator.And, Compile(b.Left), Compile(b.Right));
             case BoundBinary b when b.Operator is BinaryOperator.Add or BinaryOperator.Subtract or BinaryOperator.Multiply or BinaryOperator.Of or BinaryOperator.Divide:
                 return new ArithmeticKernel(b.Operator, Compile(b.Left), Compile(b.Right),
-                    b.Operator == BinaryOperator.Divide ? Problem(b.Span, $"'{Text(b.Right)}' is 0 on this row, and '{Text(b)}' divides by it") : 0);
+                    b.Operator == BinaryOperator.Divide ? Problem(b.Span, $"'{Text(b.Right)}' is 0 on this row, and '{Text(b)}' divides by it") : 0,
+                    Problem(b.Span, $"'{Text(b)}' is too large on this row for exact decimal arithmetic (above 79,228,162,514,264,337,593,543,950,335); a value on the row is far too large or too small"));
             case BoundBinary b:
                 return new CompareKernel(b.Operator, Compile(b.Left), Compile(b.Right), b.Left.Type.Kind);
             case BoundIf i:

@@ -37,7 +37,12 @@ internal sealed class MemberPlan : IMemberPlan
 
     public List<ColumnSymbol> Categories { get; } = new();
 
-    public List<ColumnSymbol> CarveOuts { get; } = new();
+    public List<CarveOut> CarveOuts { get; } = new();
+
+    /// <summary>Every carve-out of the contract (cost and capitation): each is checked against its category on every row.</summary>
+    public List<CarveOut> CarveOutChecks { get; } = new();
+
+    public List<(BoundExpression PerMember, string What)> Positives { get; } = new();
 
     public BoundExpression? Truncation { get; private set; }
 
@@ -49,11 +54,16 @@ internal sealed class MemberPlan : IMemberPlan
 
     public void Exclude(BoundExpression condition, string reason) => Excludes.Add((condition, reason));
 
-    public void CostBasis(IReadOnlyList<ColumnSymbol> categories, IReadOnlyList<ColumnSymbol> carveOuts)
+    public void CostBasis(IReadOnlyList<ColumnSymbol> categories, IReadOnlyList<CarveOut> carveOuts)
     {
         Categories.AddRange(categories);
         CarveOuts.AddRange(carveOuts);
+        CarveOutChecks.AddRange(carveOuts);
     }
+
+    public void CheckCarveOuts(IReadOnlyList<CarveOut> carveOuts) => CarveOutChecks.AddRange(carveOuts);
+
+    public void RequirePositive(BoundExpression perMember, string what) => Positives.Add((perMember, what));
 
     public void Truncate(BoundExpression threshold) => Truncation = threshold;
 
@@ -104,7 +114,8 @@ internal sealed class MemberPlan : IMemberPlan
             Add(g.PerMember);
         });
         used.UnionWith(Categories);
-        used.UnionWith(CarveOuts);
+        used.UnionWith(CarveOutChecks.SelectMany(c => new[] { c.Part, c.Category }));
+        Positives.ForEach(p => Add(p.PerMember));
         if (Contract.MonthsColumn is { } months)
         {
             used.Add(months);

@@ -19,6 +19,9 @@ internal sealed class MemberStageResult
     public required IReadOnlyList<Diagnostic> Problems { get; init; }
 
     public required IReadOnlyList<ExcludedRow> RowsLeftOut { get; init; }
+
+    /// <summary>Why each row left out with --exclude-bad-rows went (warnings), for when no member is left.</summary>
+    public IReadOnlyList<Diagnostic> LeftOutWarnings { get; init; } = Array.Empty<Diagnostic>();
 }
 
 /// <summary>
@@ -38,6 +41,10 @@ internal sealed class MemberStageRunner
 
     private readonly int[] _categories;
     private readonly int[] _carveOuts;
+    // Carve-outs by the category they are part of: (category column, carve-out columns); checked on every member row.
+    private readonly (int Category, int[] Parts)[] _carveOutGroups;
+    private readonly Kernel[] _positives;
+    private readonly int[] _positiveProblems;
     private readonly int _months;
     private readonly int _id;
     private readonly Kernel[] _includes;
@@ -96,7 +103,15 @@ internal sealed class MemberStageRunner
         }
         var compiler = new KernelCompiler(index, runValue, _kernelProblems, plan.Contract.Source);
         _categories = plan.Categories.Select(c => index[c]).ToArray();
-        _carveOuts = plan.CarveOuts.Select(c => index[c]).ToArray();
+        _carveOuts = plan.CarveOuts.Select(c => index[c.Part]).ToArray();
+        _carveOutGroups = plan.CarveOutChecks.GroupBy(c => c.Category)
+            .Select(g => (index[g.Key], g.Select(c => index[c.Part]).ToArray()))
+            .ToArray();
+        _batchColumns = batchColumns;
+        foreach (var c in plan.CarveOutChecks)
+        {
+            _carveOutSpans.TryAdd((index[c.Part], index[c.Category]), c.Span);
+        }
         _months = plan.Contract.MonthsColumn is { } m ? index[m] : -1;
         _id = plan.Contract.IdColumn is { } id && index.TryGetValue(id, out var idAt) ? idAt : -1;
         _includes = plan.Includes.Select(compiler.Compile).ToArray();
@@ -105,6 +120,8 @@ internal sealed class MemberStageRunner
         _thresholds = plan.Totals.Select(t => t.Threshold is null ? 0m : Evaluator.Evaluate(t.Threshold, runValue).Number).ToArray();
         _sumKinds = plan.Totals.Select(t => t.Kind == TotalKind.Sum).ToArray();
         _groupKeys = plan.Groups.Select(g => compiler.Compile(g.GroupKey)).ToArray();
+        _positives = plan.Positives.Select(p => compiler.Compile(p.PerMember)).ToArray();
+        _positiveProblems = plan.Positives.Select(p => Positive(p.PerMember, p.What)).ToArray();
         _groupValues = plan.Groups.Select(g => g.PerMember is null ? null : compiler.Compile(g.PerMember)).ToArray();
 
         if (plan.Truncation is { } truncation)
@@ -133,6 +150,47 @@ internal sealed class MemberStageRunner
 
     public void Add(ColumnBatch batch)
     {
+        if (_failed)
+        {
+            return;
+        }
+        try
+        {
+            AddExactly(batch);
+        }
+        catch (SumNotExact e)
+        {
+            // Stop here: every later sum would be wrong. The run fails with the row and the sum named.
+            _failed = true;
+            _problems.Add(SettlementDiagnostics.SumNotExact(new Location(_dataFile, (int)Math.Min(int.MaxValue, batch.Lines[e.Row]), 1),
+                batch.FirstDataRow + e.Row, _id >= 0 ? batch.Texts(_id)[e.Row] : null, e.What));
+        }
+    }
+
+    private bool _failed;
+    private readonly IReadOnlyList<ColumnSpec> _batchColumns;
+    private readonly Dictionary<(int Part, int Category), TextSpan> _carveOutSpans = new();
+
+    /// <summary>A sum over the data that cannot be held exactly, at a row of the batch.</summary>
+    private sealed class SumNotExact(int row, string what) : Exception
+    {
+        public int Row { get; } = row;
+
+        public string What { get; } = what;
+    }
+
+    private static void Add(ref decimal sum, decimal value, int row, string what)
+    {
+        if (!Exact.TryAdd(ref sum, value))
+        {
+            throw new SumNotExact(row, what);
+        }
+    }
+
+    private string Names(IEnumerable<int> columns) => string.Join(" + ", columns.Select(c => _batchColumns[c].Name));
+
+    private void AddExactly(ColumnBatch batch)
+    {
         int n = batch.RowCount;
         _rows += n;
         var includes = _includes.Select(k => k.Evaluate(batch)).ToArray();
@@ -140,6 +198,7 @@ internal sealed class MemberStageRunner
         var totals = _totals.Select(k => k.Evaluate(batch)).ToArray();
         var groupKeys = _groupKeys.Select(k => k.Evaluate(batch)).ToArray();
         var groupValues = _groupValues.Select(k => k?.Evaluate(batch)).ToArray();
+        var positives = _positives.Select(k => k.Evaluate(batch)).ToArray();
         var months = _months >= 0 ? batch.Decimals(_months) : null;
         var ids = _id >= 0 ? batch.Texts(_id) : null;
 
@@ -151,30 +210,36 @@ internal sealed class MemberStageRunner
         {
             Grow(ref _costs, CostPool, _members + n);
         }
-        bool anyRowErrors = totals.Any(t => t.Errors is not null) || groupKeys.Any(g => g.Errors is not null) || groupValues.Any(g => g?.Errors is not null);
+        bool anyRowErrors = totals.Any(t => t.Errors is not null) || groupKeys.Any(g => g.Errors is not null) || groupValues.Any(g => g?.Errors is not null)
+            || positives.Length > 0 || _carveOutGroups.Length > 0;
 
-        // Accumulate in locals: fields cannot stay in registers across the loop.
+        // Accumulate in locals: fields cannot stay in registers across the loop. Every sum is exact or fails.
         decimal inputCost = 0, carvedOut = 0, memberMonths = 0, counted = 0, excess = 0;
         long members = _members, truncated = 0;
         var costs = _costs;
         bool storeCosts = StoresCosts;
         bool fixedThreshold = _fixedThreshold is not null;
         decimal threshold = _fixedThreshold ?? 0;
+        string inputWhat = $"the cost in scope ({Names(_categories)}) over all rows";
         for (int i = 0; i < n; i++)
         {
             decimal rowCost = rowCosts[i];
-            inputCost += rowCost;
+            Add(ref inputCost, rowCost, i, inputWhat);
             int reason = reasons[i];
             if (reason >= 0)
             {
                 _excludedRows[reason]++;
-                _excludedCost[reason] += rowCost;
+                Add(ref _excludedCost[reason], rowCost, i, "the cost of the rows left out");
                 continue;
             }
             int problem = problems[i];
             if (anyRowErrors && problem == 0)
             {
                 problem = RowError(i, totals, groupKeys, groupValues);
+            }
+            if (problem == 0 && anyRowErrors)
+            {
+                problem = RowCheck(batch, i, positives);
             }
             if (problem != 0)
             {
@@ -185,10 +250,10 @@ internal sealed class MemberStageRunner
             decimal carved = rowCarved[i];
             decimal cost = rowCost - carved;
             long member = members++;
-            carvedOut += carved;
+            Add(ref carvedOut, carved, i, $"the carve-outs ({Names(_carveOuts)})");
             if (months is not null)
             {
-                memberMonths += months[i];
+                Add(ref memberMonths, months[i], i, $"the member months ({_batchColumns[_months].Name})");
             }
 
             if (storeCosts)
@@ -197,33 +262,92 @@ internal sealed class MemberStageRunner
             }
             else if (fixedThreshold && cost > threshold)
             {
-                excess += cost - threshold;
-                counted += threshold;
+                Add(ref excess, cost - threshold, i, "the truncated excess");
+                Add(ref counted, threshold, i, "the counted cost");
                 truncated++;
                 cost = threshold;
             }
             else
             {
-                counted += cost;
+                Add(ref counted, cost, i, "the counted cost");
             }
 
             for (int k = 0; k < totals.Length; k++)
             {
                 decimal v = totals[k].NumberAt(i);
-                _totalSums[k] += _sumKinds[k] ? v : Math.Max(0, v - _thresholds[k]);
+                Add(ref _totalSums[k], _sumKinds[k] ? v : Math.Max(0, v - _thresholds[k]), i, $"the sum of {_plan.Totals[k].Description}");
             }
             for (int k = 0; k < groupKeys.Length; k++)
             {
                 AddToGroup(k, GroupKey(groupKeys[k], i), groupValues[k], i, cost, member);
             }
         }
-        _inputCost += inputCost;
-        _carvedOut += carvedOut;
-        _memberMonths += memberMonths;
-        _counted += counted;
-        _excess += excess;
+        // The batch's sums join the run's only when the whole batch was exact.
+        Add(ref _inputCost, inputCost, n - 1, inputWhat);
+        Add(ref _carvedOut, carvedOut, n - 1, "the carve-outs");
+        Add(ref _memberMonths, memberMonths, n - 1, "the member months");
+        Add(ref _counted, counted, n - 1, "the counted cost");
+        Add(ref _excess, excess, n - 1, "the truncated excess");
         _truncatedMembers += truncated;
         _members = members;
+    }
+
+    /// <summary>
+    /// The checks a row of the population must pass: each carve-out lies between $0 and its category's amount (and so
+    /// do the carve-outs of one category together); values required to be above 0 are. Returns a problem number or 0.
+    /// </summary>
+    private int RowCheck(ColumnBatch batch, int i, Vector[] positives)
+    {
+        foreach (var (category, parts) in _carveOutGroups)
+        {
+            decimal whole = batch.Decimals(category)[i];
+            decimal low = Math.Min(0, whole), high = Math.Max(0, whole);
+            decimal together = 0;
+            foreach (int part in parts)
+            {
+                decimal value = batch.Decimals(part)[i];
+                if (value < low || value > high || !Exact.TryAdd(ref together, value) || together < low || together > high)
+                {
+                    return CarveOutProblem(part, category);
+                }
+            }
+        }
+        for (int k = 0; k < positives.Length; k++)
+        {
+            if (positives[k].ErrorAt(i) is int e and not 0)
+            {
+                return e;
+            }
+            if (positives[k].NumberAt(i) <= 0)
+            {
+                return _positiveProblems[k];
+            }
+        }
+        return 0;
+    }
+
+    // Row checks are problems like the kernels' (numbered after them), with their own diagnostics.
+    private readonly Dictionary<(int Part, int Category), int> _carveOutProblems = new();
+    private readonly Dictionary<int, (int Part, int Category)> _carveOutOfProblem = new();
+    private readonly Dictionary<int, (BoundExpression Value, string What)> _positiveOfProblem = new();
+
+    private int CarveOutProblem(int part, int category)
+    {
+        if (!_carveOutProblems.TryGetValue((part, category), out int problem))
+        {
+            _kernelProblems.Add(new KernelProblem(_carveOutSpans[(part, category)], "a carve-out is not part of its category"));
+            problem = _kernelProblems.Count;
+            _carveOutProblems[(part, category)] = problem;
+            _carveOutOfProblem[problem] = (part, category);
+        }
+        return problem;
+    }
+
+    private int Positive(BoundExpression value, string what)
+    {
+        _kernelProblems.Add(new KernelProblem(value.Span, $"{what} is not above 0"));
+        _positiveOfProblem[_kernelProblems.Count] = (value, what);
+        return _kernelProblems.Count;
     }
 
     /// <summary>
@@ -334,7 +458,9 @@ internal sealed class MemberStageRunner
         }
         decimal value = values is not null ? values.NumberAt(i) : cost;
         var current = _groupSums[k].GetValueOrDefault(key);
-        _groupSums[k][key] = (current.Sum + value, current.Count + 1);
+        decimal sum = current.Sum;
+        Add(ref sum, value, i, $"the sum of {_plan.Groups[k].Description}");
+        _groupSums[k][key] = (sum, current.Count + 1);
     }
 
     private static T[] Reuse<T>(ref T[] buffer, int n)
@@ -352,8 +478,8 @@ internal sealed class MemberStageRunner
     private static string GroupKey(Vector v, int i) =>
         v.IsScalar ? KernelCompiler.Format(v.Scalar) : v.Texts is not null ? v.Texts[i] : v.Flags is not null ? (v.Flags[i] ? "yes" : "no") : v.Numbers is not null ? v.Numbers[i].ToString(System.Globalization.CultureInfo.InvariantCulture) : v.Dates![i].ToString("yyyy-MM-dd");
 
-    /// <summary>The sum, per row of the batch, of some decimal columns (into a reused buffer).</summary>
-    private static decimal[] SumColumns(ColumnBatch batch, int[] columns, ref decimal[] buffer)
+    /// <summary>The sum, per row of the batch, of some decimal columns (into a reused buffer), each exact or failing.</summary>
+    private decimal[] SumColumns(ColumnBatch batch, int[] columns, ref decimal[] buffer)
     {
         int n = batch.RowCount;
         if (buffer.Length < n)
@@ -366,7 +492,10 @@ internal sealed class MemberStageRunner
             var column = batch.Decimals(c);
             for (int i = 0; i < n; i++)
             {
-                buffer[i] += column[i];
+                if (!Exact.TryAdd(ref buffer[i], column[i]))
+                {
+                    throw new SumNotExact(i, $"the row's {Names(columns)}");
+                }
             }
         }
         return buffer;
@@ -393,23 +522,55 @@ internal sealed class MemberStageRunner
         var kernelProblem = _kernelProblems[problem - 1];
         long dataRow = batch.FirstDataRow + i;
         string? id = ids?[i];
+        var row = new Location(_dataFile, (int)Math.Min(int.MaxValue, batch.Lines[i]), 1);
+        var contractAt = Location.In(_contract, kernelProblem.Span);
+        string shortProblem = kernelProblem.Message;
+        Diagnostic diagnostic;
+        if (_carveOutOfProblem.TryGetValue(problem, out var carveOut))
+        {
+            string part = _batchColumns[carveOut.Part].Name, category = _batchColumns[carveOut.Category].Name;
+            string partValue = Display.Money(batch.Decimals(carveOut.Part)[i]), categoryValue = Display.Money(batch.Decimals(carveOut.Category)[i]);
+            shortProblem = $"the carve-out {part} ({partValue}) is not part of {category} ({categoryValue})";
+            diagnostic = SettlementDiagnostics.CarveOutExceedsCategory(row, dataRow, id, part, partValue, category, categoryValue, contractAt);
+        }
+        else if (_positiveOfProblem.TryGetValue(problem, out var positive))
+        {
+            string value = PositiveValue(batch, i, positive.Value);
+            shortProblem = $"{positive.What} is {value}, not above 0";
+            diagnostic = SettlementDiagnostics.NotPositive(row, dataRow, id, positive.What, value, contractAt);
+        }
+        else
+        {
+            diagnostic = SettlementDiagnostics.RowProblem(row, dataRow, id, kernelProblem.Message, contractAt);
+        }
+        _problemRows++;
+        _problemCost = Exact.Add(_problemCost, rowCost);
         if (_leaveOutBadRows)
         {
-            _leftOut.Add(new ExcludedRow(batch.Lines[i], dataRow, id, kernelProblem.Message, rowCost));
-            _problemRows++;
-            _problemCost += rowCost;
+            _leftOut.Add(new ExcludedRow(batch.Lines[i], dataRow, id, shortProblem, rowCost));
+            // Shown only if nothing is left to settle: the user must see why every row went.
+            if (_leftOutWarnings.Count < MaxProblems)
+            {
+                _leftOutWarnings.Add(diagnostic with { Severity = Severity.Warning });
+            }
             return;
         }
         if (_problems.Count < MaxProblems)
         {
-            _problems.Add(SettlementDiagnostics.RowProblem(new Location(_dataFile, (int)Math.Min(int.MaxValue, batch.Lines[i]), 1), dataRow, id,
-                kernelProblem.Message, Location.In(_contract, kernelProblem.Span)));
+            _problems.Add(diagnostic);
         }
-        _problemRows++;
-        _problemCost += rowCost;
     }
 
+    private readonly List<Diagnostic> _leftOutWarnings = new();
+
     private decimal _problemCost;
+
+    /// <summary>The value a positive-only expression has on a row, for the message.</summary>
+    private string PositiveValue(ColumnBatch batch, int i, BoundExpression value)
+    {
+        int k = _plan.Positives.FindIndex(p => ReferenceEquals(p.PerMember, value));
+        return k < 0 ? "not above 0" : Display.Trimmed(_positives[k].Evaluate(batch).NumberAt(i), 6, 0, false);
+    }
 
     public MemberStageResult Finish()
     {
@@ -482,6 +643,7 @@ internal sealed class MemberStageRunner
             Groups = groups,
             Problems = _problems,
             RowsLeftOut = _leftOut,
+            LeftOutWarnings = _leftOutWarnings,
         };
     }
 
@@ -518,14 +680,14 @@ internal sealed class MemberStageRunner
             decimal cost = costs[i];
             if (cost > threshold)
             {
-                excess += cost - threshold;
+                excess = Exact.Add(excess, cost - threshold);
                 truncated++;
                 cost = threshold;
             }
-            counted += cost;
+            counted = Exact.Add(counted, cost);
         }
-        _counted += counted;
-        _excess += excess;
+        _counted = Exact.Add(_counted, counted);
+        _excess = Exact.Add(_excess, excess);
         _truncatedMembers += truncated;
 
         // Per-group counted cost, in member order (the costs were not reordered when groups need them).
@@ -540,13 +702,13 @@ internal sealed class MemberStageRunner
             var counts = new long[groupNames[k].Length];
             for (int i = 0; i < n; i++)
             {
-                sums[ids[i]] += Math.Min(costs[i], threshold);
+                sums[ids[i]] = Exact.Add(sums[ids[i]], Math.Min(costs[i], threshold));
                 counts[ids[i]]++;
             }
             for (int g = 0; g < sums.Length; g++)
             {
                 var current = _groupSums[k].GetValueOrDefault(groupNames[k][g]);
-                _groupSums[k][groupNames[k][g]] = (current.Sum + sums[g], current.Count + counts[g]);
+                _groupSums[k][groupNames[k][g]] = (Exact.Add(current.Sum, sums[g]), current.Count + counts[g]);
             }
         }
     }

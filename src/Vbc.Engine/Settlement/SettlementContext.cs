@@ -82,16 +82,34 @@ internal sealed class SettlementContext : ISettlement
                 $"{formula}: {Display.Format(value, symbol.Type)}", at, null);
     }).ToList();
 
-    public Value Evaluate(BoundExpression expression) => Evaluator.Evaluate(expression, Resolve);
+    public Value Evaluate(BoundExpression expression) => Used(Contract.Source.GetText(expression.Span), Evaluator.Evaluate(expression, Resolve), expression.Type);
+
+    // The values the clause being settled has read so far, so that a result too large to compute can name them.
+    private readonly List<string> _used = new();
+
+    /// <summary>A new clause starts: forget the values the previous one read.</summary>
+    public void BeginClause() => _used.Clear();
+
+    /// <summary>The values the current clause has read: "base = $876.00 PMPM", "total_member_months = 53,531".</summary>
+    public string UsedValues => _used.Count == 0 ? "none" : string.Join("; ", _used);
+
+    private Value Used(string what, Value value, ValueType type)
+    {
+        if (value.Kind == ValueKind.Number && _used.Count < 12)
+        {
+            _used.Add($"{string.Join(' ', what.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))} = {Display.Format(value, type)}");
+        }
+        return value;
+    }
 
     public string Explain(BoundExpression expression) => Explainer.Explain(expression, Resolve);
 
-    public decimal Total(BoundClause owner, string key) => _members!.Totals[(owner, key)];
+    public decimal Total(BoundClause owner, string key) => Used($"the sum of {key} over the members", Value.Of(_members!.Totals[(owner, key)]), ValueType.Number).Number;
 
     public IReadOnlyList<(string Group, decimal Sum, long Count)> Groups(BoundClause owner, string key) => _members!.Groups[(owner, key)];
 
     public Value Output(string name) => _outputs.TryGetValue(name, out var v)
-        ? v
+        ? Used(name, v, ValueType.Number)
         : throw new InvalidOperationException($"The value '{name}' was read before the clause that computes it settled.");
 
     public bool TryOutput(string name, out Value value) => _outputs.TryGetValue(name, out value);

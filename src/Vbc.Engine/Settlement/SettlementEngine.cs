@@ -111,11 +111,20 @@ public static class SettlementEngine
             {
                 return Fail(SettlementDiagnostics.EvaluationFailed(Location.In(contract.Source, e.Span), e.Message));
             }
-            foreach (var batch in request.Data.Batches())
+            try
             {
-                runner.Add(batch);
+                foreach (var batch in request.Data.Batches())
+                {
+                    runner.Add(batch);
+                }
+                members = runner.Finish();
             }
-            members = runner.Finish();
+            catch (ArithmeticException)
+            {
+                // Row sums are checked row by row (VBC3040 names the row); this is a sum over the whole population.
+                return Fail(SettlementDiagnostics.SumNotExact(new Location(request.Data.Name, 1, 1), 0, null,
+                    "the population's totals (counted cost after truncation, or a total by group)"));
+            }
             problems.AddRange(request.Data.RowProblems.Where(d => d.IsError));
             problems.AddRange(members.Problems);
             if (problems.Count > 0)
@@ -124,7 +133,9 @@ public static class SettlementEngine
             }
             if (members.Population.Members == 0)
             {
-                return Fail(SettlementDiagnostics.NoPopulation(at));
+                // With --exclude-bad-rows every row may have been left out: show why, before "no population".
+                var why = request.Data.RowProblems.Where(d => !d.IsError).Concat(members.LeftOutWarnings).ToList();
+                return new SettlementResult(null, why.Append(SettlementDiagnostics.NoPopulation(at)).ToList());
             }
             if (!members.Population.Conserved)
             {
@@ -140,7 +151,19 @@ public static class SettlementEngine
         {
             try
             {
+                settlement.BeginClause();
                 unit.Kind.Settle(unit, settlement);
+            }
+            catch (ArithmeticException)
+            {
+                // The boundary of each clause step: a product or quotient of the clause's own arithmetic that decimal
+                // cannot hold (or a division by zero it did not foresee) becomes a diagnostic naming the values used.
+                string used = settlement.UsedValues;
+                if (used == "none" && members?.Population is { } p)
+                {
+                    used = $"counted cost A = {Display.Money(p.CountedCost)}; member months M = {p.MemberMonths}";
+                }
+                return Fail(SettlementDiagnostics.TooLargeToCompute(Location.In(contract.Source, unit.Syntax.Header.Span), $"'{unit.Title}'", used));
             }
             catch (SettlementStopped)
             {

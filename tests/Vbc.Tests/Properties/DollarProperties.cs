@@ -1,6 +1,7 @@
 using System.Globalization;
 using FsCheck;
 using FsCheck.Fluent;
+using Vbc.MemberStage;
 using Vbc.Settlement;
 using Vbc.Tests.Independent;
 using static Vbc.Tests.Properties.Harness;
@@ -29,7 +30,7 @@ public class DollarProperties
 
         cost {
           categories: inpatient, outpatient, professional
-          {{(t.CarveOuts ? "carve out: transplant, dialysis" : "")}}
+          {{(t.CarveOuts ? "carve out: transplant from inpatient, dialysis from outpatient" : "")}}
           {{t.Truncation}}
         }
 
@@ -112,6 +113,57 @@ public class DollarProperties
         });
     }
 
+    /// <summary>
+    /// Issue 6 item 1: counted cost per member is never negative unless the data is. Members are generated with
+    /// non-negative dollars; some have a carve-out larger than its category (or below $0). Such a member must stop
+    /// the run with VBC3041 (or, with --exclude-bad-rows, be left out with its dollars); every member counted has a
+    /// cost of $0 or more, and dollars are conserved.
+    /// </summary>
+    [Fact]
+    public void CountedCostPerMemberIsNeverNegativeUnlessTheDataIs()
+    {
+        var gen =
+            from members in Members()
+            from corrupt in Gen.Choose(0, 3)
+            from extra in Dollars(5000)
+            let broken = members.Select((m, k) => k % 7 == corrupt && corrupt < 3
+                ? m with { Transplant = m.Inpatient + extra + 0.01m }
+                : corrupt == 3 && k % 11 == 0 ? m with { Dialysis = -extra - 0.01m } : m).ToArray()
+            select new Case<CostTerms>(CostContract(new CostTerms("", false, true)), new Dictionary<string, string>(), broken, new CostTerms("", false, true));
+        Check(gen, ShrinkMembers, c =>
+        {
+            var contract = Bind(c.Contract);
+            bool Bad(GenMember m) => m.Months > 0 && (m.Transplant > m.Inpatient || m.Transplant < 0 || m.Dialysis > m.Outpatient || m.Dialysis < 0);
+            foreach (bool leaveOut in new[] { false, true })
+            {
+                var result = SettlementEngine.Settle(contract, new SettlementRequest
+                {
+                    Data = BatchListSource.FromRows(contract, c.Members.Select(m => m.Row()), 64),
+                    ExcludeBadRows = leaveOut,
+                });
+                var bad = c.Members.Where(Bad).ToList();
+                if (!leaveOut && bad.Count > 0)
+                {
+                    Require(!result.Succeeded && result.Diagnostics.Any(d => d.Code == "VBC3041"), c, "a carve-out larger than its category was subtracted anyway");
+                    continue;
+                }
+                if (!result.Succeeded)
+                {
+                    Require(result.Diagnostics.Any(d => d.Code == "VBC4011"), c, $"settlement failed: {string.Join("\n", result.Diagnostics)}");
+                    continue;
+                }
+                var s = result.Statement!;
+                foreach (var m in c.Members.Where(m => m.Months > 0 && !Bad(m)))
+                {
+                    decimal counted = -s.Value($"bundle.each-member.type.g{m.Index:0000}");
+                    Require(counted >= 0, c, $"{m.Id} counted {counted} from non-negative data");
+                }
+                Require(s.Population!.Conserved, c, "not conserved");
+                Require(s.Data!.ExcludedRows.Count == bad.Count, c, $"{s.Data.ExcludedRows.Count} rows left out, {bad.Count} bad");
+            }
+        });
+    }
+
     public sealed record PaymentTerms(decimal Rate, decimal Withhold, decimal Returned, decimal Attachment, decimal Coinsurance, decimal Lump);
 
     private static string PaymentContract(PaymentTerms t) => $$"""
@@ -128,7 +180,7 @@ public class DollarProperties
         capitation {
           rate: ${{P(t.Rate)}} PMPM
           services: outpatient, professional
-          carve out: dialysis
+          carve out: dialysis from outpatient
           stop loss {
             attachment: ${{P(t.Attachment)}}
             coinsurance: {{P(t.Coinsurance)}}%

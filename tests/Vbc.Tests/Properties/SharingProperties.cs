@@ -26,7 +26,7 @@ public class SharingProperties
 
         cost {
           categories: inpatient, outpatient, professional
-          carve out: transplant, dialysis
+          carve out: transplant from inpatient, dialysis from outpatient
           {{t.Truncation}}
         }
 

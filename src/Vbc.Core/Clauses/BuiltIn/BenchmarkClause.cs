@@ -112,6 +112,8 @@ public sealed class BenchmarkClause : ClauseKind
             var weighted = new BoundBinary(BinaryOperator.Multiply, risk, new BoundName(months, risk.Syntax),
                 ValueType.MemberMonths, EvaluationLevel.Member, risk.Syntax);
             plan.Sum(clause, RiskMonths, weighted, "risk score x member months");
+            // A risk score of 0 or below would make the benchmark 0 or negative, and the savings rate nonsense.
+            plan.RequirePositive(risk, $"the risk score ({plan.Contract.Source.GetText(risk.Span)})");
         }
     }
 
@@ -134,10 +136,12 @@ public sealed class BenchmarkClause : ClauseKind
         decimal g = b - a;
         settlement.Step(clause, id + ".savings", "Gross savings (G)", g, ValueType.Money, $"G = B - A = {Money(b)} - {Money(a)}");
         settlement.SetOutput("savings", Value.Of(g));
-        if (b == 0)
+        if (b <= 0)
         {
-            settlement.Report(SettlementDiagnostics.EvaluationFailed(Location.In(settlement.Contract.Source, clause.Syntax.Header.Span),
-                "The benchmark is $0.00, so there is no savings rate. Check the benchmark's inputs."));
+            // No savings rate exists: a rate over 100% (or of a negative benchmark) must never be printed as if fine.
+            var where = clause.Expression("total") ?? clause.Expression("base");
+            settlement.Report(SettlementDiagnostics.BenchmarkNotPositive(Location.In(settlement.Contract.Source, where?.Span ?? clause.Syntax.Header.Span),
+                Money(b), where is null ? "B" : $"B from {settlement.Explain(where)}"));
             return;
         }
         decimal r = g / b;

@@ -27,9 +27,9 @@ public sealed class CapitationClause : ClauseKind
         new ParameterSpec("services", ParameterShape.List, TypeExpectation.MoneyColumn,
             "The services the capitation covers (money columns); their cost, less carve-outs, is the covered cost. Leave out for global capitation reported without covered cost.",
             "professional, outpatient, pharmacy", Level: EvaluationLevel.Member),
-        new ParameterSpec("carve out", ParameterShape.List, TypeExpectation.MoneyColumn,
-            "Services excluded from the capitated scope: parts of the listed services that the payer keeps paying separately.",
-            "specialty_rx, dialysis", Level: EvaluationLevel.Member),
+        new ParameterSpec("carve out", ParameterShape.CarveOuts, TypeExpectation.MoneyColumn,
+            "Services excluded from the capitated scope, each written with the listed service it is part of ('dialysis from outpatient'): the payer keeps paying them separately. On every row a carve-out must lie between $0 and its service.",
+            "specialty_rx from pharmacy, dialysis from outpatient", Level: EvaluationLevel.Member),
     };
 
     public override IEnumerable<OutputSpec> DeclareOutputs(BlockSyntax block, string? name)
@@ -57,6 +57,10 @@ public sealed class CapitationClause : ClauseKind
             context.Report(BindingDiagnostics.SettingsConflict(context.Source, clause.Setting("carve out")!.Syntax.Key.Span,
                 "Carve-outs are taken out of the listed services: add 'services'."));
         }
+        if (clause.Has("services"))
+        {
+            CarveOuts.Check(clause, "services", context);
+        }
         if (clause.Children.Any(c => c.Kind is StopLossClause) && !clause.Has("services"))
         {
             context.Report(BindingDiagnostics.SettingsConflict(context.Source, clause.Syntax.Header.Span,
@@ -65,7 +69,7 @@ public sealed class CapitationClause : ClauseKind
     }
 
     private static BoundExpression? CoveredCost(BoundClause clause) =>
-        MemberExpressions.SumOfColumns(clause.List("services"), clause.List("carve out"), clause.Setting("services")?.Syntax.Values[0] as ExpressionSyntax
+        MemberExpressions.SumOfColumns(clause.List("services"), CarveOuts.Names(clause), clause.Setting("services")?.Syntax.Values[0] as ExpressionSyntax
             ?? new MissingExpressionSyntax(clause.Syntax.Header.Span));
 
     public override void PlanMembers(BoundClause clause, IMemberPlan plan)
@@ -75,6 +79,7 @@ public sealed class CapitationClause : ClauseKind
             return;
         }
         plan.Sum(clause, "covered", covered, "capitated services less carve-outs");
+        plan.CheckCarveOuts(CarveOuts.Of(clause));
         foreach (var stopLoss in clause.Children.Where(c => c.Kind is StopLossClause))
         {
             if (stopLoss.Expression("attachment") is { } attachment)
@@ -100,7 +105,7 @@ public sealed class CapitationClause : ClauseKind
         }
         decimal covered = settlement.Total(clause, "covered");
         settlement.Step(clause, id + ".covered", "Covered cost", covered, ValueType.Money,
-            $"sum over members of {MemberExpressions.Describe(clause.List("services"), clause.List("carve out"))}");
+            $"sum over members of {MemberExpressions.Describe(clause.List("services"), CarveOuts.Names(clause))}");
         settlement.SetOutput("covered_cost", Value.Of(covered));
         settlement.Step(clause, id + ".surplus", "Capitation surplus", payment - covered, ValueType.Money, $"{Money(payment)} - {Money(covered)} (reported, not paid)");
         settlement.SetOutput("capitation_surplus", Value.Of(payment - covered));

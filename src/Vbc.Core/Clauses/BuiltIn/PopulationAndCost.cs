@@ -57,12 +57,12 @@ public sealed class CostClause : ClauseKind
     {
         new ParameterSpec("categories", ParameterShape.List, TypeExpectation.MoneyColumn,
             "The money columns in scope: a member's cost is their sum.", "inpatient, outpatient, professional, pharmacy", Level: EvaluationLevel.Member),
-        new ParameterSpec("carve out", ParameterShape.List, TypeExpectation.MoneyColumn,
-            "Money columns taken out of the cost: services excluded from the contract. Each is a part of a category in scope (transplant costs within inpatient), so it is subtracted.",
-            "transplant, dialysis", Level: EvaluationLevel.Member),
+        new ParameterSpec("carve out", ParameterShape.CarveOuts, TypeExpectation.MoneyColumn,
+            "Money columns taken out of the cost: services excluded from the contract, each written with the category in scope it is part of ('transplant from inpatient'), from which it is subtracted. On every row a carve-out must lie between $0 and its category.",
+            "transplant from inpatient, dialysis from outpatient", Level: EvaluationLevel.Member),
         new ParameterSpec("truncate at", ParameterShape.Expression, TypeExpectation.MoneyOrPercentile,
             "Caps each member's cost (outliers): at a dollar amount, or at a percentile of member costs in the population (PERCENTILE.INC: linear between closest ranks). The excess is reported.",
-            "99th percentile"),
+            "99th percentile", Min: 0),
         new ParameterSpec("actual", ParameterShape.Expression, TypeExpectation.Money,
             "The actual cost as a total, when the contract settles from totals (an input) instead of member data.", "total_expenditure"),
         new ParameterSpec("member months", ParameterShape.Expression, new TypeExpectation("member months (an input of type member_months)", t => t.IsNumber && t.Dimension == Dimension.Months),
@@ -113,6 +113,10 @@ public sealed class CostClause : ClauseKind
         {
             context.Report(BindingDiagnostics.NeedsMemberMonths(context.Source, header, "'cost' from member data"));
         }
+        if (categories)
+        {
+            CarveOuts.Check(clause, "categories", context);
+        }
         if (clause.Expression("truncate at") is { Type.Kind: ValueKind.Percentile } p
             && Evaluation.Evaluator.TryConstant(p) is { } rank && rank.Number == 0)
         {
@@ -126,7 +130,7 @@ public sealed class CostClause : ClauseKind
         {
             return;
         }
-        plan.CostBasis(Columns(clause.List("categories")), Columns(clause.List("carve out")));
+        plan.CostBasis(Columns(clause.List("categories")), CarveOuts.Of(clause));
         if (clause.Expression("truncate at") is { } threshold)
         {
             plan.Truncate(threshold);
@@ -156,8 +160,8 @@ public sealed class CostClause : ClauseKind
 
         var population = settlement.Population!;
         var categories = string.Join(" + ", clause.List("categories").Select(c => c.Syntax is NameSyntax n ? n.Name : "?"));
-        var carveOuts = clause.List("carve out").Select(c => c.Syntax is NameSyntax n ? n.Name : "?").ToList();
-        string basis = carveOuts.Count == 0 ? categories : $"({categories}) - ({string.Join(" + ", carveOuts)})";
+        string carveOuts = CarveOuts.Describe(clause);
+        string basis = carveOuts.Length == 0 ? categories : $"({categories}) - ({carveOuts})";
         settlement.Step(clause, id + ".actual", "Actual cost (A)", population.CountedCost, ValueType.Money,
             $"A = sum over {population.Members:#,##0} members of {basis}" + (population.TruncationThreshold is { } t ? $", each capped at {Money(t)}" : ""));
         settlement.Step(clause, id + ".member-months", "Member months (M)", population.MemberMonths, ValueType.MemberMonths,
