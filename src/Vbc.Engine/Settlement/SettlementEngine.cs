@@ -152,7 +152,7 @@ public static class SettlementEngine
         var lines = settlement.Lines.Concat(settlement.ValueLines()).ToList();
         decimal total = lines.Where(l => l.Kind == LineKind.Component).Sum(l => l.Amount!.Value);
         var inputValues = contract.Inputs
-            .Select(i => new InputValue(i.Name, i.DeclaredType, Display.Format(inputs[i], i.Type)))
+            .Select(i => new InputValue(i.Name, i.DeclaredType, i.Type, inputs[i]))
             .ToList();
         var statement = new Statement(contract.Info, contract.Source.Path, year.Value, level?.Label, request.Organisation,
             inputValues, data, members?.Population, lines, total);

@@ -23,7 +23,8 @@ internal static class SettleCommand
         int? Year,
         string Format,
         string? Out,
-        bool ExcludeBadRows);
+        bool ExcludeBadRows,
+        IReadOnlyList<string> Arguments);
 
     public static Command Create(Streams console)
     {
@@ -68,7 +69,8 @@ internal static class SettleCommand
             parse.GetValue(year),
             parse.GetValue(format) ?? "",
             parse.GetValue(output),
-            parse.GetValue(excludeBadRows))));
+            parse.GetValue(excludeBadRows),
+            parse.Tokens.Select(t => t.Value).ToList())));
         return command;
     }
 
@@ -132,7 +134,7 @@ internal static class SettleCommand
         }
         Report(console, contract.Diagnostics.Where(d => d.Severity == Severity.Warning));
         Report(console, result.Warnings);
-        var statement = result.Statement!;
+        var statement = result.Statement! with { Reproduce = Reproduction(o) };
         string text = format switch
         {
             "json" => JsonStatementWriter.Write(statement),
@@ -234,7 +236,7 @@ internal static class SettleCommand
             rows.Add((organisation, result));
             if (result.Succeeded)
             {
-                statements.Add(result.Statement!);
+                statements.Add(result.Statement! with { Reproduce = Reproduction(o) });
             }
             else
             {
@@ -309,6 +311,10 @@ internal static class SettleCommand
             return Program.UsageErrors;
         }
     }
+
+    /// <summary>The files this run read, hashed, and the command as typed: printed on the statement.</summary>
+    private static Reproduction Reproduction(Options o) => Provenance.For(
+        new[] { ("contract", o.Contract), ("data", o.Data), ("claims", o.Claims), ("inputs", o.InputsFile) }, o.Arguments);
 
     internal static void Report(Streams console, IEnumerable<Diagnostic> diagnostics)
     {

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Vbc.Semantics;
 using Vbc.Settlement;
-using ValueType = Vbc.Semantics.ValueType;
 
 namespace Vbc.Reports.Html;
 
@@ -79,21 +78,7 @@ internal static class HtmlText
         {
             return Display.Money(AmountOf(line));
         }
-        if (line.Value is not { } v)
-        {
-            return "";
-        }
-        var type = line.Unit switch
-        {
-            "money" => ValueType.Money,
-            "percent" => ValueType.Percent,
-            "PMPM" => ValueType.Pmpm,
-            "ratio" => ValueType.Ratio,
-            "count" => ValueType.Count,
-            "member months" => ValueType.MemberMonths,
-            _ => ValueType.Number,
-        };
-        return Display.Format(v, type);
+        return line.Value is { } v && line.Unit is { } unit ? Display.Format(v, unit) : "";
     }
 
     /// <summary>The rounded payment of a component line (its exact value rounded if the amount is missing).</summary>
