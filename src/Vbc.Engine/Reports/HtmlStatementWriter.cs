@@ -23,7 +23,11 @@ public static class HtmlStatementWriter
         o.Append("<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n");
         o.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n");
         o.Append($"<title>{Escape($"Settlement statement: {c.Name}, performance year {statement.PerformanceYear}")}</title>\n");
-        o.Append("<style>\n").Append(StatementStyle.Css).Append("</style>\n");
+        o.Append("<style>\n").Append(StatementStyle.Css);
+        // Printed pages name the statement in the bottom margin, so that a loose page says what it belongs to.
+        o.Append($"@page {{\n  @bottom-left {{\n    content: {CssString($"{c.Name}, performance year {statement.PerformanceYear.ToString(Invariant)}")};\n");
+        o.Append("    font: 8pt system-ui, \"Liberation Sans\", sans-serif;\n    color: #525c6a;\n  }\n}\n");
+        o.Append("</style>\n");
         o.Append("</head>\n<body>\n<main class=\"page\">\n");
 
         Header(o, statement);

@@ -170,3 +170,38 @@ public class StatementPrecisionTests
         return text[from..to];
     }
 }
+
+/// <summary>
+/// Issue 6, item 17: the HTML statement printed or saved as PDF. Checked by eye in headless Chromium (print to PDF,
+/// then the pages as images); these tests keep what made it right, without Chromium in the suite.
+/// </summary>
+public class HtmlPrintTests
+{
+    [Fact]
+    public void Printed_pages_are_numbered_and_named()
+    {
+        string html = CliRunner.Run("settle", "contracts/reach-professional.vbc", "--data", "seeds/members.csv", "--input", "quality_score=90%", "--format", "html").Output;
+        string style = html[html.IndexOf("<style>", StringComparison.Ordinal)..html.IndexOf("</style>", StringComparison.Ordinal)];
+        Assert.Matches(@"@page \{[^@]*@bottom-right \{\s*content: ""Page "" counter\(page\) "" of "" counter\(pages\);", style);
+        Assert.Contains("@bottom-left {\n    content: \"ACO REACH Professional (example DCE), performance year 2024\";", style);
+    }
+
+    [Fact]
+    public void The_chart_prints_whole_with_its_panels_side_by_side()
+    {
+        string css = Vbc.Reports.Html.StatementStyle.Css;
+        string print = css[css.IndexOf("@media print", StringComparison.Ordinal)..];
+        Assert.Contains("figure.waterfall { break-inside: avoid;", print);
+        Assert.Contains(".panels { flex-wrap: nowrap;", print);
+        Assert.Contains(".panels svg { flex: 0 1 auto; min-width: 0;", print);
+        Assert.Contains("#chart h2 { break-after: avoid;", print);
+    }
+
+    [Theory]
+    [InlineData("Plain name, 2024", "\"Plain name, 2024\"")]
+    [InlineData("A \"quoted\" name", "\"A \\22 quoted\\22  name\"")]
+    [InlineData("</style><script>&", "\"\\3C /style\\3E \\3C script\\3E \\26 \"")]
+    [InlineData("line\nbreak\\", "\"line\\FFFD break\\5C \"")]
+    public void Names_in_the_page_margin_cannot_break_out_of_the_style(string name, string css) =>
+        Assert.Equal(css, Vbc.Reports.Html.HtmlText.CssString(name));
+}
