@@ -25,7 +25,7 @@ public static class HtmlStatementWriter
         o.Append($"<title>{Escape($"Settlement statement: {c.Name}, performance year {statement.PerformanceYear}")}</title>\n");
         o.Append("<style>\n").Append(StatementStyle.Css);
         // Printed pages name the statement in the bottom margin, so that a loose page says what it belongs to.
-        o.Append($"@page {{\n  @bottom-left {{\n    content: {CssString($"{c.Name}, performance year {statement.PerformanceYear.ToString(Invariant)}")};\n");
+        o.Append($"\n@page {{\n  @bottom-left {{\n    content: {CssString($"{c.Name}, performance year {statement.PerformanceYear.ToString(Invariant)}")};\n");
         o.Append("    font: 8pt system-ui, \"Liberation Sans\", sans-serif;\n    color: #525c6a;\n  }\n}\n");
         o.Append("</style>\n");
         o.Append("</head>\n<body>\n<main class=\"page\">\n");

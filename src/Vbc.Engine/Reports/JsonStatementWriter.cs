@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Vbc.Diagnostics;
 using Vbc.Semantics;
 using Vbc.Settlement;
 
@@ -77,6 +78,7 @@ public static class JsonStatementWriter
         w.WriteNumber("line", d.Location.Line);
         w.WriteNumber("column", d.Location.Column);
         w.WriteString("message", d.Message);
+        w.WriteString("help", DiagnosticHelp.Link(d.Code));
         w.WriteEndObject();
     }
 

@@ -1,46 +1,64 @@
 using System.CommandLine;
 using Vbc.Diagnostics;
 using Vbc.Parsing;
+using Vbc.Reports;
 using Vbc.Semantics;
 
 namespace Vbc.Cli.Commands;
 
-/// <summary><c>vbc check FILE...</c>: reports every problem in the contracts, MSBuild style.</summary>
+/// <summary>
+/// <c>vbc check FILE... [--format text|json|sarif]</c>: reports every problem in the contracts, MSBuild style, or
+/// as JSON or SARIF 2.1.0 for CI systems (docs/diagnostics.md, "Machine-readable output").
+/// </summary>
 internal static class CheckCommand
 {
     public static Command Create(Streams console)
     {
         var files = new Argument<string[]>("files") { Description = "Contract files (.vbc) to check.", Arity = ArgumentArity.OneOrMore };
         var warningsAsErrors = new Option<bool>("--warnings-as-errors") { Description = "Fail (exit code 1) on warnings too." };
+        var format = new Option<string>("--format")
+        {
+            Description = "text (default): 'file(line,col): error CODE: message' lines; json: schema vbc-diagnostics/1; sarif: SARIF 2.1.0, for CI systems that annotate pull requests.",
+        };
+        format.AcceptOnlyFromAmong("text", "json", "sarif");
         var command = new Command("check",
             "Check contracts: syntax, names, types and units, ranges, bands, levels. Prints 'file(line,col): error CODE: message' for each problem " +
             "(docs/diagnostics.md explains every code). Exit code 0 when clean, 1 when a contract has errors, 2 when a file cannot be read.")
         {
             files,
             warningsAsErrors,
+            format,
         };
-        command.SetAction(parse => Run(console, parse.GetValue(files)!, parse.GetValue(warningsAsErrors)));
+        command.SetAction(parse => Run(console, parse.GetValue(files)!, parse.GetValue(warningsAsErrors), parse.GetValue(format) ?? "text"));
         return command;
     }
 
-    internal static int Run(Streams console, IReadOnlyList<string> files, bool warningsAsErrors)
+    internal static int Run(Streams console, IReadOnlyList<string> files, bool warningsAsErrors, string format = "text")
     {
+        bool text = format == "text";
         int exit = Program.Success;
-        int errors = 0, warnings = 0;
+        var all = new List<Diagnostic>();
         foreach (var file in files)
         {
             if (!File.Exists(file))
             {
                 console.Error.WriteLine($"vbc: cannot read '{file}': the file does not exist.");
+                if (!text)
+                {
+                    // Machine-readable output carries it too, as the diagnostic for an unreadable file.
+                    all.Add(GeneralDiagnostics.CannotRead(file, "the file does not exist."));
+                }
                 exit = Program.UsageErrors;
                 continue;
             }
             var contract = Binder.Bind(ContractParser.ParseFile(file));
             foreach (var d in contract.Diagnostics)
             {
-                console.Out.WriteLine(d);
-                errors += d.IsError ? 1 : 0;
-                warnings += d.Severity == Severity.Warning ? 1 : 0;
+                if (text)
+                {
+                    console.Out.WriteLine(d);
+                }
+                all.Add(d);
             }
             if (contract.Diagnostics.Any(d => d.Code == "VBC0002"))
             {
@@ -51,7 +69,23 @@ internal static class CheckCommand
                 exit = Program.ContractOrDataErrors;
             }
         }
+        if (format == "json")
+        {
+            console.Out.Write(DiagnosticReports.Json(files, all));
+        }
+        else if (format == "sarif")
+        {
+            console.Out.Write(DiagnosticReports.Sarif(all, Directory.GetCurrentDirectory()));
+        }
+        int errors = all.Count(d => d.IsError);
+        int warnings = all.Count(d => d.Severity == Severity.Warning);
         console.Error.WriteLine($"{files.Count} file{(files.Count == 1 ? "" : "s")} checked: {errors} error{(errors == 1 ? "" : "s")}, {warnings} warning{(warnings == 1 ? "" : "s")}.");
+        if (text && all.Count > 0)
+        {
+            // One line, not one per diagnostic: where every code found is explained.
+            var codes = all.Select(d => d.Code).Distinct().OrderBy(c => c, StringComparer.Ordinal).ToList();
+            console.Error.WriteLine($"Each code is explained in {DiagnosticHelp.DocumentUri}: {string.Join(", ", codes.Select(c => $"{c} (#{DiagnosticHelp.Anchor(c)})"))}.");
+        }
         return exit;
     }
 }
