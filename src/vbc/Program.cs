@@ -38,6 +38,12 @@ public static class Program
         {
             if (parse.Errors.Count > 0)
             {
+                if (CommandSuggestions.ForUnknownCommand(args, root.Subcommands.Select(c => c.Name).ToList()) is { } unknown)
+                {
+                    error.WriteLine($"vbc: {unknown}");
+                    error.WriteLine("Run 'vbc --help' for usage.");
+                    return UsageErrors;
+                }
                 foreach (var e in parse.Errors)
                 {
                     error.WriteLine($"vbc: {e.Message}");

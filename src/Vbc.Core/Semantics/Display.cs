@@ -3,13 +3,26 @@ using System.Globalization;
 namespace Vbc.Semantics;
 
 /// <summary>
-/// How numbers are written in messages and statements. Values are computed exactly; the display rounds them:
-/// money to the cent when it is whole cents and to 4 decimals otherwise, percents to 4 decimals of a percent,
-/// ratios to 6 decimals. Statements say so, and the JSON statement carries the exact values.
+/// How numbers are written in messages and statements. Values are computed exactly, and the display shows at most
+/// a few decimals: money to the cent, or to up to 4 decimals when the exact value has more than cents; percents to
+/// 4 decimals of a percent; ratios to 6 decimals; counts and member months to 4. A value that has more digits than
+/// shown is rounded (half away from zero) and marked <see cref="RoundedMark"/>, so a shown value without the mark
+/// is always the exact value. Statements state this rule (<see cref="Rule"/>); the JSON statement carries the
+/// exact values.
 /// </summary>
 public static class Display
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>Put before a shown value that is rounded: <c>~$2,136,621.7918</c>, <c>~4.5032%</c>.</summary>
+    public const string RoundedMark = "~";
+
+    /// <summary>The display rule in words, as statements print it.</summary>
+    public const string Rule =
+        "Values are computed exactly. Payment lines are rounded to the cent, half away from zero, and the total is the sum of the rounded lines. " +
+        "Other values are shown with at most 4 decimals for money (to the cent when the exact value is whole cents), 4 decimals of a percent for rates, 6 decimals for ratios; " +
+        "a value with more digits than that is shown rounded and marked ~ (~$2,136,621.7918), and a value without ~ is exact. " +
+        "The JSON statement (--format json) carries every value exactly.";
 
     public static string Format(decimal value, ValueType type)
     {
@@ -38,23 +51,37 @@ public static class Display
         _ => value.ToString(),
     };
 
-    /// <summary>$1,234.50; -$75.00; $12.3457 (more than cents are shown to 4 decimals).</summary>
-    public static string Money(decimal value)
+    /// <summary>$1,234.50; -$75.00; $12.345; ~$12.3457 (more than cents are shown to 4 decimals, marked when rounded).</summary>
+    public static string Money(decimal value) => MoneyTo(value, 4);
+
+    /// <summary>Money rounded to the cent, marked when that is not the exact value: chart labels.</summary>
+    public static string Cents(decimal value) => MoneyTo(value, 2);
+
+    private static string MoneyTo(decimal value, int maxDecimals)
     {
-        string sign = value < 0 ? "-" : "";
         decimal abs = Math.Abs(value);
-        decimal cents = Math.Round(abs, 2);
-        string digits = cents == abs ? abs.ToString("#,##0.00", Invariant) : Trimmed(abs, 4, 2, grouping: true);
-        return $"{sign}${digits}";
+        decimal rounded = Math.Round(abs, maxDecimals, MidpointRounding.AwayFromZero);
+        string mark = rounded == abs ? "" : RoundedMark;
+        // The sign goes with the amount shown: a value that rounds to zero is not shown as -$0.00.
+        string sign = value < 0 && rounded != 0 ? "-" : "";
+        return $"{mark}{sign}${Digits(rounded, maxDecimals, 2, grouping: true)}";
     }
 
-    /// <summary>0.03086 as 3.086%.</summary>
+    /// <summary>0.03086 as 3.086%; 0.0450321819 as ~4.5032%.</summary>
     public static string Percent(decimal fraction) => Trimmed(fraction * 100m, 4, 0, grouping: true) + "%";
 
-    /// <summary>A decimal with at most <paramref name="maxDecimals"/> and at least <paramref name="minDecimals"/> places.</summary>
+    /// <summary>
+    /// A decimal with at most <paramref name="maxDecimals"/> and at least <paramref name="minDecimals"/> places,
+    /// marked <see cref="RoundedMark"/> when rounding changed it.
+    /// </summary>
     public static string Trimmed(decimal value, int maxDecimals, int minDecimals, bool grouping)
     {
         decimal rounded = Math.Round(value, maxDecimals, MidpointRounding.AwayFromZero);
+        return (rounded == value ? "" : RoundedMark) + Digits(rounded, maxDecimals, minDecimals, grouping);
+    }
+
+    private static string Digits(decimal rounded, int maxDecimals, int minDecimals, bool grouping)
+    {
         string format = (grouping ? "#,##0" : "0") + (maxDecimals > 0 ? "." + new string('0', minDecimals) + new string('#', maxDecimals - minDecimals) : "");
         return rounded.ToString(format, Invariant);
     }

@@ -21,6 +21,12 @@ public sealed record PopulationSummary(
     decimal TruncatedExcess,
     decimal CountedCost)
 {
+    /// <summary>
+    /// Whether the contract has a cost basis (a <c>cost</c> clause). Without one, no dollars are measured: the cost
+    /// figures are all zero and mean "not measured", so statements say so instead of showing $0.00.
+    /// </summary>
+    public bool CostMeasured { get; init; } = true;
+
     public decimal ExcludedCost => Evaluation.Exact.Sum(Exclusions.Select(e => e.Cost));
 
     public long ExcludedRows => Exclusions.Sum(e => e.Rows);

@@ -1,5 +1,6 @@
 using Vbc.Diagnostics;
 using Vbc.Semantics;
+using ValueType = Vbc.Semantics.ValueType;
 
 namespace Vbc.Settlement;
 
@@ -16,7 +17,8 @@ public enum LineKind
 /// <summary>
 /// One line of a settlement statement: what it is, the clause it comes from and where that clause is written,
 /// the formula with the actual numbers, and the value. <see cref="Value"/> is exact; <see cref="Amount"/> is the
-/// rounded payment of a component line.
+/// rounded payment of a component line. <see cref="Unit"/> is the value's type (null for notes): every writer shows
+/// the value with <see cref="Display"/> from it, so no writer maps unit names back to types.
 /// </summary>
 public sealed record StatementLine(
     string Id,
@@ -24,7 +26,7 @@ public sealed record StatementLine(
     string Label,
     LineKind Kind,
     decimal? Value,
-    string? Unit,
+    ValueType? Unit,
     string Formula,
     Location? Source,
     decimal? Amount);
@@ -37,8 +39,15 @@ public sealed record ContractInfo(
     DateOnly? PeriodStart,
     DateOnly? PeriodEnd);
 
-/// <summary>An input value as the run used it.</summary>
-public sealed record InputValue(string Name, string Type, string Value);
+/// <summary>
+/// An input value as the run used it: exact (<see cref="Value"/>, typed by <see cref="Type"/>), with the type word
+/// the contract declared (<c>percent</c>, <c>money</c>...). <see cref="Shown"/> is how statements display it.
+/// </summary>
+public sealed record InputValue(string Name, string DeclaredType, ValueType Type, Value? Value)
+{
+    /// <summary>How statements show it; an input the contract never uses may be left out (<see cref="Value"/> is null).</summary>
+    public string Shown => Value is { } v ? Display.Format(v, Type) : "not given (never used)";
+}
 
 /// <summary>A row of the data left out of the settlement because it could not be read or computed.</summary>
 public sealed record ExcludedRow(long Line, long DataRow, string? MemberId, string Problem, decimal Dollars)
@@ -80,8 +89,17 @@ public sealed record Statement(
     IReadOnlyList<StatementLine> Lines,
     decimal Total)
 {
+    /// <summary>How to reproduce the statement: vbc's version, each input file with its SHA-256, the command. Null when not known (settled through the API).</summary>
+    public Reproduction? Reproduce { get; init; }
+
     public IEnumerable<StatementLine> Components => Lines.Where(l => l.Kind == LineKind.Component);
 }
+
+/// <summary>A file the settlement read, by its role (<c>contract</c>, <c>data</c>, <c>claims</c>, <c>inputs</c>), with the SHA-256 of its bytes (lower-case hex), or null when it could not be hashed (a pipe).</summary>
+public sealed record InputFile(string Role, string Path, string? Sha256);
+
+/// <summary>What someone needs to settle the same statement again and to check they hold the same files.</summary>
+public sealed record Reproduction(string VbcVersion, IReadOnlyList<InputFile> Files, string Command);
 
 /// <summary>The rounding the domain states: payment lines to cents, half away from zero.</summary>
 public static class Rounding

@@ -39,6 +39,12 @@ public sealed class SourceText
 
     public int LineCount => _lineStarts.Length;
 
+    /// <summary>
+    /// The SHA-256 (lower-case hex) of the bytes the text was read from, when it was read from a file: statements
+    /// record it so the other party can check they hold the same contract, without a second read of the file.
+    /// </summary>
+    public string? Sha256 { get; private init; }
+
     public static SourceText From(string text, string path = "<text>") => new(path, text);
 
     /// <summary>
@@ -64,7 +70,7 @@ public sealed class SourceText
             {
                 text = text[1..];
             }
-            return new SourceText(path, text);
+            return new SourceText(path, text) { Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)) };
         }
         catch (DecoderFallbackException e)
         {

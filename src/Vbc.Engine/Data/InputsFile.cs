@@ -52,6 +52,9 @@ public sealed class InputsFileResult
         HasErrors = diagnostics.Any(d => d.IsError);
     }
 
+    /// <summary>The SHA-256 (lower-case hex) of the bytes read, for the statement's reproduce section.</summary>
+    public string? Sha256 { get; internal set; }
+
     public string File { get; }
 
     /// <summary>The header names (trimmed), in file order.</summary>
@@ -84,7 +87,9 @@ public static class InputsFile
         {
             return new InputsFileResult(file, Array.Empty<string>(), Array.Empty<InputRow>(), new[] { GeneralDiagnostics.CannotRead(file, e.Message) });
         }
-        return Parse(bytes, file);
+        var result = Parse(bytes, file);
+        result.Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        return result;
     }
 
     internal static InputsFileResult Parse(byte[] bytes, string file)

@@ -621,7 +621,10 @@ internal sealed class MemberStageRunner
         }
 
         var population = new PopulationSummary(_rows, _members, _memberMonths, exclusions, _inputCost, _carvedOut,
-            threshold, rule, _truncatedMembers, _excess, _counted);
+            threshold, rule, _truncatedMembers, _excess, _counted)
+        {
+            CostMeasured = _plan.Categories.Count > 0,
+        };
 
         var totals = new Dictionary<(BoundClause, string), decimal>();
         for (int k = 0; k < _plan.Totals.Count; k++)

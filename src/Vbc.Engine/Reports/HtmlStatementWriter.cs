@@ -23,7 +23,11 @@ public static class HtmlStatementWriter
         o.Append("<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n");
         o.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n");
         o.Append($"<title>{Escape($"Settlement statement: {c.Name}, performance year {statement.PerformanceYear}")}</title>\n");
-        o.Append("<style>\n").Append(StatementStyle.Css).Append("</style>\n");
+        o.Append("<style>\n").Append(StatementStyle.Css);
+        // Printed pages name the statement in the bottom margin, so that a loose page says what it belongs to.
+        o.Append($"\n@page {{\n  @bottom-left {{\n    content: {CssString($"{c.Name}, performance year {statement.PerformanceYear.ToString(Invariant)}")};\n");
+        o.Append("    font: 8pt system-ui, \"Liberation Sans\", sans-serif;\n    color: #525c6a;\n  }\n}\n");
+        o.Append("</style>\n");
         o.Append("</head>\n<body>\n<main class=\"page\">\n");
 
         Header(o, statement);
@@ -39,6 +43,11 @@ public static class HtmlStatementWriter
         if (statement.Data is { } data)
         {
             DataNotes(o, data);
+        }
+
+        if (statement.Reproduce is { } reproduce)
+        {
+            Reproduce(o, reproduce);
         }
 
         o.Append("<footer>\n<p>Written by <code>vbc settle</code> from the contract file and the data named above. ");
@@ -93,8 +102,7 @@ public static class HtmlStatementWriter
         o.Append($"<p class=\"label\">Total settlement, performance year {s.PerformanceYear.ToString(Invariant)}</p>\n");
         o.Append($"<p class=\"amount\">{Escape(Display.Money(s.Total))}</p>\n");
         o.Append($"<p class=\"direction\">{Escape(direction)}</p>\n");
-        o.Append("<p class=\"rounding\">Rounding: each payment line is rounded to the cent, half away from zero, and the total is the sum of the rounded lines. ");
-        o.Append("Intermediate values are computed exactly and shown rounded (money to the cent, or to 4 decimals where it has more than cents; rates to 4 decimals of a percent). ");
+        o.Append($"<p class=\"rounding\">Rounding: {Escape(Display.Rule)} ");
         o.Append("Amounts are signed payer to provider: positive is paid to the provider, negative is paid to the payer.</p>\n");
         o.Append("</div>\n</header>\n");
     }
@@ -120,8 +128,8 @@ public static class HtmlStatementWriter
             $"<rect x=\"0.5\" y=\"0.5\" width=\"17\" height=\"11\" fill=\"url(#legend-hatch)\" stroke=\"{Waterfall.DecreaseStroke}\"/>");
         o.Append("</ul>\n<figcaption>");
         o.Append(split
-            ? "Panel 1 subtracts the actual cost from the benchmark to give the gross savings or losses; panel 2 starts again from $0 and adds each payment line, up when the payer pays the provider and down when the provider pays the payer, to reach the total. The payments are a small fraction of the benchmark and would be a sliver on its axis, so each panel has its own scale; every bar is labelled with its exact amount."
-            : "Each payment line is a step from $0: up when the payer pays the provider, down when the provider pays the payer. The last bar is the total. Every bar is labelled with its amount.");
+            ? "Panel 1 subtracts the actual cost from the benchmark to give the gross savings or losses; panel 2 starts again from $0 and adds each payment line, up when the payer pays the provider and down when the provider pays the payer, to reach the total. The payments are a small fraction of the benchmark and would be a sliver on its axis, so each panel has its own scale; every bar is labelled with its amount to the cent (marked ~ where that is rounded; the arithmetic below has more digits)."
+            : "Each payment line is a step from $0: up when the payer pays the provider, down when the provider pays the payer. The last bar is the total. Every bar is labelled with its amount to the cent (marked ~ where that is rounded).");
         o.Append("</figcaption>\n</figure>\n");
 
         o.Append("<table class=\"narrow keep\">\n<caption>The chart in numbers</caption>\n");
@@ -132,7 +140,7 @@ public static class HtmlStatementWriter
             foreach (var bar in panel.Bars)
             {
                 string css = bar.Kind == BarKind.Subtotal ? " class=\"sum\"" : "";
-                o.Append($"<tr{css}><td class=\"text\">{Escape(bar.Label)}</td><td class=\"num\">{Escape(bar.AmountText)}</td><td class=\"num\">{Escape(Display.Money(bar.To))}</td></tr>\n");
+                o.Append($"<tr{css}><td class=\"text\">{Escape(bar.Label)}</td><td class=\"num\">{Escape(bar.AmountText)}</td><td class=\"num\">{Escape(Display.Cents(bar.To))}</td></tr>\n");
             }
             o.Append("</tbody>\n");
         }
@@ -153,7 +161,7 @@ public static class HtmlStatementWriter
         o.Append("<table class=\"narrow keep\">\n<thead><tr><th scope=\"col\">Input</th><th scope=\"col\">Type</th><th scope=\"col\" class=\"num\">Value used</th></tr></thead>\n<tbody>\n");
         foreach (var input in s.Inputs)
         {
-            o.Append($"<tr><td class=\"text\"><code>{Escape(input.Name)}</code></td><td>{Escape(input.Type)}</td><td class=\"num\">{Escape(input.Value)}</td></tr>\n");
+            o.Append($"<tr><td class=\"text\"><code>{Escape(input.Name)}</code></td><td>{Escape(input.DeclaredType)}</td><td class=\"num\">{Escape(input.Shown)}</td></tr>\n");
         }
         o.Append("</tbody>\n</table>\n</section>\n");
     }
@@ -161,14 +169,18 @@ public static class HtmlStatementWriter
     private static void Population(StringBuilder o, Statement s, PopulationSummary p)
     {
         o.Append("<section id=\"population\">\n<h2>Population</h2>\n");
-        o.Append("<table class=\"keep\">\n<thead><tr><th scope=\"col\"></th><th scope=\"col\">Rule</th><th scope=\"col\" class=\"num\">Rows</th><th scope=\"col\" class=\"num\">Cost</th></tr></thead>\n<tbody>\n");
-        o.Append($"<tr><td>Rows read</td><td></td><td class=\"num\">{Count(p.RowsRead)}</td><td class=\"num\">{Escape(Display.Money(p.InputCost))}</td></tr>\n");
+        bool cost = p.CostMeasured;
+        o.Append("<table class=\"keep\">\n<thead><tr><th scope=\"col\"></th><th scope=\"col\">Rule</th><th scope=\"col\" class=\"num\">Rows</th>");
+        o.Append(cost ? "<th scope=\"col\" class=\"num\">Cost</th></tr></thead>\n<tbody>\n" : "</tr></thead>\n<tbody>\n");
+        string CostCell(decimal amount) => cost ? $"<td class=\"num\">{Escape(Display.Money(amount))}</td>" : "";
+        string empty = cost ? "<td></td>" : "";
+        o.Append($"<tr><td>Rows read</td><td></td><td class=\"num\">{Count(p.RowsRead)}</td>{CostCell(p.InputCost)}</tr>\n");
         foreach (var e in p.Exclusions.Where(e => e.Rows > 0))
         {
-            o.Append($"<tr><td class=\"text\">\u2212 {Escape(e.Reason)}</td><td class=\"text\"><code>{Escape(e.Source)}</code></td><td class=\"num\">{Count(e.Rows)}</td><td class=\"num\">{Escape(Display.Money(e.Cost))}</td></tr>\n");
+            o.Append($"<tr><td class=\"text\">\u2212 {Escape(e.Reason)}</td><td class=\"text\"><code>{Escape(e.Source)}</code></td><td class=\"num\">{Count(e.Rows)}</td>{CostCell(e.Cost)}</tr>\n");
         }
-        o.Append($"<tr class=\"sum\"><td>= Members in the population</td><td></td><td class=\"num\">{Count(p.Members)}</td><td></td></tr>\n");
-        o.Append($"<tr><td>Member months</td><td></td><td class=\"num\">{Escape(Display.Trimmed(p.MemberMonths, 4, 0, true))}</td><td></td></tr>\n");
+        o.Append($"<tr class=\"sum\"><td>= Members in the population</td><td></td><td class=\"num\">{Count(p.Members)}</td>{empty}</tr>\n");
+        o.Append($"<tr><td>Member months</td><td></td><td class=\"num\">{Escape(Display.Trimmed(p.MemberMonths, 4, 0, true))}</td>{empty}</tr>\n");
         o.Append("</tbody>\n</table>\n");
         if (s.Data is { ExcludedRows.Count: > 0 } d)
         {
@@ -180,6 +192,11 @@ public static class HtmlStatementWriter
     private static void Dollars(StringBuilder o, PopulationSummary p)
     {
         o.Append("<section id=\"dollars\">\n<h2>Dollars in and out</h2>\n");
+        if (!p.CostMeasured)
+        {
+            o.Append("<p>Not measured: the contract has no cost clause, so no member&#39;s cost is computed and the population&#39;s dollars (in, excluded, counted) are not part of this settlement.</p>\n</section>\n");
+            return;
+        }
         o.Append("<p class=\"small muted\">Every dollar of cost in the data is accounted for: left out with an excluded member, carved out, cut off by truncation, or counted.</p>\n");
         o.Append("<table class=\"narrow keep\">\n<tbody>\n");
         DollarRow(o, "Input cost (cost categories, all rows)", p.InputCost, "");
@@ -194,11 +211,11 @@ public static class HtmlStatementWriter
         }
         else
         {
-            o.Append("<p>Truncation: none; each member's cost is counted in full.</p>\n");
+            o.Append("<p>Truncation: none; each member&#39;s cost is counted in full.</p>\n");
         }
         if (p.Conserved)
         {
-            o.Append("<p class=\"check ok\">\u2713 Check passed: input = excluded + carved out + truncated + counted, to the cent.</p>\n");
+            o.Append("<p class=\"check ok\">\u2713 Check passed: input = excluded + carved out + truncated + counted, exactly.</p>\n");
         }
         else
         {
@@ -215,7 +232,7 @@ public static class HtmlStatementWriter
     {
         o.Append("<section id=\"arithmetic\" class=\"page-break\">\n<h2>Settlement arithmetic</h2>\n");
         o.Append("<p class=\"small muted\">Every line of the settlement, grouped by the clause it comes from, with the place the clause is written (file(line,column)). ");
-        o.Append("Values are computed exactly and shown rounded: money to the cent (to 4 decimals where it has more than cents), rates to 4 decimals of a percent, ratios to 6 decimals. ");
+        o.Append("Values are shown by the rounding rule stated at the top: a value marked ~ is rounded for display, any other value is exact. ");
         o.Append("Lines marked \u21d2 are payments, rounded to the cent.</p>\n");
         o.Append("<table class=\"arithmetic\">\n<thead><tr><th scope=\"col\">Line</th><th scope=\"col\" class=\"num\">Value</th><th scope=\"col\">Formula</th></tr></thead>\n");
         string? clause = null;
@@ -260,6 +277,22 @@ public static class HtmlStatementWriter
         }
         o.Append($"<tr class=\"total\"><td colspan=\"2\">Total ({Escape(Waterfall.Direction(s.Total))})</td><td class=\"num\">{Escape(Display.Money(s.Total))}</td></tr>\n");
         o.Append("</tbody>\n</table>\n</section>\n");
+    }
+
+    private static void Reproduce(StringBuilder o, Reproduction r)
+    {
+        o.Append("<section id=\"reproduce\">\n<h2>Reproduce this statement</h2>\n");
+        o.Append("<p class=\"small muted\">The same command, with the same vbc version and files with these SHA-256 hashes, gives this statement again, byte for byte. ");
+        o.Append("The other party can check a file with <code>sha256sum FILE</code>.</p>\n");
+        o.Append("<table class=\"keep\">\n<thead><tr><th scope=\"col\">File</th><th scope=\"col\">Path</th><th scope=\"col\">SHA-256</th></tr></thead>\n<tbody>\n");
+        foreach (var file in r.Files)
+        {
+            string hash = file.Sha256 is null ? "not computed: not a regular file" : $"<code class=\"hash\">{Escape(file.Sha256)}</code>";
+            o.Append($"<tr><td>{Escape(file.Role)}</td><td class=\"text\"><code>{Escape(file.Path)}</code></td><td class=\"text\">{hash}</td></tr>\n");
+        }
+        o.Append("</tbody>\n</table>\n");
+        o.Append($"<dl class=\"facts\">\n<dt>vbc version</dt><dd><code>{Escape(r.VbcVersion)}</code></dd>\n<dt>Command</dt><dd><code>{Escape(r.Command)}</code></dd>\n</dl>\n");
+        o.Append("</section>\n");
     }
 
     private static void DataNotes(StringBuilder o, DataSource data)

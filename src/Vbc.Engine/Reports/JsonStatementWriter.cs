@@ -2,18 +2,23 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Vbc.Diagnostics;
+using Vbc.Semantics;
 using Vbc.Settlement;
 
 namespace Vbc.Reports;
 
 /// <summary>
-/// The statement as JSON for machines, schema "vbc-statement/1" (docs/statement-schema.md). Every decimal is a
+/// The statement as JSON for machines, schema "vbc-statement/2" (docs/statement-schema.md). Every decimal is a
 /// string holding the exact value (JSON numbers lose digits in many readers). Properties come in a fixed order and
 /// nothing depends on the time or the machine: the same statement gives the same bytes.
 /// </summary>
 public static class JsonStatementWriter
 {
-    public const string Schema = "vbc-statement/1";
+    public const string Schema = "vbc-statement/2";
+
+    /// <summary>The schema of several statements in one document (<c>--inputs</c>).</summary>
+    public const string ManySchema = "vbc-statements/2";
 
     private static readonly JsonWriterOptions Options = new()
     {
@@ -38,7 +43,7 @@ public static class JsonStatementWriter
         using (var w = new Utf8JsonWriter(stream, Options))
         {
             w.WriteStartObject();
-            w.WriteString("schema", "vbc-statements/1");
+            w.WriteString("schema", ManySchema);
             w.WriteStartArray("statements");
             foreach (var s in statements)
             {
@@ -73,6 +78,7 @@ public static class JsonStatementWriter
         w.WriteNumber("line", d.Location.Line);
         w.WriteNumber("column", d.Location.Column);
         w.WriteString("message", d.Message);
+        w.WriteString("help", DiagnosticHelp.Link(d.Code));
         w.WriteEndObject();
     }
 
@@ -100,8 +106,16 @@ public static class JsonStatementWriter
         {
             w.WriteStartObject();
             w.WriteString("name", input.Name);
-            w.WriteString("type", input.Type);
-            w.WriteString("value", input.Value);
+            w.WriteString("type", input.DeclaredType);
+            w.WriteString("value", input.Shown);
+            if (input.Value is { } given)
+            {
+                ExactValue(w, "exact", given);
+            }
+            else
+            {
+                w.WriteNull("exact");
+            }
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -150,6 +164,7 @@ public static class JsonStatementWriter
         {
             w.WriteStartObject("population");
             w.WriteNumber("rowsRead", p.RowsRead);
+            w.WriteBoolean("costMeasured", p.CostMeasured);
             w.WriteNumber("members", p.Members);
             Decimal(w, "memberMonths", p.MemberMonths);
             w.WriteStartArray("exclusions");
@@ -159,18 +174,25 @@ public static class JsonStatementWriter
                 w.WriteString("reason", e.Reason);
                 w.WriteString("source", e.Source);
                 w.WriteNumber("rows", e.Rows);
-                Decimal(w, "cost", e.Cost);
+                CostOrNull(w, "cost", e.Cost, p.CostMeasured);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
-            w.WriteStartObject("dollars");
-            Decimal(w, "input", p.InputCost);
-            Decimal(w, "excluded", p.ExcludedCost);
-            Decimal(w, "carvedOut", p.CarvedOut);
-            Decimal(w, "truncatedExcess", p.TruncatedExcess);
-            Decimal(w, "counted", p.CountedCost);
-            w.WriteBoolean("conserved", p.Conserved);
-            w.WriteEndObject();
+            if (p.CostMeasured)
+            {
+                w.WriteStartObject("dollars");
+                Decimal(w, "input", p.InputCost);
+                Decimal(w, "excluded", p.ExcludedCost);
+                Decimal(w, "carvedOut", p.CarvedOut);
+                Decimal(w, "truncatedExcess", p.TruncatedExcess);
+                Decimal(w, "counted", p.CountedCost);
+                w.WriteBoolean("conserved", p.Conserved);
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteNull("dollars");
+            }
             if (p.TruncationThreshold is { } t)
             {
                 w.WriteStartObject("truncation");
@@ -206,7 +228,7 @@ public static class JsonStatementWriter
             {
                 w.WriteNull("value");
             }
-            w.WriteString("unit", line.Unit);
+            w.WriteString("unit", line.Unit?.DisplayName);
             w.WriteString("formula", line.Formula);
             if (line.Amount is { } amount)
             {
@@ -233,7 +255,65 @@ public static class JsonStatementWriter
         w.WriteEndArray();
 
         Decimal(w, "total", s.Total);
+
+        if (s.Reproduce is { } r)
+        {
+            w.WriteStartObject("reproduce");
+            w.WriteString("vbcVersion", r.VbcVersion);
+            w.WriteStartArray("files");
+            foreach (var file in r.Files)
+            {
+                w.WriteStartObject();
+                w.WriteString("role", file.Role);
+                w.WriteString("path", file.Path);
+                w.WriteString("sha256", file.Sha256);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteString("command", r.Command);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("reproduce");
+        }
         w.WriteEndObject();
+    }
+
+    /// <summary>An input's exact value: a decimal string for numbers (a fraction for percents), true/false, text, or a date.</summary>
+    private static void ExactValue(Utf8JsonWriter w, string name, Value value)
+    {
+        switch (value.Kind)
+        {
+            case ValueKind.Number or ValueKind.Percentile:
+                Decimal(w, name, value.Number);
+                break;
+            case ValueKind.Flag:
+                w.WriteBoolean(name, value.Flag);
+                break;
+            case ValueKind.Text:
+                w.WriteString(name, value.Text);
+                break;
+            case ValueKind.Date:
+                w.WriteString(name, value.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                break;
+            default:
+                w.WriteNull(name);
+                break;
+        }
+    }
+
+    /// <summary>A cost, or null when the contract measures no cost (a $0.00 there would not be zero).</summary>
+    private static void CostOrNull(Utf8JsonWriter w, string name, decimal value, bool measured)
+    {
+        if (measured)
+        {
+            Decimal(w, name, value);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
     }
 
     /// <summary>An exact decimal as a string, without trailing zeros beyond the cents.</summary>

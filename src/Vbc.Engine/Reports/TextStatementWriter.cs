@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Vbc.Semantics;
 using Vbc.Settlement;
-using ValueType = Vbc.Semantics.ValueType;
 
 namespace Vbc.Reports;
 
@@ -46,18 +45,27 @@ public static class TextStatementWriter
             Section(o, "INPUTS");
             foreach (var input in s.Inputs)
             {
-                o.Append($"  {input.Name,-32} {input.Value,ValueWidth}  ({input.Type})\n");
+                o.Append($"  {input.Name,-32} {input.Shown,ValueWidth}  ({input.DeclaredType})\n");
             }
         }
 
         if (s.Population is { } p)
         {
             Section(o, "POPULATION");
-            o.Append($"  {"",-44} {"rows",10} {"cost",ValueWidth}\n");
-            o.Append($"  {"Rows read",-44} {Count(p.RowsRead),10} {Display.Money(p.InputCost),ValueWidth}\n");
+            if (p.CostMeasured)
+            {
+                o.Append($"  {"",-44} {"rows",10} {"cost",ValueWidth}\n");
+                o.Append($"  {"Rows read",-44} {Count(p.RowsRead),10} {Display.Money(p.InputCost),ValueWidth}\n");
+            }
+            else
+            {
+                o.Append($"  {"",-44} {"rows",10}\n");
+                o.Append($"  {"Rows read",-44} {Count(p.RowsRead),10}\n");
+            }
             foreach (var e in p.Exclusions.Where(e => e.Rows > 0))
             {
-                o.Append($"  {Clip("- " + e.Reason, 44),-44} {Count(e.Rows),10} {Display.Money(e.Cost),ValueWidth}\n");
+                string cost = p.CostMeasured ? $" {Display.Money(e.Cost),ValueWidth}" : "";
+                o.Append($"  {Clip("- " + e.Reason, 44),-44} {Count(e.Rows),10}{cost}\n");
             }
             o.Append($"  {"= Members in the population",-44} {Count(p.Members),10}\n");
             o.Append($"  {"Member months",-44} {Display.Trimmed(p.MemberMonths, 4, 0, true),10}\n");
@@ -67,22 +75,33 @@ public static class TextStatementWriter
             }
 
             Section(o, "DOLLARS IN AND OUT");
-            Money(o, "Input cost (categories, all rows)", p.InputCost);
-            Money(o, "- Excluded members", p.ExcludedCost);
-            Money(o, "- Carved out", p.CarvedOut);
-            Money(o, "- Truncated excess", p.TruncatedExcess);
-            Money(o, "= Counted cost", p.CountedCost);
-            if (p.TruncationRule is not null)
+            if (!p.CostMeasured)
             {
-                o.Append($"  Truncation: {p.TruncationRule}; {Count(p.MembersTruncated)} members capped.\n");
+                o.Append("  Not measured: the contract has no cost clause, so no member's cost is computed and the population's\n");
+                o.Append("  dollars (in, excluded, counted) are not part of this settlement.\n");
             }
-            o.Append(p.Conserved
-                ? "  Check: input = excluded + carved out + truncated + counted, to the cent.\n"
-                : "  CHECK FAILED: the dollars do not add up.\n");
+            else
+            {
+                Money(o, "Input cost (categories, all rows)", p.InputCost);
+                Money(o, "- Excluded members", p.ExcludedCost);
+                Money(o, "- Carved out", p.CarvedOut);
+                Money(o, "- Truncated excess", p.TruncatedExcess);
+                Money(o, "= Counted cost", p.CountedCost);
+                if (p.TruncationRule is not null)
+                {
+                    o.Append($"  Truncation: {p.TruncationRule}; {Count(p.MembersTruncated)} members capped.\n");
+                }
+                o.Append(p.Conserved
+                    ? "  Check: input = excluded + carved out + truncated + counted, exactly.\n"
+                    : "  CHECK FAILED: the dollars do not add up.\n");
+            }
         }
 
         Section(o, "SETTLEMENT");
-        o.Append("  Values are computed exactly; they are shown rounded (money to the cent, rates to 4 decimals of a percent).\n");
+        foreach (var ruleLine in Wrap(Display.Rule, 96))
+        {
+            o.Append("  ").Append(ruleLine).Append('\n');
+        }
         string? clause = null;
         foreach (var line in s.Lines)
         {
@@ -95,7 +114,7 @@ public static class TextStatementWriter
             {
                 LineKind.Note => "",
                 LineKind.Component => Display.Money(line.Amount!.Value),
-                _ => Format(line),
+                _ => line.Value is { } v && line.Unit is { } unit ? Display.Format(v, unit) : "",
             };
             string label = line.Kind == LineKind.Component ? "=> " + line.Label : line.Label;
             o.Append($"    {Clip(label, LabelWidth - 2),-36} {value,ValueWidth}   {line.Formula}\n");
@@ -126,22 +145,38 @@ public static class TextStatementWriter
                 o.Append($"  line {row.Line} (row {row.DataRow}{(row.MemberId is null ? "" : ", member " + row.MemberId)}): {row.Problem}; {row.DollarsShown}\n");
             }
         }
+        if (s.Reproduce is { } r)
+        {
+            Section(o, "REPRODUCE");
+            o.Append("  Settle the same files with the same vbc to get this statement again, byte for byte. SHA-256 of each file read:\n");
+            Field(o, "  vbc version", r.VbcVersion);
+            foreach (var file in r.Files)
+            {
+                Field(o, "  " + file.Role, file.Path);
+                Field(o, "", "sha256 " + (file.Sha256 ?? "not computed: not a regular file"));
+            }
+            Field(o, "  Command", r.Command);
+        }
         return o.ToString();
     }
 
-    private static string Format(StatementLine line)
+    /// <summary>Splits text at spaces into lines of at most <paramref name="width"/> characters.</summary>
+    private static IEnumerable<string> Wrap(string text, int width)
     {
-        var type = line.Unit switch
+        var line = new StringBuilder();
+        foreach (var word in text.Split(' '))
         {
-            "money" => ValueType.Money,
-            "percent" => ValueType.Percent,
-            "PMPM" => ValueType.Pmpm,
-            "ratio" => ValueType.Ratio,
-            "count" => ValueType.Count,
-            "member months" => ValueType.MemberMonths,
-            _ => ValueType.Number,
-        };
-        return line.Value is { } v ? Display.Format(v, type) : "";
+            if (line.Length > 0 && line.Length + 1 + word.Length > width)
+            {
+                yield return line.ToString();
+                line.Clear();
+            }
+            line.Append(line.Length > 0 ? " " : "").Append(word);
+        }
+        if (line.Length > 0)
+        {
+            yield return line.ToString();
+        }
     }
 
     private static void Field(StringBuilder o, string name, string value) => o.Append($"{name,-18}{value}\n");

@@ -77,7 +77,7 @@ internal sealed class SettlementContext : ISettlement
         var at = Location.In(Contract.Source, symbol.Declaration);
         string formula = $"{symbol.Name} = {Explain(symbol.Expression!)}";
         return value.Kind == ValueKind.Number
-            ? new StatementLine($"values.{symbol.Name.ToLowerInvariant()}", "values", $"Value {symbol.Name}", LineKind.Step, value.Number, symbol.Type.DisplayName, formula, at, null)
+            ? new StatementLine($"values.{symbol.Name.ToLowerInvariant()}", "values", $"Value {symbol.Name}", LineKind.Step, value.Number, symbol.Type, formula, at, null)
             : new StatementLine($"values.{symbol.Name.ToLowerInvariant()}", "values", $"Value {symbol.Name}", LineKind.Note, null, null,
                 $"{formula}: {Display.Format(value, symbol.Type)}", at, null);
     }).ToList();
@@ -117,13 +117,13 @@ internal sealed class SettlementContext : ISettlement
     public void SetOutput(string name, Value value) => _outputs[name] = value;
 
     public void Step(BoundClause clause, string id, string label, decimal value, ValueType unit, string formula) =>
-        _lines.Add(new StatementLine(id, clause.Title, label, LineKind.Step, value, unit.DisplayName, formula, Where(clause), null));
+        _lines.Add(new StatementLine(id, clause.Title, label, LineKind.Step, value, unit, formula, Where(clause), null));
 
     public void Note(BoundClause clause, string id, string label, string text) =>
         _lines.Add(new StatementLine(id, clause.Title, label, LineKind.Note, null, null, text, Where(clause), null));
 
     public void Component(BoundClause clause, string id, string label, decimal exactAmount, string formula) =>
-        _lines.Add(new StatementLine(id, clause.Title, label, LineKind.Component, exactAmount, ValueType.Money.DisplayName, formula, Where(clause),
+        _lines.Add(new StatementLine(id, clause.Title, label, LineKind.Component, exactAmount, ValueType.Money, formula, Where(clause),
             Rounding.ToCents(exactAmount)));
 
     public void Report(Diagnostic diagnostic)

@@ -178,7 +178,7 @@ public static class SettlementEngine
         var lines = settlement.Lines.Concat(settlement.ValueLines()).ToList();
         decimal total = lines.Where(l => l.Kind == LineKind.Component).Sum(l => l.Amount!.Value);
         var inputValues = contract.Inputs
-            .Select(i => new InputValue(i.Name, i.DeclaredType, inputs.TryGetValue(i, out var v) ? Display.Format(v, i.Type) : "not given (never used)"))
+            .Select(i => new InputValue(i.Name, i.DeclaredType, i.Type, inputs.TryGetValue(i, out var v) ? v : null))
             .ToList();
         var statement = new Statement(contract.Info, contract.Source.Path, year.Value, level?.Label, request.Organisation,
             inputValues, data, members?.Population, lines, total);

@@ -23,7 +23,8 @@ internal static class SettleCommand
         int? Year,
         string Format,
         string? Out,
-        bool ExcludeBadRows);
+        bool ExcludeBadRows,
+        IReadOnlyList<string> Arguments);
 
     public static Command Create(Streams console)
     {
@@ -73,7 +74,8 @@ internal static class SettleCommand
             parse.GetValue(year),
             parse.GetValue(format) ?? "",
             parse.GetValue(output),
-            parse.GetValue(excludeBadRows))));
+            parse.GetValue(excludeBadRows),
+            parse.Tokens.Select(t => t.Value).ToList())));
         return command;
     }
 
@@ -178,7 +180,7 @@ internal static class SettleCommand
         }
         Report(console, contract.Diagnostics.Where(d => d.Severity == Severity.Warning));
         Report(console, result.Warnings);
-        var statement = result.Statement!;
+        var statement = result.Statement! with { Reproduce = Reproduction(o, contract, files, null) };
         string text = format switch
         {
             "json" => JsonStatementWriter.Write(statement),
@@ -246,6 +248,7 @@ internal static class SettleCommand
         }
 
         var statements = new List<Statement>();
+        Reproduction? reproduce = null;
         var failures = new List<(string Organisation, IReadOnlyList<Diagnostic> Problems)>();
         var rows = new List<(string Organisation, SettlementResult Result)>();
         foreach (var row in file.Rows)
@@ -290,7 +293,7 @@ internal static class SettleCommand
             rows.Add((organisation, result));
             if (result.Succeeded)
             {
-                statements.Add(result.Statement!);
+                statements.Add(result.Statement! with { Reproduce = reproduce ??= Reproduction(o, contract, files, file.Sha256) });
             }
             else
             {
@@ -356,6 +359,20 @@ internal static class SettleCommand
         }
         return text.IndexOfAny(new[] { ',', '"', '\n', '\r', '\'' }) >= 0 ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
     }
+
+    /// <summary>
+    /// The files this run read, each with the SHA-256 of the bytes read (the data from the reader's own file or its
+    /// copy of a pipe, never a second open of what the user named), and the command as typed: printed on the statement.
+    /// </summary>
+    private static Reproduction Reproduction(Options o, BoundContract contract, DataFiles files, string? inputsSha256) => Provenance.For(
+        new[]
+        {
+            ("contract", o.Contract, contract.Source.Sha256),
+            ("data", o.Data, files.Data is null ? null : Provenance.Sha256(files.Data)),
+            ("claims", o.Claims, files.Claims is null ? null : Provenance.Sha256(files.Claims)),
+            ("inputs", o.InputsFile, inputsSha256),
+        },
+        o.Arguments);
 
     internal static void Report(Streams console, IEnumerable<Diagnostic> diagnostics)
     {

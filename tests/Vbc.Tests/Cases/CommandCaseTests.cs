@@ -42,6 +42,12 @@ public class CommandCaseTests
             Assert.All(errors, l => Assert.Matches(@"^\S.*\(\d+,\d+\): error VBC\d{4}: \S", l));
         }
 
+        // Links to docs/diagnostics.md point at the copy beside the vbc that runs: the same on every machine once named.
+        result = result with
+        {
+            Output = result.Output.Replace(Vbc.Diagnostics.DiagnosticHelp.DocumentUri, "<docs>/diagnostics.md"),
+            Error = result.Error.Replace(Vbc.Diagnostics.DiagnosticHelp.DocumentUri, "<docs>/diagnostics.md"),
+        };
         var golden = new StringBuilder()
             .Append("exit: ").Append(result.ExitCode).Append('\n')
             .Append("--- stdout\n").Append(result.Output)

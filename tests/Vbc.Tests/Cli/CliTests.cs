@@ -155,7 +155,7 @@ public class CliTests
 
         var json = CliRunner.Run("settle", contractPath, "--data", "seeds/members.csv", "--inputs", inputs, "--format", "json");
         Assert.Equal(0, json.ExitCode);
-        Assert.Contains("\"schema\": \"vbc-statements/1\"", json.Output);
+        Assert.Contains("\"schema\": \"vbc-statements/2\"", json.Output);
         Assert.Contains("\"organisation\": \"ACO-02\"", json.Output);
 
         // Each organisation is settled on its own rows: the three populations add up to the whole file.

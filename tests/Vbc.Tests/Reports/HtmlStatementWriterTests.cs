@@ -7,6 +7,7 @@ using Vbc.Reports.Html;
 using Vbc.Semantics;
 using Vbc.Settlement;
 using Vbc.Tests.Infrastructure;
+using ValueType = Vbc.Semantics.ValueType;
 
 namespace Vbc.Tests.Reports;
 
@@ -66,11 +67,18 @@ public class HtmlStatementWriterTests
         }
 
         // The population and the dollars in and out.
-        if (statement.Population is { } p)
+        if (statement.Population is { CostMeasured: true } p)
         {
             Assert.Contains(Display.Money(p.InputCost), Section(page, "population").Value);
             Assert.Contains(Display.Money(p.CountedCost), Section(page, "dollars").Value);
             Assert.Contains("Check passed", Section(page, "dollars").Value);
+        }
+        else if (statement.Population is not null)
+        {
+            // No cost clause: no dollars are measured, so none are shown (a $0.00 there would not be zero).
+            Assert.DoesNotContain("$", Section(page, "population").Value);
+            Assert.Contains("Not measured", Section(page, "dollars").Value);
+            Assert.DoesNotContain("$", Section(page, "dollars").Value);
         }
 
         // Same statement, same bytes.
@@ -101,7 +109,8 @@ public class HtmlStatementWriterTests
             decimal b = benchmark.Value!.Value;
             decimal a = actual.Value!.Value;
             var savings = statement.Lines.Single(l => l.Id.EndsWith("benchmark.savings", StringComparison.Ordinal));
-            Assert.Equal(new[] { Display.Money(b), Display.Money(-a), Display.Money(savings.Value!.Value) }, AmountLabels(svgs.Take(1)));
+            // Chart labels are to the cent, marked ~ where that rounds the exact value.
+            Assert.Equal(new[] { Display.Cents(b), Display.Cents(-a), Display.Cents(savings.Value!.Value) }, AmountLabels(svgs.Take(1)));
             var names = Categories(svgs[0]);
             Assert.Equal(new[] { "Benchmark", "less Actual cost", savings.Value < 0 ? "= Gross losses" : "= Gross savings" }, names);
         }
@@ -240,6 +249,17 @@ public class HtmlStatementWriterTests
     public void Golden_page_for_reach_professional()
     {
         var statement = Settle("contracts/reach-professional.vbc", "seeds/members.csv", new[] { "quality_score=90%" });
+        // What the command below records: the same files, hashed, and the same command.
+        statement = statement with
+        {
+            Reproduce = new Reproduction(Provenance.VbcVersion,
+                new[]
+                {
+                    new InputFile("contract", "contracts/reach-professional.vbc", Provenance.Sha256(Golden.PathOf("contracts", "reach-professional.vbc"))),
+                    new InputFile("data", "seeds/members.csv", Provenance.Sha256(Golden.PathOf("seeds", "members.csv"))),
+                },
+                Provenance.CommandLine(new[] { "settle", "contracts/reach-professional.vbc", "--data", "seeds/members.csv", "--input", "quality_score=90%", "--format", "html" })),
+        };
         Golden.Verify("tests/baselines/statements/reach-professional.html", HtmlStatementWriter.Write(statement));
     }
 
@@ -276,8 +296,8 @@ public class HtmlStatementWriterTests
         var lines = new List<StatementLine>
         {
             new("bonus.a.condition", "bonus", "Condition", LineKind.Note, null, null, "x < 1 & y > \"2\"", at, null),
-            new("bonus.a.amount", "bonus", "Bonus <b>\"A&B\"</b>", LineKind.Component, 250m, "money", "label <i>", at, 250m),
-            new("penalty.amount", "penalty", "Penalty", LineKind.Component, -1000.005m, "money", "1,000.005 owed", new Location("hand.vbc", 9, 3), -1000.01m),
+            new("bonus.a.amount", "bonus", "Bonus <b>\"A&B\"</b>", LineKind.Component, 250m, ValueType.Money, "label <i>", at, 250m),
+            new("penalty.amount", "penalty", "Penalty", LineKind.Component, -1000.005m, ValueType.Money, "1,000.005 owed", new Location("hand.vbc", 9, 3), -1000.01m),
         };
         var population = new PopulationSummary(10, 8, 90m,
             new[] { new Exclusion("not included: attributed", "hand.vbc(2,12)", 2, 500m) },
@@ -289,7 +309,7 @@ public class HtmlStatementWriterTests
         return new Statement(
             new ContractInfo("Hand-made", "Payer", "Provider", "1", new DateOnly(2024, 1, 1), new DateOnly(2024, 12, 31)),
             "hand.vbc", 2024, null, null,
-            new[] { new InputValue("quality_score", "percent", "90%") },
+            new[] { new InputValue("quality_score", "percent", ValueType.Percent, Value.Of(0.9m)) },
             data, population, lines, 250m - 1000.01m);
     }
 

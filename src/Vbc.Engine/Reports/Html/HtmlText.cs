@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Vbc.Semantics;
 using Vbc.Settlement;
-using ValueType = Vbc.Semantics.ValueType;
 
 namespace Vbc.Reports.Html;
 
@@ -57,6 +56,33 @@ internal static class HtmlText
         return o?.ToString() ?? text;
     }
 
+    /// <summary>
+    /// A CSS string literal. Anything but plain printable ASCII letters, digits and a few safe marks is written as a
+    /// CSS escape, so no text can close the string or the style element, and the style holds no '&lt;' or '&amp;' (XML).
+    /// </summary>
+    public static string CssString(string text)
+    {
+        var o = new StringBuilder("\"");
+        foreach (var rune in text.EnumerateRunes())
+        {
+            int v = rune.Value;
+            bool plain = v < 128 && (char.IsAsciiLetterOrDigit((char)v) || " ,.:;()-_/%$#!?+=*".Contains((char)v));
+            if (plain)
+            {
+                o.Append((char)v);
+            }
+            else if (Rune.IsControl(rune) || (v >= 0xD800 && v <= 0xDFFF))
+            {
+                o.Append("\\FFFD ");
+            }
+            else
+            {
+                o.Append('\\').Append(v.ToString("X", Invariant)).Append(' ');
+            }
+        }
+        return o.Append('"').ToString();
+    }
+
     /// <summary>Whether the character at <paramref name="i"/> may appear in XML 1.0 (a lone surrogate may not).</summary>
     private static bool IsXmlChar(string text, int i)
     {
@@ -79,21 +105,7 @@ internal static class HtmlText
         {
             return Display.Money(AmountOf(line));
         }
-        if (line.Value is not { } v)
-        {
-            return "";
-        }
-        var type = line.Unit switch
-        {
-            "money" => ValueType.Money,
-            "percent" => ValueType.Percent,
-            "PMPM" => ValueType.Pmpm,
-            "ratio" => ValueType.Ratio,
-            "count" => ValueType.Count,
-            "member months" => ValueType.MemberMonths,
-            _ => ValueType.Number,
-        };
-        return Display.Format(v, type);
+        return line.Value is { } v && line.Unit is { } unit ? Display.Format(v, unit) : "";
     }
 
     /// <summary>The rounded payment of a component line (its exact value rounded if the amount is missing).</summary>

@@ -2,9 +2,11 @@ namespace Vbc.Reports.Html;
 
 /// <summary>
 /// The page's only stylesheet, inline. System fonts only (nothing is fetched). Numbers are tabular and right
-/// aligned. In print: margins that suit both A4 and Letter, table rows never split and header rows repeated on
-/// each page, the arithmetic (and a long list of excluded rows) starting on a new page, colours kept. The text
-/// holds no '&lt;' or '&amp;', so the page stays well-formed XML.
+/// aligned. In print: margins that suit both A4 and Letter, "Page n of m" in the bottom margin (CSS paged media,
+/// which Chromium's print to PDF supports), the chart's panels scaled to sit side by side and kept whole with their
+/// legend, table rows never split and header rows repeated on each page, the arithmetic (and a long list of
+/// excluded rows) starting on a new page, colours kept. The text holds no '&lt;' or '&amp;', so the page stays
+/// well-formed XML.
 /// </summary>
 internal static class StatementStyle
 {
@@ -141,8 +143,15 @@ figcaption { font-size: 12.5px; color: var(--muted); }
 
 footer { margin-top: 34px; padding-top: 8px; border-top: 1px solid var(--rule); font-size: 12px; color: var(--muted); }
 
+@page {
+  margin: 14mm 12mm 16mm;
+  @bottom-right {
+    content: "Page " counter(page) " of " counter(pages);
+    font: 8pt system-ui, "Liberation Sans", sans-serif;
+    color: #525c6a;
+  }
+}
 @media print {
-  @page { margin: 14mm 12mm; }
   body { background: #ffffff; font-size: 10pt; }
   .page { max-width: none; margin: 0; padding: 0; box-shadow: none; }
   h1 { font-size: 18pt; }
@@ -151,7 +160,13 @@ footer { margin-top: 34px; padding-top: 8px; border-top: 1px solid var(--rule); 
   td.formula { font-size: 8.5pt; }
   thead { display: table-header-group; }
   tr, .check, figure.waterfall svg, .legend { break-inside: avoid; page-break-inside: avoid; }
-  table.keep { break-inside: avoid; page-break-inside: avoid; }
+  /* The chart is one figure: its panels side by side, each scaled down to its share of the line, kept on one page
+     with the legend and caption (on screen they wrap instead). */
+  figure.waterfall { break-inside: avoid; page-break-inside: avoid; }
+  #chart h2 { break-after: avoid; page-break-after: avoid; }
+  .panels { flex-wrap: nowrap; gap: 0 12px; }
+  .panels svg { flex: 0 1 auto; min-width: 0; width: auto; height: auto; }
+  section#reproduce, table.keep { break-inside: avoid; page-break-inside: avoid; }
   section.page-break { break-before: page; page-break-before: always; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }

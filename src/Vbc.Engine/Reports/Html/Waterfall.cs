@@ -15,10 +15,12 @@ internal enum BarKind
     Decrease,
 }
 
-/// <summary>One bar: drawn from <see cref="From"/> to <see cref="To"/>, labelled with <see cref="Amount"/>.</summary>
+/// <summary>One bar: drawn from <see cref="From"/> to <see cref="To"/>, labelled with <see cref="Amount"/>.
+/// Labels (and "The chart in numbers" table) are to the cent, marked ~ when rounded: a chart is read at a glance, and
+/// the arithmetic section shows the statement's usual digits.</summary>
 internal sealed record WaterfallBar(string Label, BarKind Kind, decimal From, decimal To, decimal Amount)
 {
-    public string AmountText => Display.Money(Amount);
+    public string AmountText => Display.Cents(Amount);
 }
 
 /// <summary>A panel of the chart, with its own money axis.</summary>
@@ -85,7 +87,7 @@ internal static class Waterfall
                 new("= " + gross, BarKind.Subtotal, 0m, g, g),
             };
             panels.Add(new WaterfallPanel("wf1", "1. Benchmark against actual cost (own scale)",
-                $"Benchmark {Display.Money(b)}, less actual cost {Display.Money(a)}, gives {gross.ToLowerInvariant()} of {Display.Money(g)}.",
+                $"Benchmark {Display.Cents(b)}, less actual cost {Display.Cents(a)}, gives {gross.ToLowerInvariant()} of {Display.Cents(g)}.",
                 bars));
         }
 
