@@ -152,6 +152,9 @@ public static class BindingDiagnostics
     public static Diagnostic TableGap(SourceText s, TextSpan span, string key, string from, string to) =>
         Warning("VBC2040", s, span, $"No row of '{key}' holds values from {from} to {to}: settling with such a value fails. Add a row, or widen a neighbouring one.");
 
+    public static Diagnostic NotWholeNumber(SourceText s, TextSpan span, string what, string value, string expected, string below, string above) =>
+        Error("VBC2043", s, span, $"{what} is {value}, but it must be a whole number: {expected}. Write {below} or {above}.");
+
     public static Diagnostic ConstantCondition(SourceText s, TextSpan span, string value) =>
         Warning("VBC2039", s, span, $"This condition is always {value}.");
 }

@@ -63,6 +63,14 @@ public static class SyntaxDiagnostics
         Error("VBC1014", Location.In(source, span),
             $"'{block}' starts at the left margin inside '{outer}' (opened on line {outerLine}). Is a '}}' missing before it? It is read as a block of its own.");
 
+    public static Diagnostic NestedTooDeeply(SourceText source, TextSpan span, int limit) =>
+        Error("VBC1015", Location.In(source, span),
+            $"The contract nests more than {limit} levels deep here (blocks, parentheses, if/else, signs and 'not' each open a level). Nothing else is checked until this is fixed: use fewer levels (a long formula can be split into parts named in 'values').");
+
+    public static Diagnostic TooManyOperators(SourceText source, TextSpan span, int limit) =>
+        Error("VBC1016", Location.In(source, span),
+            $"This entry has more than {limit} operators. Nothing else is checked until this is fixed: split the value into parts named in 'values' and combine them.");
+
     internal static string Describe(string text)
     {
         if (text.Length == 1 && (char.IsControl(text[0]) || char.IsWhiteSpace(text[0])))

@@ -77,6 +77,10 @@ internal sealed class ParseTreeMapper
         {
             return MapTable(table);
         }
+        if (context.PMPM() is { } pmpm)
+        {
+            return new NameSyntax(pmpm.GetText(), SpanOf(pmpm.Symbol));
+        }
         if (context.phrase() is { } phrase)
         {
             var words = phrase.IDENT().Select(t => t.GetText()).ToEquatableArray();

@@ -59,6 +59,10 @@ public sealed partial class Binder
                 _ => null,
             }
             : null;
+        if (entry.Values.Any(v => v is MissingExpressionSyntax))
+        {
+            return null; // a syntax error, already reported where it is
+        }
         if (word is null)
         {
             var span = entry.Values.Count > 0 ? entry.Values[0].Span : entry.Span;
