@@ -155,6 +155,9 @@ public static class BindingDiagnostics
     public static Diagnostic NotWholeNumber(SourceText s, TextSpan span, string what, string value, string expected, string below, string above) =>
         Error("VBC2043", s, span, $"{what} is {value}, but it must be a whole number: {expected}. Write {below} or {above}.");
 
+    public static Diagnostic ValueTooDeep(SourceText s, TextSpan span, string name, string how) =>
+        Error("VBC2044", s, span, $"The value '{name}', with the values it uses written out, reaches {how}: too far to work out. Compute it in fewer steps, with fewer values built on values.");
+
     public static Diagnostic ConstantCondition(SourceText s, TextSpan span, string value) =>
         Warning("VBC2039", s, span, $"This condition is always {value}.");
 }

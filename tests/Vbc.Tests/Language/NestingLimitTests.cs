@@ -120,6 +120,41 @@ public class NestingLimitTests
         });
     }
 
+    /// <summary>Named values built on named values: a long chain (v2: v1 + 0%) or a doubling one (v2: v1 + v1).</summary>
+    private static string Values(string shape, int n)
+    {
+        var lines = Enumerable.Range(1, n - 1).Select(i => shape == "chain" ? $"  v{i}: v{i - 1} + 0%\n" : $"  v{i}: v{i - 1} + v{i - 1}\n");
+        return Contract(rate: $"50% + v{n - 1}", extra: "\nvalues {\n  v0: 0%\n" + string.Concat(lines) + "}\n");
+    }
+
+    [Theory]
+    [InlineData("chain", 20_000, 170)]
+    [InlineData("doubling", 60, 15)]
+    public void Values_built_on_values_too_far_are_one_diagnostic_and_just_inside_settle(string shape, int tooMany, int fine)
+    {
+        WithContract(Values(shape, tooMany), path =>
+        {
+            foreach (var args in Commands(path).Where(a => a[0] != "fmt"))
+            {
+                var result = OnOneMegabyteStack(() => CliRunner.Run(args));
+                Assert.Equal(1, result.ExitCode);
+                Assert.Single((result.Output + result.Error).Split('\n'), l => l.Contains("error VBC2044", StringComparison.Ordinal));
+            }
+        });
+        WithContract(Values(shape, fine), path =>
+        {
+            foreach (var args in Commands(path))
+            {
+                var result = OnOneMegabyteStack(() => CliRunner.Run(args));
+                Assert.True(result.ExitCode == 0, result.Output + result.Error);
+                if (args[0] == "settle")
+                {
+                    Assert.Contains("$41,688,972.05", result.Output);
+                }
+            }
+        });
+    }
+
     [Fact]
     public void The_diagnostic_points_at_the_first_level_too_deep()
     {
