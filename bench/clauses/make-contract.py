@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
-"""Writes a contract with N bonus clauses (or N nested blocks) to time 'vbc check' and 'vbc settle' against its size.
+"""Writes a contract with N bonus clauses to time 'vbc check' and 'vbc settle' against its size (bench/clauses/run.sh).
 
     python3 bench/clauses/make-contract.py bonus 10000 > /tmp/bonus-10000.vbc
-    python3 bench/clauses/make-contract.py nested 10000 > /tmp/nested-10000.vbc
 """
 import sys
 
@@ -40,13 +39,8 @@ def main():
     if kind == "bonus":
         for i in range(n):
             out.append(f'\nbonus "Bonus {i}" {{\n  when: quality_score >= {i % 100}%\n  amount: ${i % 7}.00 PMPM\n}}\n')
-    elif kind == "nested":
-        # Nested blocks beyond the nesting limit give one diagnostic; below it, many small nested groups.
-        depth = 50
-        for i in range(n // depth):
-            out.append("\nquality {\n" + "measure m{0}_{1} {{\n".format(i, 0) * 1 + "}\n}\n")
     else:
-        raise SystemExit("kind is 'bonus' or 'nested'")
+        raise SystemExit("kind is 'bonus'")
     sys.stdout.write("".join(out))
 
 
