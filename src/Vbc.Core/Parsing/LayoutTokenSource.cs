@@ -23,6 +23,7 @@ internal sealed class LayoutTokenSource : ITokenSource
     private int _lastType = VbcLexer.NEWLINE;
     private IToken? _last;
     private readonly NestingMeter _nesting = new();
+    private int _lowSurrogateAt = -1;
 
     /// <summary>The first token that nests deeper than the limits allow, or null. Then the text must not be parsed.</summary>
     public IToken? TooDeep { get; private set; }
@@ -67,8 +68,23 @@ internal sealed class LayoutTokenSource : ITokenSource
             switch (token.Type)
             {
                 case VbcLexer.BAD_CHARACTER:
-                    _diagnostics.Add(SyntaxDiagnostics.BadCharacter(_source, SpanOf(token), token.Text));
-                    continue;
+                    {
+                        // The lexer reads UTF-16 code units, so a character outside the BMP (an emoji) comes as two
+                        // tokens, a high and a low surrogate: report the pair once, as the one character it is.
+                        int at = token.StartIndex;
+                        if (at == _lowSurrogateAt)
+                        {
+                            continue;
+                        }
+                        var span = SpanOf(token);
+                        if (char.IsHighSurrogate(_source.Text[at]) && at + 1 < _source.Text.Length && char.IsLowSurrogate(_source.Text[at + 1]))
+                        {
+                            span = new TextSpan(at, 2);
+                            _lowSurrogateAt = at + 1;
+                        }
+                        _diagnostics.Add(SyntaxDiagnostics.BadCharacter(_source, span, _source.GetText(span)));
+                        continue;
+                    }
                 case VbcLexer.UNCLOSED_BLOCK_COMMENT:
                     _diagnostics.Add(SyntaxDiagnostics.UnclosedComment(_source, new TextSpan(token.StartIndex, 2)));
                     continue;

@@ -41,3 +41,20 @@ public class DeclaredTypeTests
         Assert.All(bound.Diagnostics, d => Assert.Equal(6, d.Location.Line));
     }
 }
+
+/// <summary>A character outside the BMP (an emoji) is one character in messages, spans and columns.</summary>
+public class SurrogatePairTests
+{
+    [Fact]
+    public void An_emoji_is_one_bad_character_shown_as_itself_at_its_column()
+    {
+        var parsed = ContractParser.Parse("contract \"A \U0001F600\" {\n  payer: \"\U0001F3E5\" \U0001F4B0\n}\n", "emoji.vbc");
+        var d = Assert.Single(parsed.Diagnostics);
+        Assert.Equal("VBC1004", d.Code);
+        Assert.Contains("'\U0001F4B0'", d.Message);
+        Assert.DoesNotContain("\uFFFD", d.Message);
+        // "  payer: "🏥" 💰": the bad character is the 14th character of the line, though the 15th UTF-16 unit.
+        Assert.Equal((2, 14), (d.Location.Line, d.Location.Column));
+        Assert.Equal(2, d.Location.Span!.Value.Length);
+    }
+}
