@@ -71,6 +71,13 @@ public static class SyntaxDiagnostics
         Error("VBC1016", Location.In(source, span),
             $"This entry has more than {limit} operators. Nothing else is checked until this is fixed: split the value into parts named in 'values' and combine them.");
 
+    public static Diagnostic NaturalPhrase(SourceText source, TextSpan span, string message) =>
+        Error("VBC1017", Location.In(source, span), message);
+
+    public static Diagnostic YearRangeAsSubtraction(SourceText source, TextSpan span, string first, string last) =>
+        Error("VBC1018", Location.In(source, span),
+            $"'{first}-{last}' reads as {first} minus {last}. Write a range of years as '{first} to {last}'.");
+
     internal static string Describe(string text)
     {
         if (text.Length == 1 && (char.IsControl(text[0]) || char.IsWhiteSpace(text[0])))

@@ -55,11 +55,53 @@ internal sealed class LayoutTokenSource : ITokenSource
         set => _lexer.TokenFactory = value;
     }
 
+    private IToken? _peeked;
+    private bool _inValue;
+
+    private IToken Raw()
+    {
+        if (_peeked is { } p)
+        {
+            _peeked = null;
+            return p;
+        }
+        return _lexer.NextToken();
+    }
+
+    private IToken Peek() => _peeked ??= _lexer.NextToken();
+
+    /// <summary>
+    /// The forms a statement prints and people write, read as the language means them: 'x' between two values is
+    /// multiplication (the statement writes 'benchmark PMPM x M'), and 'the' after 'of' is a filler word
+    /// ('10% of the benchmark'). The formatter writes the canonical form ('*', '10% of benchmark').
+    /// </summary>
+    private IToken? Natural(IToken token)
+    {
+        if (token.Type != VbcLexer.IDENT || !_inValue)
+        {
+            return token;
+        }
+        if (token.Text is "x" or "X" && NestingMeter.EndsValue(_lastType) && TokenNames.StartsValue(Peek().Type) && Peek().Type != VbcLexer.LBRACE)
+        {
+            return new CommonToken(token) { Type = VbcLexer.STAR };
+        }
+        if (token.Text.Equals("the", StringComparison.OrdinalIgnoreCase) && _lastType == VbcLexer.OF && Peek().Type == VbcLexer.IDENT)
+        {
+            return null;
+        }
+        return token;
+    }
+
     public IToken NextToken()
     {
         while (true)
         {
-            var token = _lexer.NextToken();
+            var token = Raw();
+            if (Natural(token) is not { } natural)
+            {
+                continue;
+            }
+            token = natural;
             if (token.Channel != TokenConstants.DefaultChannel)
             {
                 return token;
@@ -115,6 +157,12 @@ internal sealed class LayoutTokenSource : ITokenSource
                     break;
             }
 
+            _inValue = token.Type switch
+            {
+                VbcLexer.COLON => true,
+                VbcLexer.NEWLINE or VbcLexer.LBRACE or VbcLexer.RBRACE => false,
+                _ => _inValue,
+            };
             if (TooDeep is null && _nesting.Add(token.Type, _lastType, _parenDepth) is { } exceeded)
             {
                 TooDeep = token;
@@ -249,7 +297,7 @@ internal sealed class NestingMeter
     }
 
     /// <summary>Tokens after which '-' and '+' are operators between two values, not signs.</summary>
-    private static bool EndsValue(int type) => type is VbcLexer.NUMBER or VbcLexer.MONEY or VbcLexer.PERCENT or VbcLexer.DATE
+    internal static bool EndsValue(int type) => type is VbcLexer.NUMBER or VbcLexer.MONEY or VbcLexer.PERCENT or VbcLexer.DATE
         or VbcLexer.STRING or VbcLexer.TRUE or VbcLexer.FALSE or VbcLexer.IDENT or VbcLexer.RPAREN or VbcLexer.PMPM
         or VbcLexer.PERCENTILE or VbcLexer.ORDINAL;
 
