@@ -71,6 +71,14 @@ public static class SyntaxDiagnostics
         Error("VBC1016", Location.In(source, span),
             $"This entry has more than {limit} operators. Nothing else is checked until this is fixed: split the value into parts named in 'values' and combine them.");
 
+    public static Diagnostic SemicolonBetweenEntries(SourceText source, TextSpan span) =>
+        Error("VBC1004", Location.In(source, span),
+            "Unexpected character ';'. An entry ends at the end of its line: remove the ';', and put each entry on its own line.");
+
+    public static Diagnostic TwoEntriesJoinedByComma(SourceText source, TextSpan span, string key) =>
+        Error("VBC1013", Location.In(source, span),
+            $"The entry is complete before '{key}:'. Put each entry on its own line; a comma separates the values of one entry, not two entries.");
+
     public static Diagnostic NaturalPhrase(SourceText source, TextSpan span, string message) =>
         Error("VBC1017", Location.In(source, span), message);
 

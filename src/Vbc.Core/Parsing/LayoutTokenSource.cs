@@ -124,6 +124,13 @@ internal sealed class LayoutTokenSource : ITokenSource
                             span = new TextSpan(at, 2);
                             _lowSurrogateAt = at + 1;
                         }
+                        if (token.Text == ";" && _inValue && _parenDepth == 0)
+                        {
+                            // 'rate: 50%; cap: ...': one message, then read as the line break that was meant.
+                            _diagnostics.Add(SyntaxDiagnostics.SemicolonBetweenEntries(_source, span));
+                            token = new CommonToken(token) { Type = VbcLexer.NEWLINE, Text = "\n" };
+                            break;
+                        }
                         _diagnostics.Add(SyntaxDiagnostics.BadCharacter(_source, span, _source.GetText(span)));
                         continue;
                     }

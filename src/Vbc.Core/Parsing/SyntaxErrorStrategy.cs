@@ -77,7 +77,7 @@ internal sealed class SyntaxErrorStrategy : DefaultErrorStrategy
             var previous = ((ITokenStream)recognizer.InputStream).Get(token.TokenIndex - 1);
             if (previous.Type != VbcLexer.NEWLINE && previous.Line == token.Line && expected.Contains(VbcLexer.RBRACE))
             {
-                return NaturalPhrase(previous, token) ?? SyntaxDiagnostics.OneEntryPerLine(_source, SpanAt(token), TokenNames.DescribeFound(token));
+                return NaturalPhrase((ITokenStream)recognizer.InputStream, previous, token) ?? SyntaxDiagnostics.OneEntryPerLine(_source, SpanAt(token), TokenNames.DescribeFound(token));
             }
         }
         return SyntaxDiagnostics.Unexpected(_source, SpanAt(token), TokenNames.DescribeFound(token), TokenNames.DescribeExpected(expected));
@@ -88,8 +88,13 @@ internal sealed class SyntaxErrorStrategy : DefaultErrorStrategy
     /// '$200,000 per member' is '$200,000' (each setting says whether it is per member; a rate per member per month
     /// is '$450.00 PMPM'). Said as such, rather than as a second entry on the line.
     /// </summary>
-    private Diagnostic? NaturalPhrase(IToken previous, IToken found)
+    private Diagnostic? NaturalPhrase(ITokenStream tokens, IToken previous, IToken found)
     {
+        if (found.Type == VbcLexer.COLON && previous.Type == VbcLexer.IDENT && previous.TokenIndex > 0 && tokens.Get(previous.TokenIndex - 1).Type == VbcLexer.COMMA)
+        {
+            // 'minimum savings rate: 2%, rate: 50%': the comma made 'rate' an item of the first entry's list.
+            return SyntaxDiagnostics.TwoEntriesJoinedByComma(_source, TextSpan.FromBounds(previous.StartIndex, found.StopIndex + 1), previous.Text);
+        }
         if (found.Type != VbcLexer.IDENT)
         {
             return null;
