@@ -37,11 +37,13 @@ word
     ;
 
 // A value is an expression, a range, a table, or a phrase of plain words (an option such as "first dollar").
+// 'pmpm' alone is the type word of a declaration (rate: pmpm); it is a keyword, so it is named here.
 value
     : range
     | expression
     | table
     | phrase
+    | PMPM
     ;
 
 phrase

@@ -25,7 +25,10 @@ public sealed class ClauseCheckContext
     /// Whether member months are known: from a member_months column, or, when settling from totals, from the
     /// cost clause's 'member months' setting.
     /// </summary>
-    public bool HasMemberMonths => MonthsColumn is not null || Clauses.Any(c => c.Kind.Keyword == "cost" && c.Has("member months"));
+    public bool HasMemberMonths => _hasMemberMonths ??= MonthsColumn is not null || Clauses.Any(c => c.Kind.Keyword == "cost" && c.Has("member months"));
+
+    // Worked out once: every bonus PMPM asks, and a search per clause would make checking quadratic.
+    private bool? _hasMemberMonths;
 
     public SourceText Source { get; }
 

@@ -27,12 +27,20 @@ public sealed class TypeExpectation
 {
     private readonly Func<ValueType, bool> _accepts;
 
-    public TypeExpectation(string description, Func<ValueType, bool> accepts, bool columnsOnly = false)
+    public TypeExpectation(string description, Func<ValueType, bool> accepts, bool columnsOnly = false, bool wholeNumber = false, bool nonNegative = false)
     {
         Description = description;
         _accepts = accepts;
         ColumnsOnly = columnsOnly;
+        WholeNumber = wholeNumber;
+        NonNegative = nonNegative;
     }
+
+    /// <summary>Only whole numbers make sense (a year, a count of people): 2024.5 is an error, not a value to round.</summary>
+    public bool WholeNumber { get; }
+
+    /// <summary>An amount of money that cannot be negative: a setting of this type is 0 or more unless its spec says otherwise.</summary>
+    public bool NonNegative { get; }
 
     /// <summary>"money", "a percent", "a money column": completes "expected ...".</summary>
     public string Description { get; }
@@ -44,17 +52,17 @@ public sealed class TypeExpectation
 
     private static bool Dimensionless(ValueType t) => t.IsNumber && t.Dimension.IsNone;
 
-    public static readonly TypeExpectation Money = new("money (for example $1,000.00)", t => t.IsNumber && t.Dimension == Dimension.Dollars);
+    public static readonly TypeExpectation Money = new("money (for example $1,000.00)", t => t.IsNumber && t.Dimension == Dimension.Dollars, nonNegative: true);
     public static readonly TypeExpectation Percent = new("a percent (for example 50%)", Dimensionless);
     public static readonly TypeExpectation Ratio = new("a ratio (for example 1.02)", Dimensionless);
-    public static readonly TypeExpectation Count = new("a count (for example 5,000)", Dimensionless);
-    public static readonly TypeExpectation Year = new("a year (for example 2024)", Dimensionless);
+    public static readonly TypeExpectation Count = new("a count (for example 5,000)", Dimensionless, wholeNumber: true);
+    public static readonly TypeExpectation Year = new("a year (for example 2024)", Dimensionless, wholeNumber: true);
     public static readonly TypeExpectation Number = new("a number", Dimensionless);
-    public static readonly TypeExpectation Pmpm = new("an amount per member per month (for example $450.00 PMPM)", t => t.IsNumber && t.Dimension == Dimension.PerMemberMonth);
+    public static readonly TypeExpectation Pmpm = new("an amount per member per month (for example $450.00 PMPM)", t => t.IsNumber && t.Dimension == Dimension.PerMemberMonth, nonNegative: true);
     public static readonly TypeExpectation MoneyOrPmpm = new("money or an amount PMPM (for example $25,000 or $2.00 PMPM)",
-        t => t.IsNumber && (t.Dimension == Dimension.Dollars || t.Dimension == Dimension.PerMemberMonth));
+        t => t.IsNumber && (t.Dimension == Dimension.Dollars || t.Dimension == Dimension.PerMemberMonth), nonNegative: true);
     public static readonly TypeExpectation MoneyOrPercentile = new("money or a percentile (for example $250,000 or 99th percentile)",
-        t => (t.IsNumber && t.Dimension == Dimension.Dollars) || t.Kind == ValueKind.Percentile);
+        t => (t.IsNumber && t.Dimension == Dimension.Dollars) || t.Kind == ValueKind.Percentile, nonNegative: true);
     public static readonly TypeExpectation Flag = new("a yes/no condition (for example risk_score > 0)", t => t.Kind == ValueKind.Flag);
     public static readonly TypeExpectation Text = new("text in double quotes", t => t.Kind == ValueKind.Text);
     public static readonly TypeExpectation Date = new("a date (for example 2024-01-01)", t => t.Kind == ValueKind.Date);
@@ -96,6 +104,9 @@ public sealed record ParameterSpec(
 {
     // ReadsOwnOutputs: the setting is evaluated after its clause has computed its own values, and may use them
     // (a quality gate reads quality_composite). Any other setting that reads its clause's values is a circle.
+
+    /// <summary>The lowest value allowed: as the spec says, or 0 for an amount of money (no setting takes a negative amount).</summary>
+    public decimal? Min { get; init; } = Min ?? (Type.NonNegative ? 0m : null);
 
     /// <summary>A per-member setting (a condition on a row); otherwise a value computed once per settlement.</summary>
     public bool IsPerMember => Level == EvaluationLevel.Member;

@@ -152,6 +152,12 @@ public static class BindingDiagnostics
     public static Diagnostic TableGap(SourceText s, TextSpan span, string key, string from, string to) =>
         Warning("VBC2040", s, span, $"No row of '{key}' holds values from {from} to {to}: settling with such a value fails. Add a row, or widen a neighbouring one.");
 
+    public static Diagnostic NotWholeNumber(SourceText s, TextSpan span, string what, string value, string expected, string below, string above) =>
+        Error("VBC2043", s, span, $"{what} is {value}, but it must be a whole number: {expected}. Write {below} or {above}.");
+
+    public static Diagnostic ValueTooDeep(SourceText s, TextSpan span, string name, string how) =>
+        Error("VBC2044", s, span, $"The value '{name}', with the values it uses written out, reaches {how}: too far to work out. Compute it in fewer steps, with fewer values built on values.");
+
     public static Diagnostic ConstantCondition(SourceText s, TextSpan span, string value) =>
         Warning("VBC2039", s, span, $"This condition is always {value}.");
 }

@@ -63,6 +63,29 @@ public static class SyntaxDiagnostics
         Error("VBC1014", Location.In(source, span),
             $"'{block}' starts at the left margin inside '{outer}' (opened on line {outerLine}). Is a '}}' missing before it? It is read as a block of its own.");
 
+    public static Diagnostic NestedTooDeeply(SourceText source, TextSpan span, int limit) =>
+        Error("VBC1015", Location.In(source, span),
+            $"The contract nests more than {limit} levels deep here (blocks, parentheses, if/else, signs and 'not' each open a level). Nothing else is checked until this is fixed: use fewer levels (a long formula can be split into parts named in 'values').");
+
+    public static Diagnostic TooManyOperators(SourceText source, TextSpan span, int limit) =>
+        Error("VBC1016", Location.In(source, span),
+            $"This entry has more than {limit} operators. Nothing else is checked until this is fixed: split the value into parts named in 'values' and combine them.");
+
+    public static Diagnostic SemicolonBetweenEntries(SourceText source, TextSpan span) =>
+        Error("VBC1004", Location.In(source, span),
+            "Unexpected character ';'. An entry ends at the end of its line: remove the ';', and put each entry on its own line.");
+
+    public static Diagnostic TwoEntriesJoinedByComma(SourceText source, TextSpan span, string key) =>
+        Error("VBC1013", Location.In(source, span),
+            $"The entry is complete before '{key}:'. Put each entry on its own line; a comma separates the values of one entry, not two entries.");
+
+    public static Diagnostic NaturalPhrase(SourceText source, TextSpan span, string message) =>
+        Error("VBC1017", Location.In(source, span), message);
+
+    public static Diagnostic YearRangeAsSubtraction(SourceText source, TextSpan span, string first, string last) =>
+        Error("VBC1018", Location.In(source, span),
+            $"'{first}-{last}' reads as {first} minus {last}. Write a range of years as '{first} to {last}'.");
+
     internal static string Describe(string text)
     {
         if (text.Length == 1 && (char.IsControl(text[0]) || char.IsWhiteSpace(text[0])))

@@ -44,8 +44,21 @@ public static class Evaluator
         {
             return null;
         }
-        // A named value is constant when its own expression is (values may refer to values, to any depth).
-        static Value Resolve(Symbol s) => s is ValueSymbol { Expression: { Level: EvaluationLevel.Constant } e } ? Eval(e, Resolve) : throw new NotConstant();
+        // A named value is constant when its own expression is (values may refer to values, to any depth). Each is
+        // worked out once: 'v2: v1 + v1' must not work v1 out twice, or a few dozen such lines would never finish.
+        var known = new Dictionary<ValueSymbol, Value>();
+        Value Resolve(Symbol s)
+        {
+            if (s is not ValueSymbol { Expression: { Level: EvaluationLevel.Constant } e } value)
+            {
+                throw new NotConstant();
+            }
+            if (!known.TryGetValue(value, out var result))
+            {
+                known[value] = result = Eval(e, Resolve);
+            }
+            return result;
+        }
         try
         {
             return Evaluate(expression, Resolve);

@@ -20,6 +20,12 @@ public sealed record ParsedContract(
 /// <summary>The one way text becomes syntax. The CLI, the formatter, the diff and editor tools all call this.</summary>
 public static class ContractParser
 {
+    /// <summary>The deepest nesting of blocks, parentheses, if/else, signs and 'not' a contract may have.</summary>
+    public const int MaxNesting = NestingMeter.MaxDepth;
+
+    /// <summary>The most operators one entry (or one table row) may have.</summary>
+    public const int MaxOperatorsPerEntry = NestingMeter.MaxOperators;
+
     public static ParsedContract Parse(string text, string path = "<text>") => Parse(SourceText.From(text, path));
 
     /// <summary>Reads and parses a file; unreadable, binary or non-UTF-8 files give diagnostics, not exceptions.</summary>
@@ -58,9 +64,21 @@ public static class ContractParser
         var parserErrors = new List<(Diagnostic, IToken)>();
         parser.ErrorHandler = new SyntaxErrorStrategy(source, parserErrors, layout.Continuations);
 
-        var tree = parser.contractFile();
+        // Every token is read (and its nesting measured) before the parser, which recurses, runs: text nested deeper
+        // than the limit is reported and not parsed at all, so no pass after this one can overflow the stack.
         tokens.Fill();
         var allTokens = tokens.GetTokens();
+        if (layout.TooDeep is { } deep)
+        {
+            var span = LayoutTokenSource.SpanOf(deep);
+            diagnostics.Add(layout.TooManyOperators
+                ? SyntaxDiagnostics.TooManyOperators(source, span, NestingMeter.MaxOperators)
+                : SyntaxDiagnostics.NestedTooDeeply(source, span, NestingMeter.MaxDepth));
+            return new ParsedContract(source, new ContractSyntax(EquatableArray<BlockSyntax>.Empty, new TextSpan(0, source.Text.Length)),
+                ParseTreeMapper.Comments(allTokens), diagnostics.ToList().ToImmutableArray());
+        }
+
+        var tree = parser.contractFile();
 
         // Braces are checked on their own: "block X is not closed" says more than whatever the parser expected
         // at the end of the file, so parser errors caused by a brace problem give way to the brace diagnostic.

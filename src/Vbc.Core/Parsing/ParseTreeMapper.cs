@@ -77,6 +77,10 @@ internal sealed class ParseTreeMapper
         {
             return MapTable(table);
         }
+        if (context.PMPM() is { } pmpm)
+        {
+            return new NameSyntax(pmpm.GetText(), SpanOf(pmpm.Symbol));
+        }
         if (context.phrase() is { } phrase)
         {
             var words = phrase.IDENT().Select(t => t.GetText()).ToEquatableArray();
@@ -173,9 +177,19 @@ internal sealed class ParseTreeMapper
             return Missing(null);
         }
         var ops = context._op;
-        return FoldLeft(context.multiplicative().Select(MapMultiplicative).ToList(),
+        var result = FoldLeft(context.multiplicative().Select(MapMultiplicative).ToList(),
             i => i < ops.Count && ops[i].Type == MINUS ? BinaryOperator.Subtract : BinaryOperator.Add);
+        // '2025-2026' (two years and a hyphen, no spaces) is meant as a range, not as minus one.
+        if (result is BinarySyntax { Operator: BinaryOperator.Subtract, Left: NumberLiteralSyntax a, Right: NumberLiteralSyntax b } minus
+            && IsYear(a) && IsYear(b) && a.Span.End + 1 == b.Span.Start)
+        {
+            _diagnostics.Add(SyntaxDiagnostics.YearRangeAsSubtraction(_source, minus.Span, a.Text, b.Text));
+            return new MissingExpressionSyntax(minus.Span);
+        }
+        return result;
     }
+
+    private static bool IsYear(NumberLiteralSyntax n) => n.Unit == LiteralUnit.None && n.Text.Length == 4 && n.Value is >= 1900 and <= 2200;
 
     private ExpressionSyntax MapMultiplicative(MultiplicativeContext context)
     {

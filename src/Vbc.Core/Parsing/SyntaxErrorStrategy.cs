@@ -77,10 +77,44 @@ internal sealed class SyntaxErrorStrategy : DefaultErrorStrategy
             var previous = ((ITokenStream)recognizer.InputStream).Get(token.TokenIndex - 1);
             if (previous.Type != VbcLexer.NEWLINE && previous.Line == token.Line && expected.Contains(VbcLexer.RBRACE))
             {
-                return SyntaxDiagnostics.OneEntryPerLine(_source, SpanAt(token), TokenNames.DescribeFound(token));
+                return NaturalPhrase((ITokenStream)recognizer.InputStream, previous, token) ?? SyntaxDiagnostics.OneEntryPerLine(_source, SpanAt(token), TokenNames.DescribeFound(token));
             }
         }
         return SyntaxDiagnostics.Unexpected(_source, SpanAt(token), TokenNames.DescribeFound(token), TokenNames.DescribeExpected(expected));
+    }
+
+    /// <summary>
+    /// Words people write after a number that the language spells another way: '50 percent' is '50%', and
+    /// '$200,000 per member' is '$200,000' (each setting says whether it is per member; a rate per member per month
+    /// is '$450.00 PMPM'). Said as such, rather than as a second entry on the line.
+    /// </summary>
+    private Diagnostic? NaturalPhrase(ITokenStream tokens, IToken previous, IToken found)
+    {
+        if (found.Type == VbcLexer.COLON && previous.Type == VbcLexer.IDENT && previous.TokenIndex > 0 && tokens.Get(previous.TokenIndex - 1).Type == VbcLexer.COMMA)
+        {
+            // 'minimum savings rate: 2%, rate: 50%': the comma made 'rate' an item of the first entry's list.
+            return SyntaxDiagnostics.TwoEntriesJoinedByComma(_source, TextSpan.FromBounds(previous.StartIndex, found.StopIndex + 1), previous.Text);
+        }
+        if (found.Type != VbcLexer.IDENT)
+        {
+            return null;
+        }
+        string word = found.Text.ToLowerInvariant();
+        if (previous.Type == VbcLexer.NUMBER && word is "percent" or "pct")
+        {
+            return SyntaxDiagnostics.NaturalPhrase(_source, TextSpan.FromBounds(previous.StartIndex, found.StopIndex + 1),
+                $"'{previous.Text} {found.Text}' is written '{previous.Text}%' in a contract.");
+        }
+        if (previous.Type is VbcLexer.MONEY or VbcLexer.NUMBER && word is "per" or "each" or "a")
+        {
+            // The rest of the line ('per member', 'per member per year'), up to a comment.
+            var text = _source.Text;
+            int end = text.IndexOfAny(new[] { '\r', '\n' }, found.StartIndex);
+            string rest = text[found.StartIndex..(end < 0 ? text.Length : end)].Split("//")[0].TrimEnd();
+            return SyntaxDiagnostics.NaturalPhrase(_source, TextSpan.FromBounds(found.StartIndex, found.StartIndex + rest.Length),
+                $"'{rest}' is not part of an amount: write '{previous.Text}' alone. Each setting says whether it applies per member or to the whole contract (docs/language.md); an amount per member per month is written with PMPM, for example '$450.00 PMPM'.");
+        }
+        return null;
     }
 
     /// <summary>

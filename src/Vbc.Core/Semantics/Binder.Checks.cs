@@ -28,10 +28,12 @@ public sealed partial class Binder
 
     private void CheckDuplicatesAndRequirements()
     {
-        void CheckScope(IEnumerable<BoundClause> clauses, IEnumerable<BoundClause> outer)
+        // The first clause of each kind in a scope; a later one is a duplicate. A level's scope starts from the top's,
+        // found once (walking the top-level clauses again for every level was quadratic).
+        Dictionary<IClauseKind, BoundClause> CheckScope(IEnumerable<BoundClause> clauses, Dictionary<IClauseKind, BoundClause>? outer)
         {
-            var first = new Dictionary<IClauseKind, BoundClause>();
-            foreach (var clause in outer.Concat(clauses))
+            var first = outer is null ? new Dictionary<IClauseKind, BoundClause>() : new Dictionary<IClauseKind, BoundClause>(outer);
+            foreach (var clause in clauses)
             {
                 if (clause.Kind.Repeatable || clause.Kind.Naming == ClauseNaming.Name || clause.Kind is LevelClause)
                 {
@@ -39,41 +41,43 @@ public sealed partial class Binder
                 }
                 if (first.TryGetValue(clause.Kind, out var earlier))
                 {
-                    if (clauses.Contains(clause))
-                    {
-                        _diagnostics.Add(BindingDiagnostics.DuplicateClause(Source, clause.Syntax.Header.Span, clause.Kind.Keyword, Source.GetPosition(earlier.Syntax.Span.Start).Line));
-                    }
+                    _diagnostics.Add(BindingDiagnostics.DuplicateClause(Source, clause.Syntax.Header.Span, clause.Kind.Keyword, Source.GetPosition(earlier.Syntax.Span.Start).Line));
                 }
                 else
                 {
                     first[clause.Kind] = clause;
                 }
             }
+            return first;
         }
 
         var topLevel = _clauses.Where(c => c.Kind is not LevelClause).ToList();
-        CheckScope(topLevel, Array.Empty<BoundClause>());
+        var firstAtTop = CheckScope(topLevel, null);
         foreach (var level in _clauses.Where(c => c.Kind is LevelClause))
         {
-            CheckScope(level.Children, topLevel);
+            CheckScope(level.Children, firstAtTop);
         }
         foreach (var parent in AllClauses().Where(c => c.Kind is not LevelClause))
         {
-            CheckScope(parent.Children, Array.Empty<BoundClause>());
+            CheckScope(parent.Children, null);
         }
 
         // Requirements are met by a clause at the top, or in the same level.
         // A requirement is met by a clause at the top, by one in the same level, or, for a clause at the top, by one
         // in every level (a benchmark that differs by level serves a corridor written once).
+        // The keywords present at the top and in each level, gathered once: a search per clause was quadratic.
         var allLevels = _clauses.Where(c => c.Kind is LevelClause).ToList();
+        var atTop = topLevel.Select(c => c.Kind.Keyword).ToHashSet(StringComparer.Ordinal);
+        var inLevel = allLevels.ToDictionary(l => l, l => l.Children.Select(c => c.Kind.Keyword).ToHashSet(StringComparer.Ordinal));
+        var inEveryLevel = allLevels.Count == 0 ? new HashSet<string>()
+            : inLevel.Values.Skip(1).Aggregate(new HashSet<string>(inLevel[allLevels[0]]), (all, next) => { all.IntersectWith(next); return all; });
         foreach (var clause in AllClauses())
         {
             foreach (var required in clause.Kind.Requires)
             {
-                bool Has(IEnumerable<BoundClause> cs) => cs.Any(c => c.Kind.Keyword == required);
-                bool met = Has(topLevel)
-                    || (clause.Level is { } level && Has(level.Children))
-                    || (clause.Level is null && allLevels.Count > 0 && allLevels.All(l => Has(l.Children)));
+                bool met = atTop.Contains(required)
+                    || (clause.Level is { } level && inLevel.TryGetValue(level, out var here) && here.Contains(required))
+                    || (clause.Level is null && inEveryLevel.Contains(required));
                 if (!met)
                 {
                     _diagnostics.Add(BindingDiagnostics.MissingRequiredClause(Source, clause.Syntax.Header.Span, clause.Title, required));
@@ -81,18 +85,28 @@ public sealed partial class Binder
             }
         }
 
+        // Overlapping years, found in one pass over the levels sorted by their first year (not pair by pair): each level
+        // is compared with the one, among those starting no later, that reaches furthest. It is reported against the
+        // level written first of the two.
         var levels = _clauses.Where(c => c.Kind is LevelClause).ToList();
-        for (int i = 0; i < levels.Count; i++)
+        var spans = levels.Select((l, index) => (Level: l, Index: index, Years: LevelClause.Years(l)))
+            .Where(x => x.Years is not null)
+            .Select(x => (x.Level, x.Index, First: x.Years!.Value.First, Last: x.Years!.Value.Last))
+            .OrderBy(x => x.First).ThenBy(x => x.Index)
+            .ToList();
+        for (int k = 1, reach = 0; k < spans.Count; k++)
         {
-            for (int j = i + 1; j < levels.Count; j++)
+            var (a, b) = (spans[reach], spans[k]);
+            if (b.First <= a.Last)
             {
-                var (a, b) = (LevelClause.Years(levels[i]), LevelClause.Years(levels[j]));
-                if (a is { } ya && b is { } yb && ya.First <= yb.Last && yb.First <= ya.Last)
-                {
-                    int from = Math.Max(ya.First, yb.First), to = Math.Min(ya.Last, yb.Last);
-                    _diagnostics.Add(BindingDiagnostics.LevelYearsOverlap(Source, levels[j].Syntax.Header.Span, LevelName(levels[j]),
-                        LevelName(levels[i]), from == to ? $"{from}" : $"{from} to {to}"));
-                }
+                var (earlier, later) = a.Index < b.Index ? (a, b) : (b, a);
+                int from = b.First, to = Math.Min(a.Last, b.Last);
+                _diagnostics.Add(BindingDiagnostics.LevelYearsOverlap(Source, later.Level.Syntax.Header.Span, LevelName(later.Level),
+                    LevelName(earlier.Level), from == to ? $"{from}" : $"{from} to {to}"));
+            }
+            if (b.Last > a.Last)
+            {
+                reach = k;
             }
         }
         var contract = _clauses.FirstOrDefault(c => c.Kind is ContractClause);

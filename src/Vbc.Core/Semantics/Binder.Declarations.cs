@@ -59,6 +59,10 @@ public sealed partial class Binder
                 _ => null,
             }
             : null;
+        if (entry.Values.Any(v => v is MissingExpressionSyntax))
+        {
+            return null; // a syntax error, already reported where it is
+        }
         if (word is null)
         {
             var span = entry.Values.Count > 0 ? entry.Values[0].Span : entry.Span;
@@ -153,8 +157,21 @@ public sealed partial class Binder
         {
             var known = KnownKeywordsFor(parent);
             var text = block.Header.Text;
-            _diagnostics.Add(BindingDiagnostics.UnknownClause(Source, block.Header.Span, text, Suggest.Nearest(text, known), known));
-            return null;
+            var suggestion = Suggest.Nearest(text, known);
+            _diagnostics.Add(BindingDiagnostics.UnknownClause(Source, block.Header.Span, text, suggestion, known));
+            // One error per mistake: a misspelt keyword is read as the clause it is nearest to, so that the names it
+            // defines and the clauses that need it do not each give an error of their own. (The error stops settling.)
+            if (suggestion is not null && parent is null && DeclarationBlocks.Contains(suggestion))
+            {
+                DeclareTopLevel(block with { Header = block.Header with { Words = suggestion.Split(' ').ToEquatableArray() } });
+                return null;
+            }
+            if (suggestion is null || _registry.Find(suggestion) is not { } nearest || nearest.Naming == ClauseNaming.Name)
+            {
+                return null;
+            }
+            kind = nearest;
+            rest = Array.Empty<string>();
         }
 
         if (!IsAllowed(kind, parent, out var where))

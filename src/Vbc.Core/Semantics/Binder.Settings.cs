@@ -207,7 +207,7 @@ public sealed partial class Binder
             return new BoundErrorExpression(syntax);
         }
         CheckLevel(spec, bound, what);
-        CheckRange(spec, bound, what);
+        CheckRange(spec, bound, what, type);
         if (type == TypeExpectation.Flag && Evaluator.TryConstant(bound) is { Kind: ValueKind.Flag } constant)
         {
             _diagnostics.Add(BindingDiagnostics.ConstantCondition(Source, bound.Span, constant.Flag ? "true" : "false"));
@@ -234,21 +234,31 @@ public sealed partial class Binder
         }
     }
 
-    private void CheckRange(ParameterSpec spec, BoundExpression bound, string what)
+    /// <summary>
+    /// The one place a written value is checked against its spec: whole numbers where only whole numbers make sense
+    /// (years, counts), then the spec's range (amounts of money are never negative). Values known only when settling
+    /// are checked then.
+    /// </summary>
+    private void CheckRange(ParameterSpec spec, BoundExpression bound, string what, TypeExpectation type)
     {
-        if (spec.Min is null && spec.Max is null)
+        if ((spec.Min is null && spec.Max is null && !type.WholeNumber) || Evaluator.TryConstant(bound) is not { Kind: ValueKind.Number } value)
         {
             return;
         }
-        if (Evaluator.TryConstant(bound) is not { Kind: ValueKind.Number } value)
+        // Show a plain number given for a percent setting as the percent it means (2 is 200%), and a year as a year.
+        var shown = bound.Type.Dimension.IsNone && type == TypeExpectation.Percent ? ValueType.Percent
+            : bound.Type.Dimension.IsNone && type == TypeExpectation.Year ? ValueType.Year
+            : bound.Type;
+        string Show(decimal d) => shown == ValueType.Year ? d.ToString(System.Globalization.CultureInfo.InvariantCulture) : Display.Format(d, shown);
+        if (type.WholeNumber && value.Number != decimal.Truncate(value.Number))
         {
-            return; // inputs and totals are checked when the contract is settled
+            _diagnostics.Add(BindingDiagnostics.NotWholeNumber(Source, bound.Span, Capitalize(what), Show(value.Number),
+                type.Description, Show(decimal.Floor(value.Number)), Show(decimal.Ceiling(value.Number))));
+            return;
         }
         if (value.Number < spec.Min || value.Number > spec.Max)
         {
-            // Show a plain number given for a percent setting as the percent it means (2 is 200%).
-            var shown = bound.Type.Dimension.IsNone && spec.Type == TypeExpectation.Percent ? ValueType.Percent : bound.Type;
-            _diagnostics.Add(BindingDiagnostics.OutOfRange(Source, bound.Span, Capitalize(what), Display.Format(value.Number, shown), Display.Bounds(spec.Min, spec.Max, shown)));
+            _diagnostics.Add(BindingDiagnostics.OutOfRange(Source, bound.Span, Capitalize(what), Show(value.Number), Display.Bounds(spec.Min, spec.Max, shown)));
         }
     }
 
@@ -376,16 +386,33 @@ public sealed partial class Binder
         {
             return; // bands are checked by their clause
         }
-        var ranges = table.Rows
-            .Where(r => r.KeyRange is not null)
-            .Select(r => (Row: r, Low: ConstantOrNull(r.KeyRange!.Low), High: ConstantOrNull(r.KeyRange!.High)))
-            .ToList();
+        bool whole = spec.Table.Keys == TypeExpectation.Count;
+        string Show(decimal d) => d.ToString("#,##0.######", System.Globalization.CultureInfo.InvariantCulture);
+        var ranges = new List<(BoundTableRow Row, decimal? Low, decimal? High)>();
+        bool rowsReported = false;
+        foreach (var row in table.Rows.Where(r => r.KeyRange is not null))
+        {
+            decimal? low = ConstantOrNull(row.KeyRange!.Low), high = ConstantOrNull(row.KeyRange!.High);
+            if (whole && (low is { } l0 && l0 != decimal.Truncate(l0) || high is { } h0 && h0 != decimal.Truncate(h0)))
+            {
+                rowsReported = true; // not a whole count: reported where the key was bound
+                continue;
+            }
+            if (low > high)
+            {
+                // A reversed row holds no value at all: say so, rather than report the gaps and overlaps it seems to make.
+                _diagnostics.Add(BindingDiagnostics.PeriodEndsBeforeStart(Source, row.KeyRange.Span, Show(low.Value), Show(high.Value), "row's range"));
+                rowsReported = true;
+                continue;
+            }
+            ranges.Add((row, low, high));
+        }
         // Between rows, a stretch of values no row holds fails only at settlement: warn now. For counts, 5,999 and
         // 6,000 are next to each other.
-        bool whole = spec.Table.Keys == TypeExpectation.Count;
         var ordered = ranges.Where(r => r.Low is not null || r.High is not null)
             .OrderBy(r => r.Low ?? decimal.MinValue).ThenBy(r => r.High ?? decimal.MaxValue).ToList();
-        for (int i = 1; i < ordered.Count; i++)
+        // A gap beside a row already reported is most likely that row's mistake: report the row alone.
+        for (int i = 1; i < ordered.Count && !rowsReported; i++)
         {
             decimal? previousHigh = ordered[i - 1].High;
             decimal? low = ordered[i].Low;
@@ -396,7 +423,6 @@ public sealed partial class Binder
             bool adjacent = whole && h == Math.Floor(h) && l == Math.Floor(l) ? l <= h + 1 : l <= h;
             if (!adjacent)
             {
-                string Show(decimal d) => d.ToString("#,##0.######", System.Globalization.CultureInfo.InvariantCulture);
                 _diagnostics.Add(BindingDiagnostics.TableGap(Source, ordered[i].Row.Span, spec.Key, Show(whole ? h + 1 : h), Show(whole ? l - 1 : l)));
             }
         }

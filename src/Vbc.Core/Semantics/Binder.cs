@@ -65,11 +65,14 @@ public sealed partial class Binder
 
         // Pass 4: checks that look at more than one clause.
         var contractClause = CheckContractBlock();
-        foreach (var clause in AllClauses())
+        // One context for all clauses: a list of every clause made per clause made checking quadratic in their number.
+        var all = AllClauses().ToList();
+        var checkContext = new ClauseCheckContext(Source, _diagnostics, _columns, all);
+        foreach (var clause in all)
         {
             if (!ClauseHasSyntaxErrors(clause))
             {
-                clause.Kind.Check(clause, new ClauseCheckContext(Source, _diagnostics, _columns, AllClauses().ToList()));
+                clause.Kind.Check(clause, checkContext);
             }
         }
         CheckDuplicatesAndRequirements();

@@ -22,8 +22,29 @@ public static class ClauseDependencies
         _ => Array.Empty<Symbol>(),
     };
 
-    private static IEnumerable<Symbol> SymbolsIn(BoundExpression e) =>
-        e.Symbols().SelectMany(s => s is ValueSymbol { Expression: { } inner } ? new[] { s }.Concat(SymbolsIn(inner)) : new[] { s });
+    /// <summary>The symbols an expression uses, and through named values the symbols those use, each once.</summary>
+    private static IEnumerable<Symbol> SymbolsIn(BoundExpression e)
+    {
+        // Breadth first with a set of those seen: values built on values (v2: v1 + v1) are visited once, not once per use.
+        var seen = new HashSet<Symbol>();
+        var pending = new Queue<BoundExpression>();
+        pending.Enqueue(e);
+        while (pending.Count > 0)
+        {
+            foreach (var s in pending.Dequeue().Symbols())
+            {
+                if (!seen.Add(s))
+                {
+                    continue;
+                }
+                yield return s;
+                if (s is ValueSymbol { Expression: { } inner })
+                {
+                    pending.Enqueue(inner);
+                }
+            }
+        }
+    }
 
     private static IEnumerable<Symbol> SymbolsIn(BoundRange r) =>
         (r.Low is null ? Array.Empty<Symbol>() : SymbolsIn(r.Low)).Concat(r.High is null ? Array.Empty<Symbol>() : SymbolsIn(r.High));

@@ -68,7 +68,9 @@ public static class Display
     }
 
     /// <summary>0.03086 as 3.086%; 0.0450321819 as ~4.5032%.</summary>
-    public static string Percent(decimal fraction) => Trimmed(fraction * 100m, 4, 0, grouping: true) + "%";
+    public static string Percent(decimal fraction) =>
+        // A fraction too large to show as a percent (a plain number of 28 digits) is shown as it was written.
+        Math.Abs(fraction) < decimal.MaxValue / 100m ? Trimmed(fraction * 100m, 4, 0, grouping: true) + "%" : Trimmed(fraction, 4, 0, grouping: true);
 
     /// <summary>
     /// A decimal with at most <paramref name="maxDecimals"/> and at least <paramref name="minDecimals"/> places,

@@ -369,6 +369,21 @@ internal sealed class ExpressionBinder
                 _diagnostics.Add(BindingDiagnostics.WrongType(_source, c.Arguments[1].Span, "The number of decimal places", "a plain number written in the contract", args[1].Type.DisplayName));
                 return new BoundErrorExpression(c);
             }
+            // Checked here, once, so that no pass ever casts a bad count of places to an int.
+            if (Evaluator.TryConstant(args[1]) is { Kind: ValueKind.Number } places)
+            {
+                if (places.Number != decimal.Truncate(places.Number))
+                {
+                    _diagnostics.Add(BindingDiagnostics.NotWholeNumber(_source, c.Arguments[1].Span, "The number of decimal places", Display.Format(places.Number, ValueType.Number),
+                        "a count from 0 to 20", Display.Format(decimal.Floor(places.Number), ValueType.Number), Display.Format(decimal.Ceiling(places.Number), ValueType.Number)));
+                    return new BoundErrorExpression(c);
+                }
+                if (places.Number is < 0 or > 20)
+                {
+                    _diagnostics.Add(BindingDiagnostics.OutOfRange(_source, c.Arguments[1].Span, "The number of decimal places", Display.Format(places.Number, ValueType.Number), "between 0 and 20"));
+                    return new BoundErrorExpression(c);
+                }
+            }
         }
         else
         {

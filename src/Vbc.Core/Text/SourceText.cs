@@ -30,7 +30,11 @@ public sealed class SourceText
         Path = path;
         Text = text;
         _lineStarts = ComputeLineStarts(text);
+        _linesWithPairs = LinesWithSurrogatePairs(text, _lineStarts);
     }
+
+    // Lines holding a character outside the BMP (an emoji: two UTF-16 code units); only there do columns need counting.
+    private readonly HashSet<int> _linesWithPairs;
 
     /// <summary>The path as the user gave it; used in every message about this file.</summary>
     public string Path { get; }
@@ -89,7 +93,38 @@ public sealed class SourceText
         {
             line = ~line - 1;
         }
-        return new LinePosition(line + 1, offset - _lineStarts[line] + 1);
+        int start = _lineStarts[line];
+        int column = offset - start + 1;
+        if (_linesWithPairs.Contains(line))
+        {
+            // A column counts characters, as an editor does: a surrogate pair is one character.
+            for (int i = start + 1; i < offset; i++)
+            {
+                if (char.IsLowSurrogate(Text[i]) && char.IsHighSurrogate(Text[i - 1]))
+                {
+                    column--;
+                }
+            }
+        }
+        return new LinePosition(line + 1, column);
+    }
+
+    private static HashSet<int> LinesWithSurrogatePairs(string text, int[] lineStarts)
+    {
+        var lines = new HashSet<int>();
+        int line = 0;
+        for (int i = 1; i < text.Length; i++)
+        {
+            while (line + 1 < lineStarts.Length && lineStarts[line + 1] <= i)
+            {
+                line++;
+            }
+            if (char.IsLowSurrogate(text[i]) && char.IsHighSurrogate(text[i - 1]))
+            {
+                lines.Add(line);
+            }
+        }
+        return lines;
     }
 
     /// <summary>The text of a 1-based line, without its line break.</summary>

@@ -494,7 +494,7 @@ public class DocsTests
             {
                 return "$" + v.ToString("#,##0.##", CultureInfo.InvariantCulture) + " PMPM";
             }
-            if (ReferenceEquals(spec.Type, TypeExpectation.Money) || ReferenceEquals(spec.Type, TypeExpectation.MoneyOrPmpm))
+            if (ReferenceEquals(spec.Type, TypeExpectation.Money) || ReferenceEquals(spec.Type, TypeExpectation.MoneyOrPmpm) || ReferenceEquals(spec.Type, TypeExpectation.MoneyOrPercentile))
             {
                 return "$" + v.ToString("#,##0.##", CultureInfo.InvariantCulture);
             }

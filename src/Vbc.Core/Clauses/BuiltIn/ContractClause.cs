@@ -83,8 +83,11 @@ public sealed class LevelClause : ClauseKind
     public override IReadOnlyList<ParameterSpec> Parameters { get; } = new[]
     {
         new ParameterSpec("years", ParameterShape.Range, TypeExpectation.Year, "The performance years the level applies in: one year, or a range.",
-            "2024 to 2025", Required: true, Level: EvaluationLevel.Constant, Min: 1900, Max: 2200),
+            "2024 to 2025", Required: true, Level: EvaluationLevel.Constant, Min: FirstYear, Max: LastYear),
     };
+
+    private const int FirstYear = 1900;
+    private const int LastYear = 2200;
 
     public override void Check(BoundClause clause, ClauseCheckContext context)
     {
@@ -107,9 +110,11 @@ public sealed class LevelClause : ClauseKind
         {
             return null;
         }
-        int? Year(BoundExpression? e) => ClauseCheckContext.Constant(e) is { } d && d == Math.Floor(d) ? (int)d : null;
-        int? first = range.Low is null ? 1900 : Year(range.Low);
-        int? last = range.High is null ? 2200 : Year(range.High);
+        // Only a whole year inside the spec's range is a year; anything else has been reported by the binder (and a
+        // cast of 2147483648 would overflow).
+        int? Year(BoundExpression? e) => ClauseCheckContext.Constant(e) is { } d && d == Math.Floor(d) && d >= FirstYear && d <= LastYear ? (int)d : null;
+        int? first = range.Low is null ? FirstYear : Year(range.Low);
+        int? last = range.High is null ? LastYear : Year(range.High);
         if (range.Form == Syntax.RangeForm.Above && first is { } f)
         {
             first = f + 1;
