@@ -14,8 +14,9 @@ public sealed record MsspInputSource(string Input, string Source, Func<MsspRow, 
 
 /// <summary>
 /// The conformance check of the MSSP track contracts against CMS's published results: every row of the reference
-/// file is settled, through the public engine, by the contract of its track (contracts/mssp-tracks/), and the
-/// statement's total is compared with CMS's <c>earnsaveloss</c>. All of the arithmetic is the contracts'; this
+/// file is settled, through the public engine, by the contract of its track (the MSSP track contracts), and the
+/// statement's total is compared with CMS's <c>earnsaveloss</c>. Where the contracts and the reference file lie is the
+/// caller's to say (the CLI knows the repository's layout: src/vbc/RepositoryLayout.cs). All of the arithmetic is the contracts'; this
 /// class only maps columns to inputs, compares, and says why a row that does not match differs.
 /// </summary>
 public static class MsspConformance
@@ -27,12 +28,6 @@ public static class MsspConformance
 
     /// <summary>Fewer matching rows than this is a failure (the command exits with 1).</summary>
     public const int RequiredMatches = 2005;
-
-    /// <summary>The contracts' folder, relative to the repository root.</summary>
-    public static readonly string ContractsFolderInRepository = Path.Combine("contracts", "mssp-tracks");
-
-    /// <summary>The reference folder, relative to the repository root: beside the repository, never in it.</summary>
-    public static readonly string ReferenceFolderFromRepository = Path.Combine("..", "shared", "reference", "mssp");
 
     /// <summary>The value the check gives <c>two_sided_year</c> (Track 2's loss limit), which CMS does not publish.</summary>
     public const int TwoSidedYearStandIn = 3;
@@ -74,22 +69,6 @@ public static class MsspConformance
 
     /// <summary>The tolerance of a match: max($5, 0.05% of the published amount).</summary>
     public static decimal Tolerance(decimal published) => Math.Max(5m, 0.0005m * Math.Abs(published));
-
-    /// <summary>The folder holding Dsl.sln, from a directory upwards; null when there is none.</summary>
-    public static string? FindRepositoryRoot(string startDirectory)
-    {
-        for (var directory = new DirectoryInfo(Path.GetFullPath(startDirectory)); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Dsl.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-        return null;
-    }
-
-    /// <summary><c>&lt;repository root&gt;/../shared/reference/mssp</c>.</summary>
-    public static string DefaultReferenceFolder(string repositoryRoot) => Path.GetFullPath(Path.Combine(repositoryRoot, ReferenceFolderFromRepository));
 
     public static string ReferenceFile(string referenceFolder) => Path.Combine(referenceFolder, ReferenceFileName);
 

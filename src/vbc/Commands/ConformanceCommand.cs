@@ -40,8 +40,8 @@ internal static class ConformanceCommand
 
     internal static int RunMssp(Streams console, string? reference, string? contracts, string? output)
     {
-        string? root = MsspConformance.FindRepositoryRoot(Directory.GetCurrentDirectory())
-            ?? MsspConformance.FindRepositoryRoot(AppContext.BaseDirectory);
+        string? root = RepositoryLayout.FindRoot(Directory.GetCurrentDirectory())
+            ?? RepositoryLayout.FindRoot(AppContext.BaseDirectory);
 
         if (reference is null && root is null)
         {
@@ -49,7 +49,7 @@ internal static class ConformanceCommand
                 "give it with --reference DIR. The MSSP conformance check was not run.");
             return Program.UsageErrors;
         }
-        string referenceFolder = Path.GetFullPath(reference ?? MsspConformance.DefaultReferenceFolder(root!));
+        string referenceFolder = Path.GetFullPath(reference ?? RepositoryLayout.MsspReferenceFolder(root!));
         string referenceFile = MsspConformance.ReferenceFile(referenceFolder);
         if (!Directory.Exists(referenceFolder) || !File.Exists(referenceFile))
         {
@@ -65,7 +65,7 @@ internal static class ConformanceCommand
             console.Error.WriteLine("vbc: cannot find the repository root (a folder with Dsl.sln) from here: give the track contracts' folder with --contracts DIR.");
             return Program.UsageErrors;
         }
-        string contractsFolder = Path.GetFullPath(contracts ?? Path.Combine(root!, MsspConformance.ContractsFolderInRepository));
+        string contractsFolder = Path.GetFullPath(contracts ?? RepositoryLayout.MsspContractsFolder(root!));
         if (!Directory.Exists(contractsFolder))
         {
             console.Error.WriteLine($"vbc: the contracts folder {contractsFolder} does not exist: give it with --contracts DIR.");

@@ -20,15 +20,15 @@ public class MsspConformanceTests
 
     public MsspConformanceTests(ITestOutputHelper output) => _output = output;
 
-    private static string RepositoryRoot => MsspConformance.FindRepositoryRoot(AppContext.BaseDirectory)
+    private static string RepositoryRoot => RepositoryLayout.FindRoot(AppContext.BaseDirectory)
         ?? throw new InvalidOperationException("No Dsl.sln above the test assembly's folder.");
 
-    private static string ContractsFolder => Path.Combine(RepositoryRoot, MsspConformance.ContractsFolderInRepository);
+    private static string ContractsFolder => RepositoryLayout.MsspContractsFolder(RepositoryRoot);
 
     /// <summary>The reference folder, or null (after saying so plainly) when it is absent and not required.</summary>
     private string? ReferenceFolder()
     {
-        string folder = MsspConformance.DefaultReferenceFolder(RepositoryRoot);
+        string folder = RepositoryLayout.MsspReferenceFolder(RepositoryRoot);
         if (File.Exists(MsspConformance.ReferenceFile(folder)))
         {
             return folder;

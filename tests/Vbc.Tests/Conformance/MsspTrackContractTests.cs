@@ -1,3 +1,4 @@
+using Vbc.Cli;
 using Vbc.Conformance;
 using Vbc.Parsing;
 using Vbc.Semantics;
@@ -13,9 +14,9 @@ namespace Vbc.Tests.Conformance;
 /// </summary>
 public class MsspTrackContractTests
 {
-    private static readonly string Root = MsspConformance.FindRepositoryRoot(AppContext.BaseDirectory)!;
+    private static readonly string Root = RepositoryLayout.FindRoot(AppContext.BaseDirectory)!;
 
-    private static readonly MsspContracts Contracts = MsspContracts.Load(Path.Combine(Root, MsspConformance.ContractsFolderInRepository));
+    private static readonly MsspContracts Contracts = MsspContracts.Load(RepositoryLayout.MsspContractsFolder(Root));
 
     private const decimal B = 100_000_000m;
 
@@ -220,7 +221,7 @@ public class MsspTrackContractTests
             {
                 var args = new List<string>
                 {
-                    "settle", Path.Combine(Root, MsspConformance.ContractsFolderInRepository, contract), "--inputs", part, "--input", "minimum_rate=2%", "--year", "2021",
+                    "settle", Path.Combine(RepositoryLayout.MsspContractsFolder(Root), contract), "--inputs", part, "--input", "minimum_rate=2%", "--year", "2021",
                 };
                 if (contract != "basic-a-b.vbc")
                 {
@@ -245,7 +246,7 @@ public class MsspTrackContractTests
     /// </summary>
     private static decimal SettleWith(string contractFile, int year, decimal expenditure, params (string Name, string Value)[] given)
     {
-        var contract = Binder.Bind(ContractParser.ParseFile(Path.Combine(Root, MsspConformance.ContractsFolderInRepository, contractFile)));
+        var contract = Binder.Bind(ContractParser.ParseFile(Path.Combine(RepositoryLayout.MsspContractsFolder(Root), contractFile)));
         var defaults = new Dictionary<string, string>
         {
             ["benchmark_total"] = "100000000",
