@@ -62,6 +62,10 @@ public static class SettlementDiagnostics
     public static Diagnostic NotPositive(Location row, long dataRow, string? memberId, string what, string value, Location contractAt) =>
         Error("VBC3042", row, $"Data row {dataRow}{Member(memberId)}: {what} is {value}, but it must be above 0 (used at {contractAt}). Correct the row, or leave such rows out with --exclude-bad-rows.");
 
+    public static Diagnostic MoreRowProblems(Location firstUnlisted, int listed, long unlisted) =>
+        new("VBC4022", Severity.Info, firstUnlisted,
+            $"{unlisted:#,##0} more rows with problems, from this row on, are not listed (only the first {listed:#,##0} are). Many rows with the same problem usually mean one cause: a wrong column, or a contract term that does not fit the data.");
+
     private static string Member(string? memberId) => memberId is null ? "" : $" (member {memberId})";
 
     public static Diagnostic YearOutsidePeriod(Location at, int year, string period) =>

@@ -559,7 +559,16 @@ internal sealed class MemberStageRunner
         {
             _problems.Add(diagnostic);
         }
+        else if (_unlistedProblems++ == 0)
+        {
+            _firstUnlisted = diagnostic.Location;
+        }
     }
+
+    // Row problems beyond MaxProblems: counted and noted once, never silently dropped.
+    private long _unlistedProblems;
+
+    private Location? _firstUnlisted;
 
     private readonly List<Diagnostic> _leftOutWarnings = new();
 
@@ -644,7 +653,8 @@ internal sealed class MemberStageRunner
             Population = population,
             Totals = totals,
             Groups = groups,
-            Problems = _problems,
+            Problems = _unlistedProblems == 0 ? _problems
+                : _problems.Append(SettlementDiagnostics.MoreRowProblems(_firstUnlisted!, MaxProblems, _unlistedProblems)).ToList(),
             RowsLeftOut = _leftOut,
             LeftOutWarnings = _leftOutWarnings,
         };

@@ -125,7 +125,7 @@ public static class SettlementEngine
                 return Fail(SettlementDiagnostics.SumNotExact(new Location(request.Data.Name, 1, 1), 0, null,
                     "the population's totals (counted cost after truncation, or a total by group)"));
             }
-            problems.AddRange(request.Data.RowProblems.Where(d => d.IsError));
+            problems.AddRange(request.Data.RowProblems.Where(d => d.IsError || d.Code == "VBC0001"));
             problems.AddRange(members.Problems);
             if (problems.Count > 0)
             {
