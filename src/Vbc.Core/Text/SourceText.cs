@@ -86,6 +86,22 @@ public sealed class SourceText
         return new LinePosition(line + 1, offset - _lineStarts[line] + 1);
     }
 
+    /// <summary>The offset of a 1-based line and column, clamped into the text (editors send positions past a line's end).</summary>
+    public int GetOffset(int line, int column)
+    {
+        if (line < 1)
+        {
+            return 0;
+        }
+        if (line > _lineStarts.Length)
+        {
+            return Text.Length;
+        }
+        int start = _lineStarts[line - 1];
+        int end = start + GetLineText(line).Length;
+        return Math.Clamp(start + column - 1, start, end);
+    }
+
     /// <summary>The text of a 1-based line, without its line break.</summary>
     public string GetLineText(int line)
     {
