@@ -5,7 +5,6 @@ local M = {}
 function M.setup(options)
   options = options or {}
   local cmd = options.cmd or { 'vbc', 'lsp', '--stdio' }
-  vim.filetype = vim.filetype or {}
   vim.cmd([[autocmd BufRead,BufNewFile *.vbc setfiletype vbc]])
   vim.cmd([[autocmd FileType vbc setlocal commentstring=//\ %s shiftwidth=2 expandtab]])
   local group = 'vbc_lsp'

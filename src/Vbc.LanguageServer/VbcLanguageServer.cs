@@ -21,6 +21,9 @@ public sealed record ServerOptions
 
     /// <summary>The editor's process: when it ends, the server ends too (--clientProcessId).</summary>
     public int? ClientProcessId { get; init; }
+
+    /// <summary>Settle contracts in the background and show their amounts inline (inlay hints).</summary>
+    public bool LiveAmounts { get; init; } = true;
 }
 
 /// <summary>
@@ -39,6 +42,9 @@ public sealed class VbcLanguageServer : IDisposable
     private readonly Dictionary<string, CancellationTokenSource> _pending = new(StringComparer.Ordinal);
     private readonly object _gate = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (int Version, Task<LiveAmounts.Result?> Settling)> _live = new(StringComparer.Ordinal);
+    private string? _workspaceRoot;
+    private bool _clientRefreshesInlayHints;
 
     private VbcLanguageServer(Stream input, Stream output, ServerOptions options)
     {
@@ -187,6 +193,11 @@ public sealed class VbcLanguageServer : IDisposable
                 token.ThrowIfCancellationRequested();
                 await NotifyAsync("textDocument/publishDiagnostics",
                     new Lsp.PublishDiagnosticsParams(uri, analysis.Version, DiagnosticMapper.ToLsp(analysis))).ConfigureAwait(false);
+                if (_options.LiveAmounts && await SettleAsync(analysis).ConfigureAwait(false) is not null && _clientRefreshesInlayHints)
+                {
+                    // The amounts of this version are ready: the editor asks for the hints again.
+                    await _rpc.InvokeAsync("workspace/inlayHint/refresh").ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException)
             {
@@ -201,6 +212,38 @@ public sealed class VbcLanguageServer : IDisposable
             }
         });
     }
+
+    /// <summary>
+    /// The live settlement of an analysed version, started once per version in the background (a newer version
+    /// starts its own; the older result is simply no longer asked for). Null when the contract has no scenario.
+    /// </summary>
+    private Task<LiveAmounts.Result?> SettleAsync(DocumentAnalysis analysis)
+    {
+        if (_live.TryGetValue(analysis.Uri, out var known) && known.Version == analysis.Version)
+        {
+            return known.Settling;
+        }
+        var settling = Task.Run(() =>
+        {
+            try
+            {
+                return LiveAmounts.FindScenario(analysis, _workspaceRoot) is { } scenario ? LiveAmounts.Settle(analysis, scenario) : null;
+            }
+            catch (Exception e)
+            {
+                Log(Lsp.MessageType.Error, $"live amounts failed for {analysis.Uri}: {e}");
+                return new LiveAmounts.Result(analysis.Version, null, "vbc could not settle it (see the log)", TimeSpan.Zero);
+            }
+        });
+        _live[analysis.Uri] = (analysis.Version, settling);
+        return settling;
+    }
+
+    /// <summary>The live result of this very version, if it is ready (hover never waits for a settlement).</summary>
+    private LiveAmounts.Result? LiveIfReady(DocumentAnalysis analysis) =>
+        _live.TryGetValue(analysis.Uri, out var known) && known.Version == analysis.Version && known.Settling.IsCompletedSuccessfully
+            ? known.Settling.Result
+            : null;
 
     /// <summary>The methods the client calls, by their protocol names.</summary>
     private sealed class Target
@@ -219,6 +262,11 @@ public sealed class VbcLanguageServer : IDisposable
             {
                 _server.WatchClient(pid);
             }
+            _server._workspaceRoot = parameters.RootUri is { } root ? Documents.PathOf(root) : null;
+            _server._clientRefreshesInlayHints = parameters.Capabilities is { ValueKind: System.Text.Json.JsonValueKind.Object } caps
+                && caps.TryGetProperty("workspace", out var workspace) && workspace.ValueKind == System.Text.Json.JsonValueKind.Object
+                && workspace.TryGetProperty("inlayHint", out var inlay) && inlay.ValueKind == System.Text.Json.JsonValueKind.Object
+                && inlay.TryGetProperty("refreshSupport", out var refresh) && refresh.ValueKind == System.Text.Json.JsonValueKind.True;
             return new Lsp.InitializeResult(
                 new Lsp.ServerCapabilities(
                     TextDocumentSync: new Lsp.TextDocumentSyncOptions(OpenClose: true, Change: 2),
@@ -231,7 +279,7 @@ public sealed class VbcLanguageServer : IDisposable
                     FoldingRangeProvider: true,
                     DocumentFormattingProvider: true,
                     CodeActionProvider: new Lsp.CodeActionOptions(new[] { "quickfix" }),
-                    InlayHintProvider: false),
+                    InlayHintProvider: _server._options.LiveAmounts),
                 new Lsp.ServerInfo("vbc", typeof(VbcLanguageServer).Assembly.GetName().Version?.ToString() ?? "0"));
         }
 
@@ -290,7 +338,7 @@ public sealed class VbcLanguageServer : IDisposable
 
         [JsonRpcMethod("textDocument/hover", UseSingleObjectParameterDeserialization = true)]
         public Lsp.Hover? Hover(Lsp.TextDocumentPositionParams p) =>
-            _server.Answer("textDocument/hover", p.TextDocument.Uri, a => HoverProvider.Hover(a, p.Position));
+            _server.Answer("textDocument/hover", p.TextDocument.Uri, a => HoverProvider.Hover(a, p.Position, _server.LiveIfReady(a)));
 
         [JsonRpcMethod("textDocument/completion", UseSingleObjectParameterDeserialization = true)]
         public Lsp.CompletionList Completion(Lsp.TextDocumentPositionParams p) =>
@@ -323,6 +371,20 @@ public sealed class VbcLanguageServer : IDisposable
         [JsonRpcMethod("textDocument/formatting", UseSingleObjectParameterDeserialization = true)]
         public Lsp.TextEdit[] Formatting(Lsp.DocumentFormattingParams p) =>
             _server.Answer("textDocument/formatting", p.TextDocument.Uri, EditProvider.Format);
+
+        [JsonRpcMethod("textDocument/inlayHint", UseSingleObjectParameterDeserialization = true)]
+        public async Task<Lsp.InlayHint[]> InlayHint(Lsp.InlayHintParams p)
+        {
+            var (analysis, scenario) = _server.Answer("textDocument/inlayHint", p.TextDocument.Uri,
+                a => (a, _server._options.LiveAmounts ? LiveAmounts.FindScenario(a, _server._workspaceRoot) : null));
+            if (scenario is null || await _server.SettleAsync(analysis).ConfigureAwait(false) is not { } result)
+            {
+                return Array.Empty<Lsp.InlayHint>();
+            }
+            return LiveAmounts.Hints(analysis, result, scenario)
+                .Where(h => h.Position.Line >= p.Range.Start.Line && h.Position.Line <= p.Range.End.Line)
+                .ToArray();
+        }
 
         [JsonRpcMethod("textDocument/codeAction", UseSingleObjectParameterDeserialization = true)]
         public Lsp.CodeAction[] CodeAction(Lsp.CodeActionParams p) =>

@@ -9,7 +9,7 @@ namespace Vbc.LanguageServer.Features;
 /// <summary>Hover: a name's role, type and unit (and a constant's value), a clause's or setting's documentation.</summary>
 public static class HoverProvider
 {
-    public static Lsp.Hover? Hover(DocumentAnalysis analysis, Lsp.Position position)
+    public static Lsp.Hover? Hover(DocumentAnalysis analysis, Lsp.Position position, LiveAmounts.Result? live = null)
     {
         int offset = analysis.OffsetOf(position);
         // On a clause's keyword the clause's documentation says more than the value it computes under that name.
@@ -17,6 +17,10 @@ public static class HoverProvider
         {
             int? line = analysis.Index.DeclarationName(found.Symbol) is { } declared ? analysis.Source.GetPosition(declared.Start).Line : null;
             string text = Describe.Symbol(found.Symbol, line);
+            if (LiveAmounts.Explain(live, found.Symbol) is { } formula)
+            {
+                text += "\n\n" + formula;
+            }
             return new Lsp.Hover(Lsp.MarkupContent.Markdown(text), analysis.RangeOf(found.Span));
         }
 
@@ -28,6 +32,10 @@ public static class HoverProvider
                 string? doc = Binder.DeclarationBlocks.Contains(block.Header.Text)
                     ? Describe.Declarations(block.Header.Text)
                     : analysis.KindOf(block) is { } kind ? Describe.Clause(kind, analysis.ClauseOf(block)) : null;
+                if (doc is not null && analysis.ClauseOf(block) is { } clause && LiveAmounts.ExplainClause(live, clause) is { } settled)
+                {
+                    doc += "\n" + settled;
+                }
                 return doc is null ? null : new Lsp.Hover(Lsp.MarkupContent.Markdown(doc), analysis.RangeOf(block.Header.Span));
             }
         }

@@ -144,7 +144,7 @@ public sealed class LanguageServerTests
     public async Task Completion_offers_what_is_valid_at_the_position()
     {
         string text = Sample
-            .Replace("  cap: 10% of benchmark\n}", "  cap: 10% of benchmark\n  \n}")
+            .Replace("  cap: 20% of benchmark\n}", "  cap: 20% of benchmark\n  \n}")
             .Replace("  outpatient: money\n  hba1c_num", "  outpatient: money\n  pharmacy: \n  hba1c_num");
         await using var client = await OpenSampleAsync(text);
         await client.DiagnosticsAsync(Uri, 1);

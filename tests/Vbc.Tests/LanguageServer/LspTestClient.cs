@@ -60,12 +60,12 @@ public sealed class LspTestClient : IAsyncDisposable
     }
 
     /// <summary>Starts a server and a client, and initializes the server.</summary>
-    public static async Task<LspTestClient> StartAsync(ServerOptions? options = null)
+    public static async Task<LspTestClient> StartAsync(ServerOptions? options = null, string? rootUri = null)
     {
         var (serverStream, clientStream) = FullDuplexStream.CreatePair();
         var server = VbcLanguageServer.Start(serverStream, serverStream, options ?? new ServerOptions { DiagnosticsDelay = TimeSpan.Zero });
         var client = new LspTestClient(server, clientStream);
-        await client.RequestAsync("initialize", new { processId = (int?)null, rootUri = (string?)null, capabilities = new { } });
+        await client.RequestAsync("initialize", new { processId = (int?)null, rootUri, capabilities = new { } });
         await client.NotifyAsync("initialized", new { });
         return client;
     }
