@@ -63,6 +63,18 @@ public sealed class VbcLanguageServer : IDisposable
 
     public Documents Documents => _documents;
 
+    /// <summary>Diagnostics runs scheduled and not yet finished (each holds a cancellation source until it ends).</summary>
+    internal int PendingDiagnostics
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Count;
+            }
+        }
+    }
+
     /// <summary>Runs a server until the client sends <c>exit</c>, the streams close, or the client process ends.</summary>
     public static async Task<int> RunAsync(Stream input, Stream output, ServerOptions options, CancellationToken cancellation = default)
     {
@@ -180,6 +192,19 @@ public sealed class VbcLanguageServer : IDisposable
             _pending[uri] = next = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         }
         var token = next.Token;
+        // A linked source stays registered with _stopping until disposed: dispose each when its run ends, or every
+        // keystroke would leave one behind.
+        void Done()
+        {
+            lock (_gate)
+            {
+                if (_pending.TryGetValue(uri, out var current) && current == next)
+                {
+                    _pending.Remove(uri);
+                }
+            }
+            next.Dispose();
+        }
         _ = Task.Run(async () =>
         {
             try
@@ -209,6 +234,10 @@ public sealed class VbcLanguageServer : IDisposable
             catch (Exception e)
             {
                 Log(Lsp.MessageType.Error, $"diagnostics failed for {uri}: {e}");
+            }
+            finally
+            {
+                Done();
             }
         });
     }

@@ -120,6 +120,25 @@ public sealed class LanguageServerTests
     }
 
     [Fact]
+    public async Task Typing_leaves_nothing_behind_once_the_diagnostics_are_published()
+    {
+        // Each diagnostics run holds a cancellation source linked to the server's; one left behind per keystroke
+        // grew the server's memory over a long session (found by the 10,000-edit benchmark).
+        await using var client = await OpenSampleAsync();
+        for (int version = 2; version <= 200; version++)
+        {
+            await client.ChangeAsync(Uri, version, new Lsp.TextDocumentContentChangeEvent(Sample + new string(' ', version % 3)));
+        }
+        await client.DiagnosticsAsync(Uri, 200);
+        var deadline = DateTime.UtcNow + LspTestClient.Timeout;
+        while (client.Server.PendingDiagnostics > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+        Assert.Equal(0, client.Server.PendingDiagnostics);
+    }
+
+    [Fact]
     public async Task Hover_documents_names_clauses_settings_and_options()
     {
         await using var client = await OpenSampleAsync();
