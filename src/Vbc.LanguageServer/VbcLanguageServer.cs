@@ -82,7 +82,8 @@ public sealed class VbcLanguageServer : IDisposable
         using var registration = cancellation.Register(server.Dispose);
         try
         {
-            await server.Completion.ConfigureAwait(false);
+            // Stopped, not only Completion: after exit, JsonRpc waits for its read of stdin, which cannot be interrupted.
+            await Task.WhenAny(server.Completion, server.Stopped).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
         {
@@ -109,10 +110,22 @@ public sealed class VbcLanguageServer : IDisposable
 
     private bool _shutdownRequested;
 
+    /// <summary>Completes when the server is told to stop (exit, the editor gone, or disposed).</summary>
+    public Task Stopped => _stopped.Task;
+
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _disposed;
+
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         _stopping.Cancel();
-        _rpc.Dispose();
+        _stopped.TrySetResult();
+        // JsonRpc's Dispose waits for its reader, and a read of stdin cannot be interrupted: never block on it.
+        _ = Task.Run(_rpc.Dispose);
     }
 
     private void WatchClient(int pid)

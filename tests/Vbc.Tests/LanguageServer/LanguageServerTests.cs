@@ -316,7 +316,8 @@ public sealed class LanguageServerTests
         var client = await OpenSampleAsync();
         await client.RequestAsync("shutdown", new { });
         await client.NotifyAsync("exit", new { });
-        await client.Server.Completion.WaitAsync(LspTestClient.Timeout).ContinueWith(_ => { });
+        // The server must end by itself (a timeout here fails the test).
+        await client.Server.Completion.ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(LspTestClient.Timeout);
         Assert.Equal(0, client.Server.ExitCode);
         await client.DisposeAsync();
     }
