@@ -33,6 +33,12 @@ public static class CompletionProvider
         var blocks = SyntaxLocator.EnclosingBlocks(analysis.Parsed.Root, offset);
         var inner = blocks.Count > 0 ? blocks[^1] : null;
         int colon = before.IndexOf(':');
+        // Inside a table's braces a line is a row ("up to 25%: 100%"), not a setting: its key is a value or a range
+        // written by hand, and after its colon comes a value.
+        if (InTableRows(analysis, inner, offset))
+        {
+            return colon < 0 ? Array.Empty<Lsp.CompletionItem>() : Names(analysis, columnsOnly: false);
+        }
         if (colon < 0)
         {
             return Keys(analysis, inner);
@@ -112,6 +118,26 @@ public static class CompletionProvider
             return items;
         }
         return items.Concat(LanguageFacts.Functions.Select(f => new Lsp.CompletionItem(f, Lsp.CompletionItemKind.Function, "function", InsertText: f + "(", SortText: "5" + f)));
+    }
+
+    /// <summary>Whether the offset is on a row line of a table: after the line that opens it, before its closing brace.</summary>
+    private static bool InTableRows(DocumentAnalysis analysis, BlockSyntax? inner, int offset)
+    {
+        if (inner is null)
+        {
+            return false;
+        }
+        int line = analysis.Source.GetPosition(offset).Line;
+        foreach (var table in SyntaxLocator.DescendantsAndSelf(inner).OfType<TableSyntax>())
+        {
+            int first = analysis.Source.GetPosition(table.Span.Start).Line;
+            int last = analysis.Source.GetPosition(table.Span.End).Line;
+            if (line > first && (line < last || (line == last && offset < table.Span.End - 1)))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static bool InCommentOrText(string before)

@@ -67,9 +67,12 @@ public static partial class NavigationProvider
         {
             throw new LocalRpcException($"'{newName}' is already used in this contract, as the {Describe.Role(taken)} '{taken.Name}': choose another name.") { ErrorCode = RequestFailed };
         }
-        var edits = Spans(analysis, symbol, includeDeclaration: true)
-            .Select(s => new Lsp.TextEdit(analysis.RangeOf(s), newName))
-            .ToArray();
+        var spans = Spans(analysis, symbol, includeDeclaration: true).ToList();
+        if (symbol is InputSymbol)
+        {
+            spans.AddRange(HeaderCommandInputs(analysis, symbol.Name));
+        }
+        var edits = spans.OrderBy(s => s.Start).Select(s => new Lsp.TextEdit(analysis.RangeOf(s), newName)).ToArray();
         return new Lsp.WorkspaceEdit(new Dictionary<string, Lsp.TextEdit[]> { [analysis.Uri] = edits });
     }
 
@@ -82,6 +85,28 @@ public static partial class NavigationProvider
         }
         return spans.Distinct().OrderBy(s => s.Start);
     }
+
+    /// <summary>
+    /// The input's name in the header comment's settle command (<c>--input quality_score=92%</c>): renamed with the
+    /// input, or the example command and the live amounts would stop working.
+    /// </summary>
+    private static IEnumerable<TextSpan> HeaderCommandInputs(DocumentAnalysis analysis, string name)
+    {
+        foreach (var comment in analysis.Parsed.Comments.Where(c => !c.IsBlock && c.Text.Contains("vbc settle ", StringComparison.Ordinal)))
+        {
+            string text = analysis.Source.GetText(comment.Span);
+            foreach (Match m in HeaderInput().Matches(text))
+            {
+                if (m.Groups[1].Value.Equals(name, StringComparison.OrdinalIgnoreCase))
+                {
+                    yield return new TextSpan(comment.Span.Start + m.Groups[1].Index, m.Groups[1].Length);
+                }
+            }
+        }
+    }
+
+    [GeneratedRegex(@"--input\s+([A-Za-z_][A-Za-z0-9_]*)=")]
+    private static partial Regex HeaderInput();
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex NamePattern();

@@ -214,6 +214,34 @@ public sealed class LanguageServerTests
         Assert.Empty(Binder.Bind(ContractParser.Parse(renamed)).Diagnostics);
     }
 
+    [Fact]
+    public async Task Completion_inside_a_table_offers_values_not_settings()
+    {
+        string text = File.ReadAllText(Golden.PathOf("contracts", "mssp-basic-a.vbc")).Replace("\r\n", "\n");
+        await using var client = await OpenSampleAsync(text);
+        async Task<string[]> Labels(Lsp.Position p) => (await client.RequestAsync("textDocument/completion", LspTestClient.At(Uri, p)))
+            .GetProperty("items").EnumerateArray().Select(i => i.GetProperty("label").GetString()!).ToArray();
+
+        // At the start of a row: a row's key is written by hand (not a setting of shared savings).
+        Assert.Empty(await Labels(Of(text, "    6,000 to 6,999")));
+        // After a row's colon: values.
+        Assert.Contains("assigned_beneficiaries", await Labels(Of(text, "3.6% to 3.4%")));
+        // After the table's closing brace, the clause's settings again.
+        var after = await Labels(Of(text, "  sharing: first dollar"));
+        Assert.Contains("sequestration", after);
+    }
+
+    [Fact]
+    public async Task Renaming_an_input_renames_it_in_the_header_command_too()
+    {
+        await using var client = await OpenSampleAsync();
+        var rename = await client.RequestAsync("textDocument/rename", new { textDocument = new { uri = Uri }, position = Of(Sample, "quality_score: percent"), newName = "quality" });
+        string renamed = Apply(Sample, rename.GetProperty("changes").GetProperty(Uri).Deserialize<Lsp.TextEdit[]>(Lsp.ProtocolJson.Options)!);
+        Assert.Contains("--input quality=90%", renamed, StringComparison.Ordinal);
+        Assert.DoesNotContain("quality_score", renamed, StringComparison.Ordinal);
+        Assert.Empty(Binder.Bind(ContractParser.Parse(renamed)).Diagnostics);
+    }
+
     [Theory]
     [InlineData("base_share", null)]
     [InlineData("Quality_Score", "already used in this contract, as the input 'quality_score'")]
