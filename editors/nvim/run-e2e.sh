@@ -15,4 +15,5 @@ trap 'rm -rf "$work"' EXIT
 sed 's/rate: scaled_rate \* diabetes_control/rate: scaled_rat * diabetes_control/' tests/lsp/sample.vbc > "$work/contract.vbc"
 export VBC_E2E_CONTRACT="$work/contract.vbc"
 export VBC_E2E_CMD="dotnet $PWD/$vbc_dll lsp --stdio"
+export VBC_E2E_NVIM_DIR="$PWD/editors/nvim"
 timeout 120 nvim --headless --clean -n -c "luafile editors/nvim/e2e-test.lua" 2>&1 </dev/null
