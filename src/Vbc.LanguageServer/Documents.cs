@@ -74,6 +74,19 @@ public sealed class Documents
 
     public bool IsOpen(string uri) => _open.ContainsKey(uri);
 
+    /// <summary>The version of the text the editor has now, or null when the document is closed.</summary>
+    public int? VersionOf(string uri)
+    {
+        if (!_open.TryGetValue(uri, out var document))
+        {
+            return null;
+        }
+        lock (document.Gate)
+        {
+            return document.Version;
+        }
+    }
+
     /// <summary>The analysis of the document's current text (made now if the text changed since the last one).</summary>
     public DocumentAnalysis Analyze(string uri)
     {

@@ -256,29 +256,44 @@ public sealed class VbcLanguageServer : IDisposable
     }
 
     /// <summary>
-    /// The live settlement of an analysed version, started once per version in the background (a newer version
-    /// starts its own; the older result is simply no longer asked for). Null when the contract has no scenario.
+    /// The live settlement of an analysed version, made once per version in the background. One settlement runs at a
+    /// time per document: a version typed while one runs waits for it, and is skipped (null) if the user has typed
+    /// on meanwhile, so typing fast over large data never piles settlements up. Null also when there is no scenario.
     /// </summary>
     private Task<LiveAmounts.Result?> SettleAsync(DocumentAnalysis analysis)
     {
-        if (_live.TryGetValue(analysis.Uri, out var known) && known.Version == analysis.Version)
+        Task previous = Task.CompletedTask;
+        lock (_gate)
         {
-            return known.Settling;
+            if (_live.TryGetValue(analysis.Uri, out var known))
+            {
+                if (known.Version == analysis.Version)
+                {
+                    return known.Settling;
+                }
+                previous = known.Settling;
+            }
+            var settling = previous.ContinueWith(_ => Settle(analysis), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            _live[analysis.Uri] = (analysis.Version, settling);
+            return settling;
         }
-        var settling = Task.Run(() =>
+    }
+
+    private LiveAmounts.Result? Settle(DocumentAnalysis analysis)
+    {
+        if (_documents.VersionOf(analysis.Uri) != analysis.Version || _stopping.IsCancellationRequested)
         {
-            try
-            {
-                return LiveAmounts.FindScenario(analysis, _workspaceRoot) is { } scenario ? LiveAmounts.Settle(analysis, scenario) : null;
-            }
-            catch (Exception e)
-            {
-                Log(Lsp.MessageType.Error, $"live amounts failed for {analysis.Uri}: {e}");
-                return new LiveAmounts.Result(analysis.Version, null, "vbc could not settle it (see the log)", TimeSpan.Zero);
-            }
-        });
-        _live[analysis.Uri] = (analysis.Version, settling);
-        return settling;
+            return null; // the text has changed since: settle the newest version instead
+        }
+        try
+        {
+            return LiveAmounts.FindScenario(analysis, _workspaceRoot) is { } scenario ? LiveAmounts.Settle(analysis, scenario) : null;
+        }
+        catch (Exception e)
+        {
+            Log(Lsp.MessageType.Error, $"live amounts failed for {analysis.Uri}: {e}");
+            return new LiveAmounts.Result(analysis.Version, null, "vbc could not settle it (see the log)", TimeSpan.Zero);
+        }
     }
 
     /// <summary>The live result of this very version, if it is ready (hover never waits for a settlement).</summary>

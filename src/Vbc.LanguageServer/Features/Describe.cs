@@ -151,6 +151,19 @@ internal static class Describe
         _ => "**values**: named values, a name for an expression used elsewhere in the contract.",
     };
 
+    /// <summary>The built-in functions, as docs/language.md describes them.</summary>
+    public static string? Function(string name) => name.ToLowerInvariant() switch
+    {
+        "min" => "**min**(a, b, ...): the smallest of two or more values, all in the same unit.",
+        "max" => "**max**(a, b, ...): the largest of two or more values, all in the same unit.",
+        "clamp" => "**clamp**(value, lowest, highest): the value, raised to the lowest or lowered to the highest if it lies outside them.",
+        "abs" => "**abs**(value): the value without its sign.",
+        "round" => "**round**(value, places): the value rounded to a number of decimal places written in the contract, half away from zero.",
+        "floor" => "**floor**(value): the largest whole number not above the value.",
+        "ceiling" => "**ceiling**(value): the smallest whole number not below the value.",
+        _ => null,
+    };
+
     public static string FirstSentence(string doc)
     {
         int end = doc.IndexOf(". ", StringComparison.Ordinal);

@@ -24,6 +24,12 @@ public static class HoverProvider
             return new Lsp.Hover(Lsp.MarkupContent.Markdown(text), analysis.RangeOf(found.Span));
         }
 
+        if (SyntaxLocator.PathAt(analysis.Parsed.Root, offset).OfType<CallSyntax>().LastOrDefault(c => Holds(c.FunctionSpan, offset)) is { } call
+            && Describe.Function(call.Function) is { } functionDoc)
+        {
+            return new Lsp.Hover(Lsp.MarkupContent.Markdown(functionDoc), analysis.RangeOf(call.FunctionSpan));
+        }
+
         var blocks = SyntaxLocator.EnclosingBlocks(analysis.Parsed.Root, offset);
         foreach (var block in SyntaxLocator.DescendantsAndSelf(analysis.Parsed.Root).OfType<BlockSyntax>())
         {

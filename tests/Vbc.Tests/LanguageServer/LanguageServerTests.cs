@@ -157,6 +157,12 @@ public sealed class LanguageServerTests
         await Hover("type word in data", Of(Sample, "flag"));
         await Hover("nothing: a comment", Of(Sample, "A contract the language"));
         VerifyGolden("hover", responses);
+
+        // A function's hover (in a text that calls one).
+        string withCall = Sample.Replace("rate: scaled_rate * diabetes_control", "rate: min(scaled_rate, 50%) * diabetes_control");
+        await client.ChangeAsync(Uri, 2, new Lsp.TextDocumentContentChangeEvent(withCall));
+        var function = await client.RequestAsync("textDocument/hover", LspTestClient.At(Uri, Of(withCall, "min(", shift: 1)));
+        Assert.StartsWith("**min**(a, b, ...)", function.GetProperty("contents").GetProperty("value").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -336,6 +342,17 @@ public sealed class LanguageServerTests
         Assert.Equal(JsonValueKind.Object, hover.ValueKind);
         await Assert.ThrowsAsync<RemoteMethodNotFoundException>(() => client.RequestAsync("vbc/noSuchMethod", new { }));
         Assert.Equal(JsonValueKind.Object, (await client.RequestAsync("textDocument/hover", LspTestClient.At(Uri, Of(Sample, "quality_score: percent")))).ValueKind);
+    }
+
+    [Fact]
+    public async Task Notifications_the_server_does_not_handle_are_ignored()
+    {
+        await using var client = await OpenSampleAsync();
+        await client.NotifyAsync("workspace/didChangeConfiguration", new { settings = new { vbc = new { path = "vbc" } } });
+        await client.NotifyAsync("$/setTrace", new { value = "verbose" });
+        await client.NotifyAsync("vbc/somethingNew", new { });
+        var hover = await client.RequestAsync("textDocument/hover", LspTestClient.At(Uri, Of(Sample, "quality_score: percent")));
+        Assert.Equal(JsonValueKind.Object, hover.ValueKind);
     }
 
     [Fact]
