@@ -85,6 +85,21 @@ public sealed class LiveAmountsTests
     }
 
     [Fact]
+    public async Task An_editor_that_can_refresh_its_hints_is_asked_to_when_the_amounts_of_a_version_are_ready()
+    {
+        var capabilities = new { workspace = new { inlayHint = new { refreshSupport = true } } };
+        await using var client = await LspTestClient.StartAsync(rootUri: Root, capabilities: capabilities);
+        await client.OpenAsync(Uri, Sample);
+        await client.DiagnosticsAsync(Uri, 1);
+        var deadline = DateTime.UtcNow + LspTestClient.Timeout;
+        while (client.InlayHintRefreshes == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+        Assert.True(client.InlayHintRefreshes > 0, "the server never asked for the hints to be refreshed");
+    }
+
+    [Fact]
     public async Task A_contract_without_a_header_command_has_no_hints()
     {
         await using var client = await LspTestClient.StartAsync(rootUri: Root);

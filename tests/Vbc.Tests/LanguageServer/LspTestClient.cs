@@ -36,6 +36,14 @@ public sealed class LspTestClient : IAsyncDisposable
         [JsonRpcMethod("textDocument/publishDiagnostics", UseSingleObjectParameterDeserialization = true)]
         public void PublishDiagnostics(Lsp.PublishDiagnosticsParams p) => client._diagnostics.Writer.TryWrite(p);
 
+        /// <summary>The server asks the editor to fetch the inlay hints again (live amounts of a new version are ready).</summary>
+        [JsonRpcMethod("workspace/inlayHint/refresh")]
+        public object? InlayHintRefresh()
+        {
+            Interlocked.Increment(ref client._refreshes);
+            return null;
+        }
+
         [JsonRpcMethod("window/logMessage", UseSingleObjectParameterDeserialization = true)]
         public void LogMessage(Lsp.LogMessageParams p)
         {
@@ -47,6 +55,11 @@ public sealed class LspTestClient : IAsyncDisposable
     }
 
     public VbcLanguageServer Server { get; }
+
+    private int _refreshes;
+
+    /// <summary>How many times the server asked for the inlay hints to be fetched again.</summary>
+    public int InlayHintRefreshes => Volatile.Read(ref _refreshes);
 
     public IReadOnlyList<Lsp.LogMessageParams> Log
     {
@@ -60,12 +73,12 @@ public sealed class LspTestClient : IAsyncDisposable
     }
 
     /// <summary>Starts a server and a client, and initializes the server.</summary>
-    public static async Task<LspTestClient> StartAsync(ServerOptions? options = null, string? rootUri = null)
+    public static async Task<LspTestClient> StartAsync(ServerOptions? options = null, string? rootUri = null, object? capabilities = null)
     {
         var (serverStream, clientStream) = FullDuplexStream.CreatePair();
         var server = VbcLanguageServer.Start(serverStream, serverStream, options ?? new ServerOptions { DiagnosticsDelay = TimeSpan.Zero });
         var client = new LspTestClient(server, clientStream);
-        await client.RequestAsync("initialize", new { processId = (int?)null, rootUri, capabilities = new { } });
+        await client.RequestAsync("initialize", new { processId = (int?)null, rootUri, capabilities = capabilities ?? new { } });
         await client.NotifyAsync("initialized", new { });
         return client;
     }
