@@ -26,24 +26,7 @@ public static class SyntaxLocator
         }
     }
 
-    /// <summary>The innermost block whose braces hold the offset (between its '{' and its '}', or the end if unclosed).</summary>
-    public static BlockSyntax? EnclosingBlock(ContractSyntax root, int offset)
-    {
-        BlockSyntax? found = null;
-        IEnumerable<BlockSyntax> level = root.Blocks;
-        while (true)
-        {
-            var next = level.LastOrDefault(b => offset >= b.OpenBrace.End && (offset < b.Span.End || (!b.IsClosed && offset <= b.Span.End)));
-            if (next is null)
-            {
-                return found;
-            }
-            found = next;
-            level = next.Items.OfType<BlockSyntax>();
-        }
-    }
-
-    /// <summary>The blocks that hold the offset, outermost first.</summary>
+    /// <summary>The blocks whose braces hold the offset (between '{' and '}', or the end if unclosed), outermost first.</summary>
     public static IReadOnlyList<BlockSyntax> EnclosingBlocks(ContractSyntax root, int offset)
     {
         var blocks = new List<BlockSyntax>();
