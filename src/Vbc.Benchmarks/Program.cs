@@ -9,6 +9,12 @@ using Vbc.Benchmarks;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
+if (args.Length > 0 && args[0] == "--lsp")
+{
+    // The language server's figures (docs/editors.md): dotnet run -c Release --project src/Vbc.Benchmarks -- --lsp
+    return await LspBenchmark.RunAsync(args.Length > 1 ? args[1] : Directory.GetCurrentDirectory());
+}
+
 if (args.Length > 0 && args[0] == "--child")
 {
     var request = JsonSerializer.Deserialize<ChildRequest>(args[1]) ?? throw new ArgumentException("No child request.");

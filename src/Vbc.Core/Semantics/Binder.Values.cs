@@ -133,7 +133,7 @@ public sealed partial class Binder
 
     internal BoundExpression BindExpression(ExpressionSyntax syntax)
     {
-        var bound = new ExpressionBinder(_scope, Source, _diagnostics).Bind(syntax);
+        var bound = new ExpressionBinder(_scope, Source, _diagnostics, _references).Bind(syntax);
         foreach (var symbol in bound.Symbols())
         {
             MarkUsed(symbol);

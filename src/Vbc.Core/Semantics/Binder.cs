@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Vbc.Clauses;
 using Vbc.Diagnostics;
 using Vbc.Evaluation;
+using Vbc.Navigation;
 using Vbc.Parsing;
 using Vbc.Settlement;
 using Vbc.Syntax;
@@ -31,6 +32,7 @@ public sealed partial class Binder
     private readonly List<(ValueSymbol Symbol, EntrySyntax Entry)> _values = new();
     private readonly List<BoundClause> _clauses = new();
     private readonly HashSet<Symbol> _used = new();
+    private readonly List<SymbolReference> _references = new();
     private readonly BuiltInSymbol _performanceYear =
         new("performance_year", ValueType.Year, "The performance year being settled (from --year, or the year of the contract period).");
 
@@ -82,7 +84,10 @@ public sealed partial class Binder
 
         var info = ContractClause.InfoOf(contractClause, Source.Path);
         return new BoundContract(_parsed, info, contractClause, _columns, _inputs, _values.Select(v => v.Symbol).ToList(),
-            _clauses, _performanceYear, WithoutEchoes(_diagnostics.ToList()).ToImmutableArray());
+            _clauses, _performanceYear, WithoutEchoes(_diagnostics.ToList()).ToImmutableArray())
+        {
+            References = _references,
+        };
     }
 
     /// <summary>

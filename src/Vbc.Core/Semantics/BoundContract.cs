@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Vbc.Clauses;
 using Vbc.Diagnostics;
+using Vbc.Navigation;
 using Vbc.Parsing;
 using Vbc.Settlement;
 using Vbc.Text;
@@ -59,6 +60,9 @@ public sealed class BoundContract
     public BuiltInSymbol PerformanceYear { get; }
 
     public ImmutableArray<Diagnostic> Diagnostics { get; }
+
+    /// <summary>Every use of a declared name in an expression, in the order bound (editors build their index from it).</summary>
+    public IReadOnlyList<SymbolReference> References { get; init; } = Array.Empty<SymbolReference>();
 
     public bool HasErrors => Diagnostics.Any(d => d.IsError);
 

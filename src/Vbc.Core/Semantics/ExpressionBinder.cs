@@ -1,5 +1,6 @@
 using Vbc.Diagnostics;
 using Vbc.Evaluation;
+using Vbc.Navigation;
 using Vbc.Syntax;
 using Vbc.Text;
 
@@ -29,12 +30,14 @@ internal sealed class ExpressionBinder
     private readonly Scope _scope;
     private readonly SourceText _source;
     private readonly DiagnosticBag _diagnostics;
+    private readonly ICollection<SymbolReference>? _references;
 
-    public ExpressionBinder(Scope scope, SourceText source, DiagnosticBag diagnostics)
+    public ExpressionBinder(Scope scope, SourceText source, DiagnosticBag diagnostics, ICollection<SymbolReference>? references = null)
     {
         _scope = scope;
         _source = source;
         _diagnostics = diagnostics;
+        _references = references;
     }
 
     public BoundExpression Bind(ExpressionSyntax syntax)
@@ -100,6 +103,8 @@ internal sealed class ExpressionBinder
     {
         if (_scope.TryLookup(name.Name, out var symbol))
         {
+            // Recorded here, before any type check can drop the bound tree, so editors see every use of a name.
+            _references?.Add(new SymbolReference(symbol, name.Span));
             return new BoundName(symbol, name);
         }
         var suggestion = Suggest.Nearest(name.Name, _scope.Names);

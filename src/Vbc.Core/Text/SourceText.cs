@@ -127,6 +127,22 @@ public sealed class SourceText
         return lines;
     }
 
+    /// <summary>The offset of a 1-based line and column, clamped into the text (editors send positions past a line's end).</summary>
+    public int GetOffset(int line, int column)
+    {
+        if (line < 1)
+        {
+            return 0;
+        }
+        if (line > _lineStarts.Length)
+        {
+            return Text.Length;
+        }
+        int start = _lineStarts[line - 1];
+        int end = start + GetLineText(line).Length;
+        return Math.Clamp(start + column - 1, start, end);
+    }
+
     /// <summary>The text of a 1-based line, without its line break.</summary>
     public string GetLineText(int line)
     {
