@@ -86,8 +86,8 @@ public sealed class LevelClause : ClauseKind
             "2024 to 2025", Required: true, Level: EvaluationLevel.Constant, Min: FirstYear, Max: LastYear),
     };
 
-    private const int FirstYear = 1900;
-    private const int LastYear = 2200;
+    internal const int FirstYear = 1900;
+    internal const int LastYear = 2200;
 
     public override void Check(BoundClause clause, ClauseCheckContext context)
     {
