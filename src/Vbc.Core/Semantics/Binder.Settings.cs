@@ -98,6 +98,12 @@ public sealed partial class Binder
                         _diagnostics.Add(BindingDiagnostics.WrongShape(Source, entry.Span, key, $"one value, for example '{key}: {spec.Example}'"));
                         return null;
                     }
+                    if (values[0] is TableSyntax byYear && spec.Shape == ParameterShape.Expression && byYear.By is NameSyntax { Name: PerformanceYearName })
+                    {
+                        // Any one-value setting may differ by year: 'base: by performance_year { 2024: $876.00 PMPM ... }'.
+                        var yearLookup = BindTableLookup(spec with { Table = PerYearTable(spec) }, byYear);
+                        return yearLookup is null ? null : new BoundExpressionSetting(spec, entry, yearLookup);
+                    }
                     if (values[0] is TableSyntax table && spec.Shape == ParameterShape.ExpressionOrTable)
                     {
                         var lookup = BindTableLookup(spec, table);
@@ -394,6 +400,12 @@ public sealed partial class Binder
         return (rate, (int)year.Number);
     }
 
+    private const string PerformanceYearName = "performance_year";
+
+    /// <summary>A table by performance year: rows keyed by years or ranges of years, each giving the setting's own kind of value.</summary>
+    private static TableSpec PerYearTable(ParameterSpec spec) =>
+        new(TypeExpectation.Year, EvaluationLevel.Run, ByRequired: true, Keys: TypeExpectation.Year, KeysAreRanges: true, Results: spec.Type, ResultsMayInterpolate: false);
+
     private BoundExpression? BindTableLookup(ParameterSpec spec, TableSyntax syntax)
     {
         if (spec.Table is null)
@@ -429,7 +441,7 @@ public sealed partial class Binder
         {
             return; // bands are checked by their clause
         }
-        bool whole = spec.Table.Keys == TypeExpectation.Count;
+        bool whole = spec.Table.Keys == TypeExpectation.Count || spec.Table.Keys == TypeExpectation.Year;
         string Show(decimal d) => d.ToString("#,##0.######", System.Globalization.CultureInfo.InvariantCulture);
         var ranges = new List<(BoundTableRow Row, decimal? Low, decimal? High)>();
         bool rowsReported = false;

@@ -1,4 +1,5 @@
 using Vbc.Settlement;
+using Vbc.Tests.Infrastructure;
 
 namespace Vbc.Tests.Independent;
 
@@ -195,6 +196,35 @@ public class MsspIndependentTests
         //   2026: 1.095912791 -> G = 5,123,904.193029189552 x 46% -> $2,356,995.93
         //   2027: 1.129886087521 -> G = 6,687,353.079518094428112 x 46% -> $3,076,182.42
         //   2028: 1.164912556234151 -> G = 8,299,268.881488155355383472 x 46% -> $3,817,663.69
+        s.AssertTotal((decimal)pinnedTotal);
+    }
+
+    [Theory]
+    [InlineData(2024, 876.00, 0.40, 515_311.44)]
+    [InlineData(2025, 903.16, 0.40, 1_048_260.28)]
+    [InlineData(2026, 903.16, 0.50, 1_310_325.35)]
+    [InlineData(2028, 931.16, 0.50, 1_997_115.09)]
+    public void GlidePathWithABaseTableByPerformanceYear(int year, double basePmpm, double maxRate, double pinnedTotal)
+    {
+        // contracts/mssp-glide-path.vbc with its benchmark's base given per year instead of a trend per year:
+        //   base: by performance_year { 2024: $876.00 PMPM  2025 to 2026: $903.16 PMPM  2027 and above: $931.16 PMPM }
+        //   trend: 1.5%
+        var text = File.ReadAllText(Golden.PathOf("contracts", "mssp-glide-path.vbc")).Replace("\r\n", "\n");
+        Assert.Contains("  base: $876.00 PMPM\n  trend: 3.1% per year from 2023\n", text);
+        text = text.Replace("  base: $876.00 PMPM\n  trend: 3.1% per year from 2023\n",
+            "  base: by performance_year {\n    2024: $876.00 PMPM\n    2025 to 2026: $903.16 PMPM\n    2027 and above: $931.16 PMPM\n  }\n  trend: 1.5%\n");
+        var rows = SeedFile.Read("members.csv");
+        var p = PopulationFigures.Compute(rows, Attributed, new (string, Func<SeedRow, bool>)[] { ("esrd", r => r.Flag("esrd")) }, Categories, Array.Empty<string>(), 99m);
+        var s = Example.SettleText(text, "members.csv", year, ("quality_score", "92%"), ("participant_revenue", "4000000"));
+        var bm = Benchmark(p, (decimal)basePmpm, 1 + 0.015m, 0.03m);
+        AssertCostAndBenchmark(s, p, bm, (decimal)basePmpm, 1 + 0.015m);
+        decimal rate = (decimal)maxRate * 0.92m;
+        s.AssertComponent("shared-savings.earned", Math.Min(bm.G * rate, 0.10m * bm.B));
+        // Pinned by hand: B = base x 1.015 x 52,534.172 (risk ratio under its cap), G = B - A (A = 45,309,930.855):
+        //   2024: B = 46,710,233.69208, G = 1,400,302.83708 x 36.8% -> $515,311.44
+        //   2025: B = 48,158,464.2252728, G = 2,848,533.3702728 x 36.8% -> $1,048,260.28
+        //   2026: the same G x 46% -> $1,310,325.35
+        //   2028: B = 49,651,485.3935128, G = 4,341,554.5385128 x 46% -> $1,997,115.09
         s.AssertTotal((decimal)pinnedTotal);
     }
 }

@@ -102,4 +102,17 @@ public class PerYearTrendTests
         var bound = Bind(trend);
         Assert.Contains(bound.Diagnostics, d => d.IsError && d.Code.StartsWith("VBC10", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("2024 to 2026: $876.00 PMPM", null)]
+    [InlineData("2024: $876.00 PMPM\n    2025 and above: $900.00 PMPM", null)]
+    [InlineData("2024: $876.00 PMPM\n    2026: $900.00 PMPM", "VBC2083")]
+    [InlineData("2024 to 2025: $876.00 PMPM", "VBC2083")]
+    [InlineData("2024 to 2026: 5%", "VBC2007")]
+    public void A_table_by_performance_year_needs_a_row_for_every_year_settled(string rows, string? code)
+    {
+        var text = Contract.Replace("\r\n", "\n").Replace("  base: $876.00 PMPM\n  trend: TREND\n", "  base: by performance_year {\n    " + rows + "\n  }\n");
+        var errors = Binder.Bind(ContractParser.Parse(text, "table.vbc")).Diagnostics.Where(d => d.IsError).Select(d => d.Code).ToList();
+        Assert.Equal(code is null ? Array.Empty<string>() : new[] { code }, errors);
+    }
 }

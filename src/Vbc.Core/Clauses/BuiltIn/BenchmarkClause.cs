@@ -106,8 +106,7 @@ public sealed class BenchmarkClause : ClauseKind
     }
 
     /// <summary>
-    /// A trend compounding from a base year after a year the contract settles has no factor for that year. The years
-    /// it settles: the benchmark's level, else every level's, else the contract period's.
+    /// A trend compounding from a base year after a year the contract settles has no factor for that year.
     /// </summary>
     private static void CheckBaseYears(BoundClause clause, ClauseCheckContext context)
     {
@@ -115,24 +114,11 @@ public sealed class BenchmarkClause : ClauseKind
         {
             return;
         }
-        (int First, string Where)? earliest = null;
-        if (clause.Parent is { Kind: LevelClause } level)
-        {
-            earliest = LevelClause.Years(level) is { } y ? (y.First, $"level \"{level.Label}\"") : null;
-        }
-        else if (context.Clauses.Where(c => c.Kind is LevelClause).Select(l => (Level: l, Years: LevelClause.Years(l))).Where(l => l.Years is not null)
-            .OrderBy(l => l.Years!.Value.First).FirstOrDefault() is { Level: { } first, Years: { } years })
-        {
-            earliest = (years.First, $"level \"{first.Label}\"");
-        }
-        else if (context.Clauses.FirstOrDefault(c => c.Kind is ContractClause) is { } contract && ContractClause.Period(contract) is { } period)
-        {
-            earliest = (period.Start.Year, "the contract period");
-        }
-        if (earliest is not { } e)
+        if (LevelClause.YearsSettled(clause, context.Clauses) is not { Count: > 0 } settled)
         {
             return;
         }
+        var e = (First: settled[0].Year, settled[0].Where);
         for (int i = 0; i < trend.Items.Count; i++)
         {
             if (trend.FromYear(i) is { } from && from > e.First)
