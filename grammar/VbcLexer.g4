@@ -54,6 +54,9 @@ LESSER     : 'lesser';
 GREATER    : 'greater';
 PMPM       : 'pmpm';
 PERCENTILE : 'percentile';
+// '3.1% per year from 2023': a rate that compounds from a base year. One token, so that 'per' alone stays a name
+// (and '$200,000 per member' keeps its own message).
+PER_YEAR_FROM : 'per' [ \t]+ 'year' [ \t]+ 'from';
 
 // ---- literals ----------------------------------------------------------------------------------------------------
 // 2024-01-01

@@ -40,6 +40,7 @@ word
 // 'pmpm' alone is the type word of a declaration (rate: pmpm); it is a keyword, so it is named here.
 value
     : range
+    | perYear
     | expression
     | table
     | phrase
@@ -48,6 +49,11 @@ value
 
 phrase
     : IDENT IDENT+
+    ;
+
+// A rate that compounds each year from a base year: 3.1% per year from 2023.
+perYear
+    : rate=expression PER_YEAR_FROM start=expression
     ;
 
 range

@@ -100,8 +100,11 @@ public sealed record ParameterSpec(
     IReadOnlyList<string>? Options = null,
     TableSpec? Table = null,
     bool Repeatable = false,
-    bool ReadsOwnOutputs = false)
+    bool ReadsOwnOutputs = false,
+    bool CompoundsByYear = false)
 {
+    // CompoundsByYear: a list item may be written 'rate per year from YEAR' (a benchmark's trend).
+
     // ReadsOwnOutputs: the setting is evaluated after its clause has computed its own values, and may use them
     // (a quality gate reads quality_composite). Any other setting that reads its clause's values is a circle.
 

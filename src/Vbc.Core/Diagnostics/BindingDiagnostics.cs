@@ -160,4 +160,22 @@ public static class BindingDiagnostics
 
     public static Diagnostic ConstantCondition(SourceText s, TextSpan span, string value) =>
         Warning("VBC2039", s, span, $"This condition is always {value}.");
+
+    // Values that move with the performance year (VBC2080-VBC2089).
+
+    public static Diagnostic PerYearNotHere(SourceText s, TextSpan span, string key, string rate) =>
+        Error("VBC2080", s, span, $"'{key}' does not compound by year: 'per year from' is for a benchmark's 'trend' (trend: 3.1% per year from 2023). Write '{key}: {rate}', or move the compounding rate to the benchmark's trend.");
+
+    public static Diagnostic BaseYearNotAYear(SourceText s, TextSpan span, string found, string rate) =>
+        Error("VBC2081", s, span, $"'{found}' is not a year: the rate compounds from a base year written as a whole number from 1900 to 2200, for example '{rate} per year from 2023'.");
+
+    public static Diagnostic BaseYearAfterPerformanceYear(SourceText s, TextSpan span, int from, int year, string where) =>
+        Error("VBC2082", s, span, $"The trend compounds from {from}, but {where} settles performance year {year}, before it: there would be nothing to compound. Give the base year of the benchmark's base (at most {year}), or settle later years only.");
+
+    public static Diagnostic YearNotInTable(SourceText s, TextSpan span, string key, IReadOnlyList<int> years, string where)
+    {
+        string list = years.Count <= 8 ? string.Join(", ", years) : string.Join(", ", years.Take(8)) + $" and {years.Count - 8} more";
+        string fix = years.Count == 1 ? $"Add a row '{years[0]}: ...'" : $"Add a row for each, or a range of years such as '{years[0]} to {years[^1]}: ...'";
+        return Error("VBC2083", s, span, $"The table of '{key}' by performance year has no row for {list}, which the contract settles ({years[0]}: {where}): settling {(years.Count == 1 ? "it" : "them")} would stop. {fix}.");
+    }
 }

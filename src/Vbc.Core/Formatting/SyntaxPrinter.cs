@@ -69,6 +69,11 @@ internal static class SyntaxPrinter
             case PhraseSyntax phrase:
                 builder.AppendJoin(' ', phrase.Words.Words);
                 break;
+            case PerYearSyntax perYear:
+                AppendExpression(builder, perYear.Rate);
+                builder.Append(" per year from ");
+                AppendExpression(builder, perYear.From);
+                break;
             case ExpressionSyntax expression:
                 AppendExpression(builder, expression);
                 break;

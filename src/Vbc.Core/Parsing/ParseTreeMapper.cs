@@ -81,6 +81,10 @@ internal sealed class ParseTreeMapper
         {
             return new NameSyntax(pmpm.GetText(), SpanOf(pmpm.Symbol));
         }
+        if (context.perYear() is { } perYear)
+        {
+            return new PerYearSyntax(MapExpression(perYear.rate), MapExpression(perYear.start), SpanOf(perYear));
+        }
         if (context.phrase() is { } phrase)
         {
             var words = phrase.IDENT().Select(t => t.GetText()).ToEquatableArray();

@@ -269,4 +269,39 @@ public sealed partial class Binder
             _diagnostics.Add(BindingDiagnostics.Unused(Source, value.Declaration, "value", value.Name));
         }
     }
+
+    /// <summary>
+    /// A table by performance year must have a row for every year its clause can be settled in, so that a missing
+    /// year is found when checking rather than when the year comes to be settled.
+    /// </summary>
+    private void CheckPerYearTables(IReadOnlyList<BoundClause> all)
+    {
+        foreach (var clause in all)
+        {
+            IReadOnlyList<(int Year, string Where)>? settled = null;
+            foreach (var setting in clause.Settings.Values)
+            {
+                if (setting is not BoundExpressionSetting { Expression: BoundTableLookup { Key: BoundName { Symbol: var symbol } } lookup } || symbol != _performanceYear)
+                {
+                    continue;
+                }
+                settled ??= LevelClause.YearsSettled(clause, all) ?? Array.Empty<(int, string)>();
+                var rows = lookup.Table.Rows.Where(r => r.KeyRange is not null)
+                    .Select(r => (Low: ConstantOrNull(r.KeyRange!.Low) ?? decimal.MinValue, High: ConstantOrNull(r.KeyRange!.High) ?? decimal.MaxValue, r.KeyRange!.Form))
+                    .ToList();
+                bool Holds((decimal Low, decimal High, RangeForm Form) row, int year) => row.Form switch
+                {
+                    RangeForm.Above => year > row.Low,
+                    RangeForm.Below => year < row.High,
+                    _ => row.Low <= year && year <= row.High,
+                };
+                var missing = settled.Where(y => !rows.Any(r => Holds(r, y.Year))).ToList();
+                if (missing.Count > 0)
+                {
+                    _diagnostics.Add(BindingDiagnostics.YearNotInTable(Source, lookup.Table.Syntax.By!.Span, setting.Spec.Key,
+                        missing.Select(m => m.Year).ToList(), missing[0].Where));
+                }
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Vbc.Clauses;
 using Vbc.Diagnostics;
 using Vbc.Evaluation;
+using Vbc.Formatting;
 using Vbc.Parsing;
 using Vbc.Settlement;
 using Vbc.Syntax;
@@ -97,10 +98,21 @@ public sealed partial class Binder
                         _diagnostics.Add(BindingDiagnostics.WrongShape(Source, entry.Span, key, $"one value, for example '{key}: {spec.Example}'"));
                         return null;
                     }
+                    if (values[0] is TableSyntax byYear && spec.Shape == ParameterShape.Expression && byYear.By is NameSyntax { Name: PerformanceYearName })
+                    {
+                        // Any one-value setting may differ by year: 'base: by performance_year { 2024: $876.00 PMPM ... }'.
+                        var yearLookup = BindTableLookup(spec with { Table = PerYearTable(spec) }, byYear);
+                        return yearLookup is null ? null : new BoundExpressionSetting(spec, entry, yearLookup);
+                    }
                     if (values[0] is TableSyntax table && spec.Shape == ParameterShape.ExpressionOrTable)
                     {
                         var lookup = BindTableLookup(spec, table);
                         return lookup is null ? null : new BoundExpressionSetting(spec, entry, lookup);
+                    }
+                    if (values[0] is PerYearSyntax perYear)
+                    {
+                        _diagnostics.Add(BindingDiagnostics.PerYearNotHere(Source, perYear.Span, key, SyntaxPrinter.Expression(perYear.Rate)));
+                        return null;
                     }
                     if (values[0] is not ExpressionSyntax expression)
                     {
@@ -114,8 +126,18 @@ public sealed partial class Binder
             case ParameterShape.List:
                 {
                     var items = new List<BoundExpression>();
+                    var fromYears = new List<int?>();
                     foreach (var value in values)
                     {
+                        if (value is PerYearSyntax perYear)
+                        {
+                            if (BindPerYear(spec, perYear) is { } compound)
+                            {
+                                items.Add(compound.Rate);
+                                fromYears.Add(compound.From);
+                            }
+                            continue;
+                        }
                         if (value is not ExpressionSyntax expression)
                         {
                             _diagnostics.Add(BindingDiagnostics.WrongShape(Source, value.Span, key, $"values separated by commas, for example '{key}: {spec.Example}'"));
@@ -138,8 +160,9 @@ public sealed partial class Binder
                             continue;
                         }
                         items.Add(BindChecked(spec, expression, $"Each item of '{key}'"));
+                        fromYears.Add(null);
                     }
-                    return new BoundListSetting(spec, entry, items.ToEquatableArray());
+                    return new BoundListSetting(spec, entry, items.ToEquatableArray(), fromYears.ToEquatableArray());
                 }
 
             case ParameterShape.CarveOuts:
@@ -159,7 +182,7 @@ public sealed partial class Binder
 
             case ParameterShape.Range:
                 {
-                    if (values.Count != 1 || values[0] is TableSyntax or PhraseSyntax)
+                    if (values.Count != 1 || values[0] is TableSyntax or PhraseSyntax or PerYearSyntax)
                     {
                         _diagnostics.Add(BindingDiagnostics.WrongShape(Source, entry.Span, key, $"a range, for example '{key}: {spec.Example}'"));
                         return null;
@@ -351,6 +374,38 @@ public sealed partial class Binder
         return bound;
     }
 
+    /// <summary>
+    /// '3.1% per year from 2023': the rate, bound as any item of the list, and the base year it compounds from, which
+    /// must be a year written in the contract (the factor's exponent is known before any data is read).
+    /// </summary>
+    private (BoundExpression Rate, int From)? BindPerYear(ParameterSpec spec, PerYearSyntax perYear)
+    {
+        if (!spec.CompoundsByYear)
+        {
+            _diagnostics.Add(BindingDiagnostics.PerYearNotHere(Source, perYear.Span, spec.Key, SyntaxPrinter.Expression(perYear.Rate)));
+            return null;
+        }
+        var rate = BindChecked(spec, perYear.Rate, $"Each item of '{spec.Key}'");
+        var from = BindExpression(perYear.From);
+        if (from.HasErrors())
+        {
+            return null;
+        }
+        if (Evaluator.TryConstant(from) is not { Kind: ValueKind.Number } year || from.Type != ValueType.Number && from.Type != ValueType.Year
+            || year.Number != decimal.Truncate(year.Number) || year.Number < LevelClause.FirstYear || year.Number > LevelClause.LastYear)
+        {
+            _diagnostics.Add(BindingDiagnostics.BaseYearNotAYear(Source, perYear.From.Span, Source.GetText(perYear.From.Span), SyntaxPrinter.Expression(perYear.Rate)));
+            return null;
+        }
+        return (rate, (int)year.Number);
+    }
+
+    private const string PerformanceYearName = "performance_year";
+
+    /// <summary>A table by performance year: rows keyed by years or ranges of years, each giving the setting's own kind of value.</summary>
+    private static TableSpec PerYearTable(ParameterSpec spec) =>
+        new(TypeExpectation.Year, EvaluationLevel.Run, ByRequired: true, Keys: TypeExpectation.Year, KeysAreRanges: true, Results: spec.Type, ResultsMayInterpolate: false);
+
     private BoundExpression? BindTableLookup(ParameterSpec spec, TableSyntax syntax)
     {
         if (spec.Table is null)
@@ -386,7 +441,7 @@ public sealed partial class Binder
         {
             return; // bands are checked by their clause
         }
-        bool whole = spec.Table.Keys == TypeExpectation.Count;
+        bool whole = spec.Table.Keys == TypeExpectation.Count || spec.Table.Keys == TypeExpectation.Year;
         string Show(decimal d) => d.ToString("#,##0.######", System.Globalization.CultureInfo.InvariantCulture);
         var ranges = new List<(BoundTableRow Row, decimal? Low, decimal? High)>();
         bool rowsReported = false;

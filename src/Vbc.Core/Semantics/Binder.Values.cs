@@ -122,6 +122,7 @@ public sealed partial class Binder
     {
         NameSyntax n => new[] { n.Name },
         EntrySyntax e => e.Values.SelectMany(NamesIn),
+        PerYearSyntax p => NamesIn(p.Rate).Concat(NamesIn(p.From)),
         UnarySyntax u => NamesIn(u.Operand),
         BinarySyntax b => NamesIn(b.Left).Concat(NamesIn(b.Right)),
         IfSyntax i => NamesIn(i.Condition).Concat(NamesIn(i.WhenTrue)).Concat(NamesIn(i.WhenFalse)),

@@ -80,6 +80,7 @@ public sealed partial class Binder
         CheckDuplicatesAndRequirements();
         CheckDataDeclarations();
         CheckCycles();
+        CheckPerYearTables(all);
         ReportUnused();
 
         var info = ContractClause.InfoOf(contractClause, Source.Path);

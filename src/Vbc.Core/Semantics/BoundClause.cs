@@ -27,7 +27,11 @@ public abstract record BoundSetting(ParameterSpec Spec, EntrySyntax Syntax);
 
 public sealed record BoundExpressionSetting(ParameterSpec Spec, EntrySyntax Syntax, BoundExpression Expression) : BoundSetting(Spec, Syntax);
 
-public sealed record BoundListSetting(ParameterSpec Spec, EntrySyntax Syntax, EquatableArray<BoundExpression> Items) : BoundSetting(Spec, Syntax);
+public sealed record BoundListSetting(ParameterSpec Spec, EntrySyntax Syntax, EquatableArray<BoundExpression> Items, EquatableArray<int?> FromYears = default) : BoundSetting(Spec, Syntax)
+{
+    /// <summary>The base year item <paramref name="index"/> compounds from ('3.1% per year from 2023'), or null when it applies once.</summary>
+    public int? FromYear(int index) => index < FromYears.Count ? FromYears[index] : null;
+}
 
 /// <summary>One carve-out: a column and the column in scope it is part of (null when the contract does not say).</summary>
 public sealed record BoundCarveOut(BoundName Part, BoundName? Category, TextSpan Span);

@@ -66,6 +66,9 @@ public sealed record TableRowSyntax(ValueSyntax Key, ValueSyntax Result, TextSpa
 /// <summary>Plain words used as an option: <c>first dollar</c>, <c>weighted mean</c>.</summary>
 public sealed record PhraseSyntax(WordsSyntax Words, TextSpan Span) : ValueSyntax(Span);
 
+/// <summary>A rate that compounds once a year from a base year: <c>3.1% per year from 2023</c>.</summary>
+public sealed record PerYearSyntax(ExpressionSyntax Rate, ExpressionSyntax From, TextSpan Span) : ValueSyntax(Span);
+
 // ---- expressions ---------------------------------------------------------------------------------------------------
 
 public abstract record ExpressionSyntax(TextSpan Span) : ValueSyntax(Span);

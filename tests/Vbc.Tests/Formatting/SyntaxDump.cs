@@ -78,6 +78,11 @@ internal static partial class SyntaxDump
             case PhraseSyntax phrase:
                 Line(builder, depth, $"phrase [{string.Join(' ', phrase.Words.Words)}]");
                 break;
+            case PerYearSyntax perYear:
+                Line(builder, depth, "per year from");
+                Value(builder, perYear.Rate, depth + 1);
+                Value(builder, perYear.From, depth + 1);
+                break;
             case NumberLiteralSyntax number:
                 Line(builder, depth, $"number {number.Value.ToString(CultureInfo.InvariantCulture)} {number.Unit} {Quote(NumberText(number))}");
                 break;

@@ -224,9 +224,15 @@ internal sealed class PopulationFigures
 /// <summary>Settles an example contract over a seed file, and reads its statement.</summary>
 internal static class Example
 {
-    public static Statement Settle(string contractFile, string dataFile, int? year = null, params (string Name, string Value)[] inputs)
+    public static Statement Settle(string contractFile, string dataFile, int? year = null, params (string Name, string Value)[] inputs) =>
+        Settle(Binder.Bind(ContractParser.ParseFile(Golden.PathOf("contracts", contractFile))), dataFile, year, inputs);
+
+    /// <summary>Settles contract text written in the test (an example with some terms changed).</summary>
+    public static Statement SettleText(string text, string dataFile, int? year = null, params (string Name, string Value)[] inputs) =>
+        Settle(Binder.Bind(ContractParser.Parse(text, "changed.vbc")), dataFile, year, inputs);
+
+    private static Statement Settle(BoundContract contract, string dataFile, int? year, (string Name, string Value)[] inputs)
     {
-        var contract = Binder.Bind(ContractParser.ParseFile(Golden.PathOf("contracts", contractFile)));
         Assert.False(contract.HasErrors, string.Join("\n", contract.Diagnostics));
         using var data = new CsvMemberSource(Golden.PathOf("seeds", dataFile));
         var result = SettlementEngine.Settle(contract, new SettlementRequest

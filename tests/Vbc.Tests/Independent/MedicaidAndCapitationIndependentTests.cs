@@ -1,3 +1,4 @@
+using Vbc.Tests.Infrastructure;
 namespace Vbc.Tests.Independent;
 
 /// <summary>
@@ -183,7 +184,7 @@ public class MedicaidAndCapitationIndependentTests
     [Fact]
     public void BundleBpci()
     {
-        // Terms from contracts/bundle-bpci.vbc: bundle lines 23-37 (quoted below where used).
+        // Terms from contracts/bundle-bpci.vbc: bundle lines 24-39 (quoted below where used).
         var rows = SeedFile.Read("episodes.csv");
         var s = Example.Settle("bundle-bpci.vbc", "episodes.csv", null, ("quality_score", "85%"));
         // Every row is an episode; no population clause and no member months column: nobody is left out.
@@ -209,7 +210,8 @@ public class MedicaidAndCapitationIndependentTests
         Assert.Equal(amount, s.Value("bundle.clinical-episodes.difference"));
         // stop gain: 20%  stop loss: 20% (shares of the total target price)
         amount = Math.Clamp(amount, -0.20m * totalTarget, 0.20m * totalTarget);
-        // quality adjustment: 10% * (100% - quality_score), quality_score = 85%
+        // A gain: quality adjustment on gain: 10% * (100% - quality_score), quality_score = 85%
+        Assert.True(amount > 0);
         decimal adjustment = 0.10m * (1 - 0.85m);
         Assert.Equal(adjustment, s.Value("bundle.clinical-episodes.quality"));
         s.AssertComponent("bundle.clinical-episodes.reconciliation", amount * (1 - adjustment));
@@ -219,5 +221,40 @@ public class MedicaidAndCapitationIndependentTests
         //   difference 471,568.85 (within 20% of target); x (1 - 1.5%) = 464,495.31725 -> $464,495.32
         Assert.Equal(43_424_600.00m, totalTarget);
         s.AssertTotal(464_495.32m);
+    }
+
+    [Fact]
+    public void BundleBpciThatLosesMoney()
+    {
+        // contracts/bundle-bpci.vbc with the LEJR target lowered from $25,800.00 to $24,800.00, so that the episodes
+        // cost more than their targets and the hospital repays:
+        //   quality adjustment on loss: 10% * quality_score (good quality repays less)
+        var text = File.ReadAllText(Golden.PathOf("contracts", "bundle-bpci.vbc"));
+        Assert.Contains("\"LEJR\": $25,800.00", text);
+        text = text.Replace("\"LEJR\": $25,800.00", "\"LEJR\": $24,800.00");
+        var rows = SeedFile.Read("episodes.csv");
+        var s = Example.SettleText(text, "episodes.csv", null, ("quality_score", "85%"));
+        var target = new Dictionary<string, decimal>
+        {
+            ["CABG"] = 46_500.00m, ["CHF"] = 20_000.00m, ["LEJR"] = 24_800.00m, ["PCI"] = 22_000.00m, ["SEPSIS"] = 29_000.00m, ["SPINAL_FUSION"] = 51_000.00m,
+        };
+        decimal totalTarget = 0, totalActual = 0;
+        foreach (var row in rows)
+        {
+            totalTarget += target[row.Text("episode_type")];
+            totalActual += row.Number("episode_cost");
+        }
+        decimal amount = totalTarget - totalActual;
+        Assert.True(amount < 0);
+        Assert.Equal(amount, s.Value("bundle.clinical-episodes.difference"));
+        // stop loss: 20% of the total target
+        amount = Math.Max(amount, -0.20m * totalTarget);
+        decimal adjustment = 0.10m * 0.85m;
+        Assert.Equal(adjustment, s.Value("bundle.clinical-episodes.quality"));
+        s.AssertComponent("bundle.clinical-episodes.reconciliation", amount * (1 - adjustment));
+
+        // Pinned by hand: target 43,424,600.00 - 512 x 1,000.00 = 42,912,600.00; actual 42,953,031.15;
+        //   difference -40,431.15 (within 20% of target); x (1 - 8.5%) = -36,994.50225 -> -$36,994.50 repaid
+        s.AssertTotal(-36_994.50m);
     }
 }

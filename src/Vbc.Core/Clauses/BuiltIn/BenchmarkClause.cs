@@ -25,7 +25,8 @@ public sealed class BenchmarkClause : ClauseKind
         new ParameterSpec("base", ParameterShape.Expression, TypeExpectation.Pmpm,
             "The base cost per member per month, before trend, risk adjustment and discount.", "$1,020.00 PMPM", Min: 0),
         new ParameterSpec("trend", ParameterShape.List, TypeExpectation.Percent,
-            "Trend rates applied to the base: each multiplies it by (1 + rate). Several rates compound.", "4.2%, 1.5%", Min: -1, Max: 10),
+            "Trend rates applied to the base: each multiplies it by (1 + rate). Several rates compound. A rate written 'per year from YEAR' compounds once a year from that base year to the performance year.",
+            "4.2%, 1.5%", Min: -1, Max: 10, CompoundsByYear: true),
         new ParameterSpec("risk score", ParameterShape.Expression, TypeExpectation.Ratio,
             "Each member's risk score; the population risk is its mean weighted by member months.", "risk_score", Level: EvaluationLevel.Member),
         new ParameterSpec("reference risk", ParameterShape.Expression, TypeExpectation.Ratio,
@@ -97,9 +98,34 @@ public sealed class BenchmarkClause : ClauseKind
                 context.Report(BindingDiagnostics.SettingsConflict(context.Source, s.Syntax.Key.Span, $"'{key}' limits the risk ratio, but there is no 'risk score'."));
             }
         }
+        CheckBaseYears(clause, context);
         if (hasBase && !context.HasMemberMonths)
         {
             context.Report(BindingDiagnostics.NeedsMemberMonths(context.Source, header, "A benchmark built from a PMPM base"));
+        }
+    }
+
+    /// <summary>
+    /// A trend compounding from a base year after a year the contract settles has no factor for that year.
+    /// </summary>
+    private static void CheckBaseYears(BoundClause clause, ClauseCheckContext context)
+    {
+        if (clause.Setting("trend") is not BoundListSetting trend || trend.FromYears.All(y => y is null))
+        {
+            return;
+        }
+        if (LevelClause.YearsSettled(clause, context.Clauses) is not { Count: > 0 } settled)
+        {
+            return;
+        }
+        var e = (First: settled[0].Year, settled[0].Where);
+        for (int i = 0; i < trend.Items.Count; i++)
+        {
+            if (trend.FromYear(i) is { } from && from > e.First)
+            {
+                var at = trend.Syntax.Values.OfType<PerYearSyntax>().FirstOrDefault(p => p.Rate.Span == trend.Items[i].Syntax.Span);
+                context.Report(BindingDiagnostics.BaseYearAfterPerformanceYear(context.Source, at?.From.Span ?? trend.Items[i].Syntax.Span, from, e.First, e.Where));
+            }
         }
     }
 
@@ -127,9 +153,13 @@ public sealed class BenchmarkClause : ClauseKind
             b = settlement.Number(clause, "total", 0);
             settlement.Step(clause, id + ".total", "Benchmark (B)", b, ValueType.Money, $"B = {settlement.Explain(total)}");
         }
+        else if (BuildUp(clause, settlement, id) is { } built)
+        {
+            b = built;
+        }
         else
         {
-            b = BuildUp(clause, settlement, id);
+            return; // reported: there is no benchmark to measure against
         }
         settlement.SetOutput("benchmark", Value.Of(b));
 
@@ -149,7 +179,7 @@ public sealed class BenchmarkClause : ClauseKind
         settlement.SetOutput("savings_rate", Value.Of(r));
     }
 
-    private decimal BuildUp(BoundClause clause, ISettlement settlement, string id)
+    private decimal? BuildUp(BoundClause clause, ISettlement settlement, string id)
     {
         decimal basePmpm = settlement.Number(clause, "base", 0);
         settlement.Step(clause, id + ".base", "Base PMPM", basePmpm, ValueType.Pmpm, settlement.Explain(clause.Expression("base")!));
@@ -163,11 +193,30 @@ public sealed class BenchmarkClause : ClauseKind
         {
             decimal trend = 1m;
             var parts = new List<string>();
-            foreach (var t in trends)
+            var setting = (BoundListSetting)clause.Setting("trend")!;
+            for (int i = 0; i < trends.Count; i++)
             {
-                decimal rate = settlement.Evaluate(t).Number;
-                trend *= 1 + rate;
-                parts.Add($"(1 + {Percent(rate)})");
+                decimal rate = settlement.Evaluate(trends[i]).Number;
+                if (setting.FromYear(i) is not { } from)
+                {
+                    trend *= 1 + rate;
+                    parts.Add($"(1 + {Percent(rate)})");
+                    continue;
+                }
+                // Compounded once a year from the base year: (1 + rate)^(year - base), multiplied out in decimal.
+                int year = settlement.PerformanceYear, years = year - from;
+                if (years < 0)
+                {
+                    // VBC2082 refuses this when checking; kept so that no caller of the engine gets a made-up factor.
+                    settlement.Report(SettlementDiagnostics.EvaluationFailed(Location.In(settlement.Contract.Source, trends[i].Syntax.Span),
+                        $"The trend compounds from {from}, but the performance year is {year}, before it: there is no factor for {year}."));
+                    return null;
+                }
+                for (int n = 0; n < years; n++)
+                {
+                    trend *= 1 + rate;
+                }
+                parts.Add($"(1 + {Percent(rate)})^({year} - {from})");
             }
             settlement.Step(clause, id + ".trend", "Trend factor", trend, ValueType.Ratio, string.Join(" x ", parts));
             factors *= trend;

@@ -41,10 +41,30 @@ public sealed class BundleClause : ClauseKind
             "The most the provider repays, as a share of the total target price.", "20%", Min: 0, Max: 1),
         new ParameterSpec("quality adjustment", ParameterShape.Expression, TypeExpectation.Percent,
             "A reduction of the reconciliation amount (paid or repaid) by quality, for example '10% * (100% - quality_score)'.", "10% * (100% - quality_score)", Min: 0, Max: 1),
+        new ParameterSpec(GainKey, ParameterShape.Expression, TypeExpectation.Percent,
+            "A reduction of a positive reconciliation (the payer pays) by quality; BPCI Advanced: '10% * (100% - quality_score)', so poor quality earns less.", "10% * (100% - quality_score)", Min: 0, Max: 1),
+        new ParameterSpec(LossKey, ParameterShape.Expression, TypeExpectation.Percent,
+            "A reduction of a repayment (the provider repays) by quality; BPCI Advanced: '10% * quality_score', so good quality repays less.", "10% * quality_score", Min: 0, Max: 1),
     };
+
+    private const string BothKey = "quality adjustment";
+    private const string GainKey = "quality adjustment on gain";
+    private const string LossKey = "quality adjustment on loss";
 
     public override void Check(BoundClause clause, ClauseCheckContext context)
     {
+        if (clause.Has(BothKey))
+        {
+            // One adjustment for both directions, or one per direction: both at once would say two things for one side.
+            foreach (var key in new[] { GainKey, LossKey })
+            {
+                if (clause.Setting(key) is { } s)
+                {
+                    context.Report(BindingDiagnostics.SettingsConflict(context.Source, s.Syntax.Key.Span,
+                        $"'{BothKey}' already adjusts both a gain and a repayment. Remove '{key}', or replace '{BothKey}' with '{GainKey}' and '{LossKey}'."));
+                }
+            }
+        }
         if (context.Columns.Count == 0)
         {
             context.Report(BindingDiagnostics.NeedsMemberData(context.Source, clause.Syntax.Header.Span, "A bundle"));
@@ -108,10 +128,14 @@ public sealed class BundleClause : ClauseKind
             amount = -loss * totalTarget;
         }
         string formula = "target less actual, within stop-loss and stop-gain";
-        if (clause.Expression("quality adjustment") is { } adjustmentExpression)
+        // A gain is adjusted by 'quality adjustment on gain', a repayment by 'quality adjustment on loss', either by
+        // 'quality adjustment'; a side without its setting is not adjusted.
+        string key = clause.Has(BothKey) ? BothKey : amount > 0 ? GainKey : LossKey;
+        if ((key == BothKey || amount != 0) && clause.Expression(key) is { } adjustmentExpression)
         {
-            decimal adjustment = settlement.Number(clause, "quality adjustment", 0);
-            settlement.Step(clause, id + ".quality", "Quality adjustment", adjustment, ValueType.Percent, settlement.Explain(adjustmentExpression));
+            decimal adjustment = settlement.Number(clause, key, 0);
+            string label = key == BothKey ? "Quality adjustment" : amount > 0 ? "Quality adjustment of a gain" : "Quality adjustment of a repayment";
+            settlement.Step(clause, id + ".quality", label, adjustment, ValueType.Percent, settlement.Explain(adjustmentExpression));
             formula = $"{Money(amount)} x (1 - {Percent(adjustment)})";
             amount *= 1 - adjustment;
         }

@@ -86,8 +86,8 @@ public sealed class LevelClause : ClauseKind
             "2024 to 2025", Required: true, Level: EvaluationLevel.Constant, Min: FirstYear, Max: LastYear),
     };
 
-    private const int FirstYear = 1900;
-    private const int LastYear = 2200;
+    internal const int FirstYear = 1900;
+    internal const int LastYear = 2200;
 
     public override void Check(BoundClause clause, ClauseCheckContext context)
     {
@@ -127,4 +127,39 @@ public sealed class LevelClause : ClauseKind
     }
 
     public static bool Covers(BoundClause level, int year) => Years(level) is { } y && y.First <= year && year <= y.Last;
+
+    /// <summary>
+    /// The performance years a clause can be settled in, each with what says so: its level's years; else, when the
+    /// contract has levels, every level's (a year no level covers is not settled); else the contract period's years.
+    /// Null when the text does not say (a level or period with errors, already reported).
+    /// </summary>
+    public static IReadOnlyList<(int Year, string Where)>? YearsSettled(BoundClause clause, IReadOnlyList<BoundClause> all)
+    {
+        for (var p = clause.Parent; p is not null; p = p.Parent)
+        {
+            if (p.Kind is LevelClause)
+            {
+                return Years(p) is { } y ? Enumerable.Range(y.First, Math.Max(0, y.Last - y.First + 1)).Select(year => (year, $"level \"{p.Label}\"")).ToList() : null;
+            }
+        }
+        var levels = all.Where(c => c.Kind is LevelClause).ToList();
+        if (levels.Count > 0)
+        {
+            var years = new List<(int, string)>();
+            foreach (var level in levels)
+            {
+                if (Years(level) is not { } y)
+                {
+                    return null;
+                }
+                years.AddRange(Enumerable.Range(y.First, Math.Max(0, y.Last - y.First + 1)).Select(year => (year, $"level \"{level.Label}\"")));
+            }
+            return years.OrderBy(y => y.Item1).ToList();
+        }
+        if (all.FirstOrDefault(c => c.Kind is ContractClause) is { } contract && ContractClause.Period(contract) is { } period && period.Start <= period.End)
+        {
+            return Enumerable.Range(period.Start.Year, period.End.Year - period.Start.Year + 1).Select(year => (year, "the contract period")).ToList();
+        }
+        return null;
+    }
 }
