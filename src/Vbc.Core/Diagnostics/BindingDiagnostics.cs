@@ -150,6 +150,9 @@ public static class BindingDiagnostics
     public static Diagnostic ClauseNeedsTable(SourceText s, TextSpan span, string clause, string first, string second) =>
         Error("VBC2096", s, span, $"'{clause}' reads columns of '{first}' and of '{second}'. Say which table it reads with 'table: {first}' and read the other table's values through the clause that computes them.");
 
+    public static Diagnostic TableNameInQuotes(SourceText s, TextSpan span, string name) =>
+        Error("VBC2098", s, span, $"A table's name is a word, not text in quotes: write 'data {name} {{ ... }}'.");
+
     public static Diagnostic JoinToItself(SourceText s, TextSpan span, string column, string table) =>
         Error("VBC2097", s, span, $"'{column}' joins the table '{table}' to itself. Name the table the ids belong to, for example 'id of members'.");
 

@@ -16,7 +16,12 @@ public sealed partial class Binder
     {
         // 'data' may name its table ('data episodes'); 'inputs' takes no name.
         int allowedWords = isData ? 2 : 1;
-        if (block.Label is not null || block.Header.Words.Count > allowedWords)
+        if (isData && block.Label is not null && block.Header.Words.Count == 1)
+        {
+            // 'data "members"': the table's name written as a label. Read it as the name, and say how to write it.
+            _diagnostics.Add(BindingDiagnostics.TableNameInQuotes(Source, block.Label.Span, block.Label.Value));
+        }
+        else if (block.Label is not null || block.Header.Words.Count > allowedWords)
         {
             _diagnostics.Add(BindingDiagnostics.NameNotAllowed(Source, block.Header.Span, block.Header.Words[0], string.Join(' ', block.Header.Words.Skip(1))));
         }
@@ -36,6 +41,14 @@ public sealed partial class Binder
             if (table is not null && JoinTarget(entry) is { } join)
             {
                 DeclareJoinColumn(table, entry, name, join.TypeWord, join.Target);
+                continue;
+            }
+            if (table is not null && entry.Values.Count == 1 && entry.Values[0] is BinarySyntax { Operator: BinaryOperator.Of } malformed)
+            {
+                // A join written some other way ('id of 5', '(id) of members'): one error, and the table counts as
+                // joined, so the column is neither declared a second time nor reported as a missing join.
+                _diagnostics.Add(BindingDiagnostics.UnknownType(Source, malformed.Span, Source.GetText(malformed.Span), "id of members", DeclaredTypes.ByName.Keys));
+                table.JoinAttempted = true;
                 continue;
             }
             // A column with an unknown type is still declared (as an error), so its uses are not reported again.
@@ -63,12 +76,16 @@ public sealed partial class Binder
     {
         /// <summary>Join columns with the table they name and where: checked once every table is declared.</summary>
         public List<(ColumnSymbol Column, NameSyntax Target, ValueSyntax TypeWord)> JoinsWritten { get; } = new();
+
+        /// <summary>A join was written but could not be read (already reported): the table is not reported as unjoined.</summary>
+        public bool JoinAttempted { get; set; }
     }
 
     private DataTableBuilder StartTable(BlockSyntax block)
     {
-        bool named = block.Header.Words.Count >= 2;
-        var name = named ? block.Header.Words[1] : DataTable.DefaultName;
+        bool quoted = block.Label is not null && block.Header.Words.Count == 1 && IsName(block.Label.Value);
+        bool named = block.Header.Words.Count >= 2 || quoted;
+        var name = quoted ? block.Label!.Value : named ? block.Header.Words[1] : DataTable.DefaultName;
         if (_tables.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase)) is { } first)
         {
             // Its columns are still declared, so their uses are not reported as unknown names as well.
@@ -150,6 +167,9 @@ public sealed partial class Binder
             }
         }
     }
+
+    private static bool IsName(string text) =>
+        text.Length > 0 && (char.IsLetter(text[0]) || text[0] == '_') && text.All(c => char.IsLetterOrDigit(c) || c == '_');
 
     private bool IsValidName(WordsSyntax key, out string name)
     {

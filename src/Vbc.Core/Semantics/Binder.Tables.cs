@@ -1,5 +1,6 @@
 using Vbc.Diagnostics;
 using Vbc.Syntax;
+using Vbc.Text;
 
 namespace Vbc.Semantics;
 
@@ -98,7 +99,7 @@ public sealed partial class Binder
         // The tables joined to by another are the roots of their joins; a table that neither joins nor is joined to
         // stands apart, and its rows could never be matched to a member. The first such table is the root.
         var joinedTo = _tables.SelectMany(t => t.Columns).Where(c => c.JoinsTo is not null).Select(c => c.JoinsTo!).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var apart = _tables.Where(t => t.Named && !t.Columns.Any(c => c.JoinsTo is not null) && !joinedTo.Contains(t.Name)).ToList();
+        var apart = _tables.Where(t => t.Named && !t.JoinAttempted && !t.Columns.Any(c => c.JoinsTo is not null) && !joinedTo.Contains(t.Name)).ToList();
         bool anyRoot = joinedTo.Count > 0;
         foreach (var table in apart.Skip(anyRoot ? 0 : 1))
         {
@@ -120,8 +121,11 @@ public sealed partial class Binder
         {
             if (!entry.Values.Any(v => v is MissingExpressionSyntax))
             {
-                var span = entry.Values.Count > 0 ? entry.Values[0].Span : entry.Span;
-                _diagnostics.Add(BindingDiagnostics.UnknownTable(Source, span, Source.GetText(span), null, TableNames()));
+                // 'table: "episodes"' or 'table: episodes, members': a clause reads one table, named without quotes.
+                var span = entry.Values.Count > 0 ? TextSpan.FromBounds(entry.Values[0].Span.Start, entry.Values[^1].Span.End) : entry.Span;
+                var text = Source.GetText(span);
+                var near = entry.Values.Count == 1 ? Suggest.Nearest(text.Trim('"'), TableNames()) : null;
+                _diagnostics.Add(BindingDiagnostics.UnknownTable(Source, span, text, near, TableNames()));
             }
             return;
         }
