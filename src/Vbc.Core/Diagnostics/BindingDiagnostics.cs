@@ -128,6 +128,34 @@ public static class BindingDiagnostics
     public static Diagnostic DataNeedsId(SourceText s, TextSpan span) =>
         Error("VBC2033", s, span, "The data has no member id column. Declare one, for example 'member_id: id', so duplicate rows can be found.");
 
+    // Several data tables in one contract (VBC2090-VBC2099).
+    public static Diagnostic TableNamedTwice(SourceText s, TextSpan span, string table, int firstLine) =>
+        Error("VBC2090", s, span, $"The table '{table}' is already declared on line {firstLine}. Give each 'data' block its own table name, or put the columns in one block.");
+
+    public static Diagnostic TableNeedsName(SourceText s, TextSpan span) =>
+        Error("VBC2091", s, span, "A contract with several tables names each one: write 'data members { ... }', 'data episodes { ... }'.");
+
+    public static Diagnostic TableNotJoined(SourceText s, TextSpan span, string table, string other, string otherId) =>
+        Error("VBC2092", s, span, $"The table '{table}' has no column that joins it to another table. Declare the column that holds the member id, for example '{otherId}: id of {other}'.");
+
+    public static Diagnostic JoinTypeMismatch(SourceText s, TextSpan span, string column, string declared, string table, string targetId) =>
+        Error("VBC2093", s, span, $"'{column}' joins to '{table}', whose '{targetId}' is an id, but it is declared '{declared}'. Ids of different types never match: write '{column}: id of {table}'.");
+
+    public static Diagnostic UnknownTable(SourceText s, TextSpan span, string table, string? suggestion, IEnumerable<string> tables) =>
+        Error("VBC2094", s, span, $"No table is named '{table}'.{DidYouMean(suggestion)} Tables declared: {(tables.Any() ? ListOf(tables, 30) : "none")}.");
+
+    public static Diagnostic ClauseReadsOtherTable(SourceText s, TextSpan span, string clause, string column, string columnTable, string table) =>
+        Error("VBC2095", s, span, $"'{clause}' reads the table '{table}', but '{column}' is a column of '{columnTable}'. Read '{column}' in a clause over '{columnTable}' and use the value that clause computes, or declare the column in '{table}'.");
+
+    public static Diagnostic ClauseNeedsTable(SourceText s, TextSpan span, string clause, string first, string second) =>
+        Error("VBC2096", s, span, $"'{clause}' reads columns of '{first}' and of '{second}'. Say which table it reads with 'table: {first}' and read the other table's values through the clause that computes them.");
+
+    public static Diagnostic TableNameInQuotes(SourceText s, TextSpan span, string name) =>
+        Error("VBC2098", s, span, $"A table's name is a word, not text in quotes: write 'data {name} {{ ... }}'.");
+
+    public static Diagnostic JoinToItself(SourceText s, TextSpan span, string column, string table) =>
+        Error("VBC2097", s, span, $"'{column}' joins the table '{table}' to itself. Name the table the ids belong to, for example 'id of members'.");
+
     public static Diagnostic OneColumnOfType(SourceText s, TextSpan span, string type, string first) =>
         Error("VBC2034", s, span, $"Only one column may be of type '{type}', and '{first}' already is.");
 

@@ -26,6 +26,9 @@ public static class SettlementDiagnostics
     public static Diagnostic NoYear(Location at, string period) =>
         Error("VBC4007", at, $"The contract period ({period}) spans more than one year: say which performance year to settle with --year.");
 
+    public static Diagnostic SeveralTablesNotSettled(Location at, string tables) =>
+        Error("VBC4045", at, $"The contract declares several tables ({tables}). 'vbc check' checks such a contract, but this version of vbc cannot settle it yet: settle each table in a contract of its own, with one 'data' block.");
+
     public static Diagnostic NoData(Location at) =>
         Error("VBC4008", at, "The contract reads member-level data: give the data file with --data FILE.");
 

@@ -130,29 +130,6 @@ public sealed partial class Binder
 
     private static string LevelName(BoundClause level) => level.Label is null ? "(unnamed)" : $"\"{level.Label}\"";
 
-    private void CheckDataDeclarations()
-    {
-        var dataBlock = _parsed.Root.Blocks.FirstOrDefault(b => b.Header.Text == "data");
-        if (dataBlock is null)
-        {
-            return;
-        }
-        var ids = _columns.Where(c => c.IsId).ToList();
-        if (ids.Count == 0)
-        {
-            _diagnostics.Add(BindingDiagnostics.DataNeedsId(Source, dataBlock.Header.Span));
-        }
-        foreach (var extra in ids.Skip(1))
-        {
-            _diagnostics.Add(BindingDiagnostics.OneColumnOfType(Source, extra.Declaration, "id", ids[0].Name));
-        }
-        var months = _columns.Where(c => c.Type == ValueType.MemberMonths).ToList();
-        foreach (var extra in months.Skip(1))
-        {
-            _diagnostics.Add(BindingDiagnostics.OneColumnOfType(Source, extra.Declaration, "member_months", months[0].Name));
-        }
-    }
-
     /// <summary>A clause that needs a value another clause computes from it, round and round, can never be settled.</summary>
     private void CheckCycles()
     {
@@ -256,7 +233,8 @@ public sealed partial class Binder
         {
             return;
         }
-        foreach (var column in _columns.Where(c => !_used.Contains(c) && !c.IsId && c.Type != ValueType.MemberMonths))
+        // A join column is used by its join; the id and member months by the engine.
+        foreach (var column in _columns.Where(c => !_used.Contains(c) && !c.IsId && c.JoinsTo is null && c.Type != ValueType.MemberMonths))
         {
             _diagnostics.Add(BindingDiagnostics.Unused(Source, column.Declaration, "column", column.Name));
         }

@@ -14,10 +14,18 @@ public sealed partial class Binder
 {
     private void DeclareColumnsOrInputs(BlockSyntax block, bool isData)
     {
-        if (block.Label is not null || block.Header.Words.Count > 1)
+        // 'data' may name its table ('data episodes'); 'inputs' takes no name.
+        int allowedWords = isData ? 2 : 1;
+        if (isData && block.Label is not null && block.Header.Words.Count == 1)
+        {
+            // 'data "members"': the table's name written as a label. Read it as the name, and say how to write it.
+            _diagnostics.Add(BindingDiagnostics.TableNameInQuotes(Source, block.Label.Span, block.Label.Value));
+        }
+        else if (block.Label is not null || block.Header.Words.Count > allowedWords)
         {
             _diagnostics.Add(BindingDiagnostics.NameNotAllowed(Source, block.Header.Span, block.Header.Words[0], string.Join(' ', block.Header.Words.Skip(1))));
         }
+        DataTableBuilder? table = isData ? StartTable(block) : null;
         foreach (var item in block.Items)
         {
             if (item is BlockSyntax nested)
@@ -30,22 +38,83 @@ public sealed partial class Binder
             {
                 continue;
             }
+            if (table is not null && JoinTarget(entry) is { } join)
+            {
+                DeclareJoinColumn(table, entry, name, join.TypeWord, join.Target);
+                continue;
+            }
+            if (table is not null && entry.Values.Count == 1 && entry.Values[0] is BinarySyntax { Operator: BinaryOperator.Of } malformed)
+            {
+                // A join written some other way ('id of 5', '(id) of members'): one error, and the table counts as
+                // joined, so the column is neither declared a second time nor reported as a missing join.
+                _diagnostics.Add(BindingDiagnostics.UnknownType(Source, malformed.Span, Source.GetText(malformed.Span), "id of members", DeclaredTypes.ByName.Keys));
+                table.JoinAttempted = true;
+                continue;
+            }
             // A column with an unknown type is still declared (as an error), so its uses are not reported again.
             var type = DeclaredType(entry) ?? (ValueType.Error, "error");
             Symbol symbol = isData
-                ? new ColumnSymbol(name, type.Type, type.Name, entry.Key.Span)
+                ? new ColumnSymbol(name, type.Type, type.Name, entry.Key.Span) { Table = table!.Name }
                 : new InputSymbol(name, type.Type, type.Name, entry.Key.Span);
             if (Declare(symbol, entry.Key.Span))
             {
                 if (symbol is ColumnSymbol column)
                 {
                     _columns.Add(column);
+                    table!.Columns.Add(column);
                 }
                 else
                 {
                     _inputs.Add((InputSymbol)symbol);
                 }
             }
+        }
+    }
+
+    /// <summary>A table being declared: its columns are collected as its block is read.</summary>
+    private sealed record DataTableBuilder(string Name, bool Named, BlockSyntax Block, List<ColumnSymbol> Columns)
+    {
+        /// <summary>Join columns with the table they name and where: checked once every table is declared.</summary>
+        public List<(ColumnSymbol Column, NameSyntax Target, ValueSyntax TypeWord)> JoinsWritten { get; } = new();
+
+        /// <summary>A join was written but could not be read (already reported): the table is not reported as unjoined.</summary>
+        public bool JoinAttempted { get; set; }
+    }
+
+    private DataTableBuilder StartTable(BlockSyntax block)
+    {
+        bool quoted = block.Label is not null && block.Header.Words.Count == 1 && IsName(block.Label.Value);
+        bool named = block.Header.Words.Count >= 2 || quoted;
+        var name = quoted ? block.Label!.Value : named ? block.Header.Words[1] : DataTable.DefaultName;
+        if (_tables.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase)) is { } first)
+        {
+            // Its columns are still declared, so their uses are not reported as unknown names as well.
+            _diagnostics.Add(BindingDiagnostics.TableNamedTwice(Source, block.Header.Span, name, Source.GetPosition(first.Block.Span.Start).Line));
+        }
+        var table = new DataTableBuilder(name, named, block, new List<ColumnSymbol>());
+        _tables.Add(table);
+        return table;
+    }
+
+    /// <summary><c>member_id: id of members</c>: the type word and the table named after 'of'.</summary>
+    private static (ExpressionSyntax TypeWord, NameSyntax Target)? JoinTarget(EntrySyntax entry) =>
+        entry.Values.Count == 1 && entry.Values[0] is BinarySyntax { Operator: BinaryOperator.Of, Left: NameSyntax, Right: NameSyntax target } of
+            ? (of.Left, target)
+            : null;
+
+    private void DeclareJoinColumn(DataTableBuilder table, EntrySyntax entry, string name, ExpressionSyntax typeWord, NameSyntax target)
+    {
+        var typeName = typeWord is NameSyntax n ? n.Name.ToLowerInvariant() : Source.GetText(typeWord.Span);
+        var column = new ColumnSymbol(name, DeclaredTypes.ByName.TryGetValue("id", out var idType) ? idType : ValueType.Error, "id", entry.Key.Span)
+        {
+            Table = table.Name,
+            JoinsTo = target.Name,
+        };
+        table.Columns.Add(column);
+        table.JoinsWritten.Add((column, target, typeWord));
+        if (!string.Equals(typeName, "id", StringComparison.OrdinalIgnoreCase))
+        {
+            _joinTypeErrors.Add((column, typeName, typeWord));
         }
     }
 
@@ -99,6 +168,9 @@ public sealed partial class Binder
         }
     }
 
+    private static bool IsName(string text) =>
+        text.Length > 0 && (char.IsLetter(text[0]) || text[0] == '_') && text.All(c => char.IsLetterOrDigit(c) || c == '_');
+
     private bool IsValidName(WordsSyntax key, out string name)
     {
         name = key.Words.Count == 1 ? key.Words[0] : string.Join(' ', key.Words);
@@ -137,7 +209,7 @@ public sealed partial class Binder
         }
         var (kind, rest) = _registry.Match(words);
         bool misplaced = parent is not null && (!parent.Syntax.IsClosed || Source.GetPosition(block.Span.Start).Column == 1);
-        if (misplaced && (DeclarationBlocks.Contains(block.Header.Text) || (kind is not null && kind.TopLevel && !IsAllowed(kind, parent, out _))))
+        if (misplaced && (DeclarationBlocks.Contains(words[0]) || (kind is not null && kind.TopLevel && !IsAllowed(kind, parent, out _))))
         {
             // After a block left unclosed, the blocks that follow look nested in it. A block that can only stand at the
             // top, written at the left margin, is taken as the top-level block it was meant to be.
@@ -213,7 +285,7 @@ public sealed partial class Binder
     /// <summary>A block at the top of the contract: a declaration block, or a clause with its nested clauses.</summary>
     private void DeclareTopLevel(BlockSyntax block)
     {
-        switch (block.Header.Text)
+        switch (block.Header.Words.Count > 0 && block.Header.Words[0] == "data" ? "data" : block.Header.Text)
         {
             case "data":
                 DeclareColumnsOrInputs(block, isData: true);

@@ -26,6 +26,11 @@ public sealed partial class Binder
             }
             string key = entry.Key.Text;
             var spec = kind.Parameters.FirstOrDefault(p => p.Key == key);
+            if (spec is null && key == TableKey)
+            {
+                BindTableSetting(clause, entry, seen);
+                continue;
+            }
             if (spec is null)
             {
                 var keys = kind.Parameters.Select(p => p.Key);

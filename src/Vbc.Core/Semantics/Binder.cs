@@ -58,6 +58,8 @@ public sealed partial class Binder
             DeclareTopLevel(block);
         }
 
+        ResolveJoins();
+
         // Pass 2 and 3: named values, then clause settings.
         BindValues();
         foreach (var clause in _clauses)
@@ -79,12 +81,13 @@ public sealed partial class Binder
         }
         CheckDuplicatesAndRequirements();
         CheckDataDeclarations();
+        CheckClauseTables();
         CheckCycles();
         CheckPerYearTables(all);
         ReportUnused();
 
         var info = ContractClause.InfoOf(contractClause, Source.Path);
-        return new BoundContract(_parsed, info, contractClause, _columns, _inputs, _values.Select(v => v.Symbol).ToList(),
+        return new BoundContract(_parsed, info, contractClause, _columns, BuiltTables(), _inputs, _values.Select(v => v.Symbol).ToList(),
             _clauses, _performanceYear, WithoutEchoes(_diagnostics.ToList()).ToImmutableArray())
         {
             References = _references,

@@ -92,6 +92,15 @@ public sealed class BoundClause
 
     public IReadOnlyDictionary<string, BoundSetting> Settings => _settings;
 
+    /// <summary>
+    /// The table the clause reads: written as <c>table: episodes</c>, or the one table whose columns it reads. Null for a
+    /// clause that reads no columns of a contract with several tables.
+    /// </summary>
+    public string? DataTable { get; internal set; }
+
+    /// <summary>Where <c>table:</c> is written, if it is.</summary>
+    public EntrySyntax? DataTableEntry { get; internal set; }
+
     public IReadOnlyList<BoundClause> Children => _children;
 
     public IReadOnlyList<OutputSymbol> Outputs => _outputs;

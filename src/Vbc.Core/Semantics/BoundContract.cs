@@ -19,6 +19,7 @@ public sealed class BoundContract
         ContractInfo info,
         BoundClause? contractBlock,
         IReadOnlyList<ColumnSymbol> columns,
+        IReadOnlyList<DataTable> tables,
         IReadOnlyList<InputSymbol> inputs,
         IReadOnlyList<ValueSymbol> values,
         IReadOnlyList<BoundClause> clauses,
@@ -29,6 +30,7 @@ public sealed class BoundContract
         Info = info;
         ContractBlock = contractBlock;
         Columns = columns;
+        Tables = tables;
         Inputs = inputs;
         Values = values;
         Clauses = clauses;
@@ -45,6 +47,12 @@ public sealed class BoundContract
     public BoundClause? ContractBlock { get; }
 
     public IReadOnlyList<ColumnSymbol> Columns { get; }
+
+    /// <summary>The declared tables, in the order written: one for a plain <c>data</c> block, none without data.</summary>
+    public IReadOnlyList<DataTable> Tables { get; }
+
+    /// <summary>Whether the contract reads more than one table (<c>data members</c>, <c>data episodes</c>).</summary>
+    public bool HasSeveralTables => Tables.Count > 1;
 
     public ColumnSymbol? IdColumn => Columns.FirstOrDefault(c => c.IsId);
 
@@ -101,4 +109,18 @@ public sealed class BoundContract
             }
         }
     }
+}
+
+/// <summary>
+/// One declared table: <c>data episodes { ... }</c>. Its columns include its join columns (<c>member_id: id of members</c>),
+/// which hold the ids of another table; a join column named like that table's id is the same name, declared once.
+/// </summary>
+public sealed record DataTable(string Name, bool Named, TextSpan Declaration, IReadOnlyList<ColumnSymbol> Columns)
+{
+    /// <summary>The name of the table an unnamed <c>data</c> block declares.</summary>
+    public const string DefaultName = "data";
+
+    public ColumnSymbol? IdColumn => Columns.FirstOrDefault(c => c.IsId);
+
+    public IEnumerable<ColumnSymbol> Joins => Columns.Where(c => c.JoinsTo is not null);
 }

@@ -55,7 +55,14 @@ public sealed class ColumnSymbol : Symbol
     /// <summary>The word the contract used: id, money, member_months, ...</summary>
     public string DeclaredType { get; }
 
-    public bool IsId => DeclaredType.Equals("id", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The table's own key. A join column (<c>member_id: id of members</c>) holds another table's ids and is not.</summary>
+    public bool IsId => JoinsTo is null && DeclaredType.Equals("id", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The table (<c>data episodes { ... }</c>) the column belongs to; "data" for an unnamed block.</summary>
+    public string Table { get; internal set; } = DataTable.DefaultName;
+
+    /// <summary>For a join column, the table whose ids it holds.</summary>
+    public string? JoinsTo { get; internal set; }
 
     public override EvaluationLevel Level => EvaluationLevel.Member;
 

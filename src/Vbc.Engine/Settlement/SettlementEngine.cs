@@ -53,6 +53,12 @@ public static class SettlementEngine
         }
         var problems = new List<Diagnostic>();
         var at = Location.In(contract.Source, contract.ContractBlock?.Syntax.Header.Span ?? default);
+        if (contract.HasSeveralTables)
+        {
+            // Refused rather than settled over the union of the tables' columns, which would read every table as one.
+            var first = Location.In(contract.Source, contract.Tables[1].Declaration);
+            return Fail(SettlementDiagnostics.SeveralTablesNotSettled(first, string.Join(", ", contract.Tables.Select(t => t.Name))));
+        }
 
         // The performance year and the level that applies in it.
         int? year = request.Year ?? contract.DefaultYear;

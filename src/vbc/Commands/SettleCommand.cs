@@ -24,15 +24,21 @@ internal static class SettleCommand
         string Format,
         string? Out,
         bool ExcludeBadRows,
-        IReadOnlyList<string> Arguments);
+        IReadOnlyList<string> Arguments)
+    {
+        /// <summary>Each --data as given: FILE, or TABLE=FILE for a contract that names its tables.</summary>
+        public IReadOnlyList<string> DataArguments { get; init; } = Array.Empty<string>();
+    }
 
     public static Command Create(Streams console)
     {
         var contract = new Argument<string>("contract") { Description = "The contract (.vbc) to settle." };
-        var data = new Option<string>("--data")
+        var data = new Option<string[]>("--data")
         {
             Description = "Member-level data: a CSV file with a header row and one row per member (or episode). A pipe or /dev/stdin is read once, as it streams; "
-                + "a named pipe is read once a program opens it to write, and vbc stops with an error if none does within 30 seconds.",
+                + "a named pipe is read once a program opens it to write, and vbc stops with an error if none does within 30 seconds. "
+                + "For a contract that names its tables: TABLE=FILE, once per table (--data members=members.csv).",
+            AllowMultipleArgumentsPerToken = false,
         };
         var claims = new Option<string>("--claims") { Description = "A long claims file (member_id, category, amount) summed per member into the money columns the member file lacks." };
         var input = new Option<string[]>("--input")
@@ -66,7 +72,7 @@ internal static class SettleCommand
         };
         command.SetAction(parse => Run(console, new Options(
             parse.GetValue(contract)!,
-            parse.GetValue(data),
+            null,
             parse.GetValue(claims),
             parse.GetValue(input) ?? Array.Empty<string>(),
             parse.GetValue(inputs),
@@ -75,12 +81,35 @@ internal static class SettleCommand
             parse.GetValue(format) ?? "",
             parse.GetValue(output),
             parse.GetValue(excludeBadRows),
-            parse.Tokens.Select(t => t.Value).ToList())));
+            parse.Tokens.Select(t => t.Value).ToList())
+        {
+            DataArguments = parse.GetValue(data) ?? Array.Empty<string>(),
+        }));
         return command;
     }
 
     private static int Run(Streams console, Options o)
     {
+        if (DataTables(o.DataArguments) is not { } tables)
+        {
+            console.Error.WriteLine("vbc: --data is given more than once: for a contract that names its tables, give each as TABLE=FILE, "
+                + "once per table (--data members=seeds/members.csv --data episodes=seeds/episodes.csv).");
+            return Program.UsageErrors;
+        }
+        if (tables.GroupBy(t => t.Table, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Key is not null && g.Count() > 1) is { } twice)
+        {
+            console.Error.WriteLine($"vbc: --data {twice.Key}=... is given twice ('{twice.First().File}' and '{twice.Last().File}'). Give each table one file.");
+            return Program.UsageErrors;
+        }
+        o = o with { Data = tables.FirstOrDefault().File };
+        foreach (var (table, file) in tables.Skip(1))
+        {
+            if (CliFiles.InputProblem(file, $"'{table}' table") is { } tableProblem)
+            {
+                console.Error.WriteLine(tableProblem);
+                return Program.UsageErrors;
+            }
+        }
         foreach (var (file, what) in new[] { (o.Contract, "contract"), (o.Data, "data"), (o.Claims, "claims"), (o.InputsFile, "inputs") })
         {
             if (file is not null && CliFiles.InputProblem(file, what) is { } problem)
@@ -100,6 +129,11 @@ internal static class SettleCommand
         {
             Report(console, contract.Diagnostics.Where(d => d.IsError));
             return contract.Diagnostics.Any(d => d.Code == "VBC0002") ? Program.UsageErrors : Program.ContractOrDataErrors;
+        }
+        if (UnknownDataTable(contract, tables) is { } unknown)
+        {
+            console.Error.WriteLine(unknown);
+            return Program.UsageErrors;
         }
         if (o.Claims is not null && o.Data is null)
         {
@@ -149,6 +183,44 @@ internal static class SettleCommand
     }
 
     /// <summary>The paths the member reader opens (a pipe's copy, or the files themselves).</summary>
+    /// <summary>
+    /// Each --data as (table, file): 'members=seeds/members.csv' names a table; a single argument that is an existing
+    /// file, or that does not start with a name and '=', is the one table's file. Null when several are not all named.
+    /// </summary>
+    private static List<(string? Table, string File)>? DataTables(IReadOnlyList<string> arguments)
+    {
+        var tables = new List<(string? Table, string File)>();
+        foreach (var argument in arguments)
+        {
+            int eq = argument.IndexOf('=');
+            bool named = eq > 0 && !File.Exists(argument) && IsName(argument[..eq]);
+            tables.Add(named ? (argument[..eq], argument[(eq + 1)..]) : (null, argument));
+        }
+        return tables.Count > 1 && tables.Any(t => t.Table is null) ? null : tables;
+    }
+
+    private static bool IsName(string text) =>
+        text.Length > 0 && (char.IsLetter(text[0]) || text[0] == '_') && text.All(c => char.IsLetterOrDigit(c) || c == '_');
+
+    /// <summary>A --data TABLE=FILE whose table the contract does not declare, as a message; null when every name is declared.</summary>
+    private static string? UnknownDataTable(BoundContract contract, IReadOnlyList<(string? Table, string File)> tables)
+    {
+        var declared = contract.Tables.Where(t => t.Named).Select(t => t.Name).ToList();
+        foreach (var (table, _) in tables)
+        {
+            if (table is not null && !declared.Contains(table, StringComparer.OrdinalIgnoreCase))
+            {
+                if (declared.Count == 0)
+                {
+                    return $"vbc: --data {table}=...: the contract declares no table '{table}'; its one 'data' block has no name, so give its file as --data FILE.";
+                }
+                string near = Suggest.Nearest(table, declared) is { } n ? $" Did you mean '{n}'?" : "";
+                return $"vbc: --data {table}=...: the contract declares no table '{table}'.{near} Its tables: {string.Join(", ", declared)}.";
+            }
+        }
+        return null;
+    }
+
     private sealed record DataFiles(string? Data, string? Claims)
     {
         public CsvMemberSource? Open(Options o) =>

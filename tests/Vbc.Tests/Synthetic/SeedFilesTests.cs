@@ -66,6 +66,21 @@ public class SeedFilesTests
     }
 
     [Fact]
+    public void Every_episode_belongs_to_a_member_of_members_csv()
+    {
+        // The two files are the members and episodes tables of one contract: no episode may lack its member.
+        static List<string[]> Rows(string file) =>
+            File.ReadAllLines(Path.Combine(SeedsFolder, file)).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')).ToList();
+        var header = File.ReadLines(Path.Combine(SeedsFolder, "episodes.csv")).First().Split(',');
+        int memberColumn = Array.IndexOf(header, "member_id");
+        var members = Rows("members.csv").Select(r => r[0]).ToHashSet(StringComparer.Ordinal);
+        var episodes = Rows("episodes.csv");
+        Assert.Equal(1500, episodes.Count);
+        var orphans = episodes.Where(e => !members.Contains(e[memberColumn])).Select(e => e[0]).ToList();
+        Assert.Empty(orphans);
+    }
+
+    [Fact]
     public void Readme_documents_each_command_and_the_statistics_of_the_committed_files()
     {
         string path = Path.Combine(SeedsFolder, "README.md");
