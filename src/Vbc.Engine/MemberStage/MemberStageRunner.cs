@@ -220,7 +220,11 @@ internal sealed class MemberStageRunner
         bool storeCosts = StoresCosts;
         bool fixedThreshold = _fixedThreshold is not null;
         decimal threshold = _fixedThreshold ?? 0;
+        // What each sum is, for the message if one is not exact: built once per batch, never per row.
         string inputWhat = $"the cost in scope ({Names(_categories)}) over all rows";
+        string carvedWhat = $"the carve-outs ({Names(_carveOuts)})";
+        string monthsWhat = _months >= 0 ? $"the member months ({_batchColumns[_months].Name})" : "";
+        var totalWhat = _plan.Totals.Select(t => $"the sum of {t.Description}").ToArray();
         for (int i = 0; i < n; i++)
         {
             decimal rowCost = rowCosts[i];
@@ -250,10 +254,10 @@ internal sealed class MemberStageRunner
             decimal carved = rowCarved[i];
             decimal cost = rowCost - carved;
             long member = members++;
-            Add(ref carvedOut, carved, i, $"the carve-outs ({Names(_carveOuts)})");
+            Add(ref carvedOut, carved, i, carvedWhat);
             if (months is not null)
             {
-                Add(ref memberMonths, months[i], i, $"the member months ({_batchColumns[_months].Name})");
+                Add(ref memberMonths, months[i], i, monthsWhat);
             }
 
             if (storeCosts)
@@ -275,7 +279,7 @@ internal sealed class MemberStageRunner
             for (int k = 0; k < totals.Length; k++)
             {
                 decimal v = totals[k].NumberAt(i);
-                Add(ref _totalSums[k], _sumKinds[k] ? v : Math.Max(0, v - _thresholds[k]), i, $"the sum of {_plan.Totals[k].Description}");
+                Add(ref _totalSums[k], _sumKinds[k] ? v : Math.Max(0, v - _thresholds[k]), i, totalWhat[k]);
             }
             for (int k = 0; k < groupKeys.Length; k++)
             {
@@ -459,9 +463,12 @@ internal sealed class MemberStageRunner
         decimal value = values is not null ? values.NumberAt(i) : cost;
         var current = _groupSums[k].GetValueOrDefault(key);
         decimal sum = current.Sum;
-        Add(ref sum, value, i, $"the sum of {_plan.Groups[k].Description}");
+        Add(ref sum, value, i, (_groupWhat ??= _plan.Groups.Select(g => $"the sum of {g.Description}").ToArray())[k]);
         _groupSums[k][key] = (sum, current.Count + 1);
     }
+
+    // What each group's sum is, for the message if one is not exact: built once, never per row.
+    private string[]? _groupWhat;
 
     private static T[] Reuse<T>(ref T[] buffer, int n)
     {
