@@ -59,6 +59,9 @@ public static class SettlementDiagnostics
     public static Diagnostic SumNotExact(Location row, long dataRow, string? memberId, string what) =>
         Error("VBC3040", row, $"Data row {dataRow}{Member(memberId)}: adding this row to {what} gives a sum that decimal arithmetic cannot hold exactly (above 79,228,162,514,264,337,593,543,950,335, or more than 28 significant digits), so cents would be lost. A value on this row is far too large or has too many decimals: correct it, or leave the row out with --exclude-bad-rows.");
 
+    public static Diagnostic PopulationSumNotExact(Location file, string what) =>
+        Error("VBC3040", file, $"Adding up {what} over the population gives a sum that decimal arithmetic cannot hold exactly (above 79,228,162,514,264,337,593,543,950,335, or more than 28 significant digits), so cents would be lost. Some rows hold amounts far too large or with too many decimals: correct them, or leave them out with --exclude-bad-rows.");
+
     public static Diagnostic CarveOutExceedsCategory(Location row, long dataRow, string? memberId, string part, string partValue, string category, string categoryValue, Location contractAt) =>
         Error("VBC3041", row, $"Data row {dataRow}{Member(memberId)}: the carve-out '{part}' ({partValue}) is not part of '{category}' ({categoryValue}), the category it is carved out from at {contractAt}: a carve-out must lie between $0.00 and its category's amount on every row. Correct the row (or the contract's 'from' category), or leave such rows out with --exclude-bad-rows.");
 

@@ -128,7 +128,7 @@ public static class SettlementEngine
             catch (ArithmeticException)
             {
                 // Row sums are checked row by row (VBC3040 names the row); this is a sum over the whole population.
-                return Fail(SettlementDiagnostics.SumNotExact(new Location(request.Data.Name, 1, 1), 0, null,
+                return Fail(SettlementDiagnostics.PopulationSumNotExact(new Location(request.Data.Name, 1, 1),
                     "the population's totals (counted cost after truncation, or a total by group)"));
             }
             problems.AddRange(request.Data.RowProblems.Where(d => d.IsError || d.Code == "VBC0001"));
