@@ -118,6 +118,11 @@ public static class SettlementEngine
             {
                 // Totals are keyed by clause and key, so the stages' totals combine; the root table's rows are the
                 // population. Each table is read after the tables it joins to, so its join ids can be looked up.
+                if (request.ExcludeBadRows)
+                {
+                    // Rows left out of a table other than the members would not be listed on the statement with their file.
+                    return new SettlementResult(null, new[] { SettlementDiagnostics.ExcludeBadRowsWithTables(at) }) { IsUsageError = true };
+                }
                 var ids = new Dictionary<string, (HashSet<string> Ids, string File)>(StringComparer.OrdinalIgnoreCase);
                 var totals = new Dictionary<(BoundClause, string), decimal>();
                 var groups = new Dictionary<(BoundClause, string), IReadOnlyList<(string Group, decimal Sum, long Count)>>();
@@ -143,7 +148,8 @@ public static class SettlementEngine
                             return Fail(SettlementDiagnostics.SeveralTablesNotSettled(Location.In(contract.Source, clause.Syntax.Header.Span), clause.Title, table.Name, root.Name));
                         }
                     }
-                    var joins = new JoinCheck(table, source.Name, ids);
+                    bool joinedTo = contract.Tables.Any(t => t.Joins.Any(j => string.Equals(j.JoinsTo, table.Name, StringComparison.OrdinalIgnoreCase)));
+                    var joins = new JoinCheck(table, source.Name, ids, joinedTo);
                     var (stage, failed) = RunStage(plan, source, request, context, declared, joins.Observe);
                     if (failed is not null)
                     {
@@ -295,7 +301,7 @@ public static class SettlementEngine
     /// While a table is read: keeps the ids of a table others join to, and finds the rows whose join id is not in the
     /// table joined (with their dollars, the sum of the row's money columns). Such rows are reported, never dropped.
     /// </summary>
-    private sealed class JoinCheck(DataTable table, string file, Dictionary<string, (HashSet<string> Ids, string File)> ids)
+    private sealed class JoinCheck(DataTable table, string file, Dictionary<string, (HashSet<string> Ids, string File)> ids, bool joinedTo)
     {
         private const int Listed = 20;
         private readonly HashSet<string> _own = new(StringComparer.Ordinal);
@@ -313,7 +319,8 @@ public static class SettlementEngine
 
         public void Observe(ColumnBatch batch, IReadOnlyList<ColumnSpec> specs)
         {
-            int id = table.IdColumn is { } idColumn ? Index(specs, idColumn.Name) : -1;
+            // Only the ids of a table that others join to are kept (a members file's ids, not every episode's).
+            int id = joinedTo && table.IdColumn is { } idColumn ? Index(specs, idColumn.Name) : -1;
             var money = specs.Select((s, i) => (s, i)).Where(x => x.s.Type == ValueType.Money).Select(x => x.i).ToArray();
             for (int row = 0; row < batch.RowCount; row++)
             {

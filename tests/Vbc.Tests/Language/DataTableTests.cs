@@ -181,6 +181,25 @@ public class DataTableTests
     }
 
     [Fact]
+    public void Leaving_out_bad_rows_is_refused_with_several_tables_rather_than_listing_rows_without_their_file()
+    {
+        var run = SettleIn(Settled, NoFiles, "--data", "members=" + Golden.PathOf("seeds", "members.csv"),
+            "--data", "episodes=" + Golden.PathOf("seeds", "episodes.csv"), "--exclude-bad-rows");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("tables.vbc(1,1): error VBC4047: --exclude-bad-rows is not supported yet for a contract with several tables", run.Error);
+    }
+
+    [Fact]
+    public void The_html_statement_shows_each_tables_file_rows_and_dollars()
+    {
+        var run = SettleIn(Settled, NoFiles, "--data", "members=" + Golden.PathOf("seeds", "members.csv"),
+            "--data", "episodes=" + Golden.PathOf("seeds", "episodes.csv"), "--format", "html");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("<h3>Tables</h3>", run.Output);
+        Assert.Matches(@"<td class=""text"">episodes</td><td class=""text""><code>\S*episodes\.csv</code></td><td class=""num"">1,500</td><td class=""num"">\$42,953,031\.15</td><td class=""num"">0</td>", run.Output);
+    }
+
+    [Fact]
     public void A_table_without_its_file_stops_the_run_naming_the_table()
     {
         var run = SettleIn(Settled, NoFiles, "--data", "episodes=" + Golden.PathOf("seeds", "episodes.csv"));
