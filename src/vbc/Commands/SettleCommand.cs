@@ -181,11 +181,39 @@ internal static class SettleCommand
                 + (e is UnauthorizedAccessException ? " Check that you may read the file." : ""));
             return Program.UsageErrors;
         }
-        using (data)
-        using (claims)
+        // The other tables' files are copied aside the same way, so a pipe is read once (and hashed from the copy).
+        var more = new List<(string Table, SpooledFile Copy)>();
+        try
         {
-            var source = new DataFiles(data?.Path, claims?.Path, tables.FirstOrDefault().Table);
-            return o.InputsFile is null ? SettleOne(console, o, contract, given, source) : SettleMany(console, o, contract, given, source);
+            foreach (var (table, file) in o.MoreTables)
+            {
+                try
+                {
+                    more.Add((table, DataFile.Spool(file)));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    console.Error.WriteLine($"vbc: cannot read '{file}': {e.Message.TrimEnd('.')}."
+                        + (e is UnauthorizedAccessException ? " Check that you may read the file." : ""));
+                    return Program.UsageErrors;
+                }
+            }
+            using (data)
+            using (claims)
+            {
+                var source = new DataFiles(data?.Path, claims?.Path, tables.FirstOrDefault().Table)
+                {
+                    More = more.Select(m => (m.Table, m.Copy.Path)).ToList(),
+                };
+                return o.InputsFile is null ? SettleOne(console, o, contract, given, source) : SettleMany(console, o, contract, given, source);
+            }
+        }
+        finally
+        {
+            foreach (var (_, copy) in more)
+            {
+                copy.Dispose();
+            }
         }
     }
 
@@ -241,12 +269,15 @@ internal static class SettleCommand
                 return null;
             }
             var tables = new Dictionary<string, IMemberSource>(StringComparer.OrdinalIgnoreCase) { [FirstTable] = first };
-            foreach (var (table, file) in o.MoreTables)
+            foreach (var ((table, file), copy) in o.MoreTables.Zip(More))
             {
-                tables[table] = new CsvMemberSource(file, null, o.ExcludeBadRows, file);
+                tables[table] = new CsvMemberSource(copy.Path, null, o.ExcludeBadRows, file);
             }
             return tables;
         }
+
+        /// <summary>The paths the reader opens for the tables after the first, in the order of <see cref="Options.MoreTables"/>.</summary>
+        public IReadOnlyList<(string Table, string Path)> More { get; init; } = Array.Empty<(string, string)>();
     }
 
     private static IEnumerable<string?> Inputs(Options o) => new[] { o.Contract, o.Data, o.Claims, o.InputsFile };
@@ -484,7 +515,7 @@ internal static class SettleCommand
             ("data", o.Data, files.Data is null ? null : Provenance.Sha256(files.Data)),
             ("claims", o.Claims, files.Claims is null ? null : Provenance.Sha256(files.Claims)),
             ("inputs", o.InputsFile, inputsSha256),
-        }.Concat(o.MoreTables.Select(t => ($"data {t.Table}", (string?)t.File, (string?)Provenance.Sha256(t.File)))),
+        }.Concat(o.MoreTables.Zip(files.More).Select(t => ($"data {t.First.Table}", (string?)t.First.File, (string?)Provenance.Sha256(t.Second.Path)))),
         o.Arguments);
 
     internal static void Report(Streams console, IEnumerable<Diagnostic> diagnostics)
