@@ -1,3 +1,5 @@
+using Vbc.Semantics;
+
 namespace Vbc.Diagnostics;
 
 /// <summary>Problems met while settling: missing or invalid inputs, values out of range. Codes VBC4xxx.</summary>
@@ -26,8 +28,20 @@ public static class SettlementDiagnostics
     public static Diagnostic NoYear(Location at, string period) =>
         Error("VBC4007", at, $"The contract period ({period}) spans more than one year: say which performance year to settle with --year.");
 
-    public static Diagnostic SeveralTablesNotSettled(Location at, string tables) =>
-        Error("VBC4045", at, $"The contract declares several tables ({tables}). 'vbc check' checks such a contract, but this version of vbc cannot settle it yet: settle each table in a contract of its own, with one 'data' block.");
+    public static Diagnostic SeveralTablesNotSettled(Location at, string clause, string table, string root) =>
+        Error("VBC4045", at, $"'{clause}' reads the table '{table}' and sets who is in the population or which costs count, but with several tables only the table the others join to ('{root}') has a population and a cost basis. Give that setting to a clause over '{root}', or settle '{table}' in a contract of its own with one 'data' block.");
+
+    public static Diagnostic NoTableData(Location at, string table) =>
+        Error("VBC4046", at, $"The contract reads the table '{table}': give its file with --data {table}=FILE (one --data per table).");
+
+    public static Diagnostic ExcludeBadRowsWithTables(Location at) =>
+        Error("VBC4047", at, "--exclude-bad-rows is not supported yet for a contract with several tables (the rows left out of each table could not be listed with their file): correct the rows each error names, then settle without it.");
+
+    public static Diagnostic RowJoinsNothing(Location row, long dataRow, string table, string column, string id, string other, string otherFile, decimal dollars) =>
+        new("VBC3060", Severity.Warning, row, $"Data row {dataRow} of the table '{table}': {column} '{id}' is not an id of the table '{other}' ({otherFile}). The row ({Display.Money(dollars)}) is still counted in the clauses over '{table}', but nothing of '{other}' applies to it. Correct the id, or add the row of '{other}' it belongs to.");
+
+    public static Diagnostic MoreRowsJoinNothing(Location firstUnlisted, string table, string other, long rows, decimal dollars) =>
+        new("VBC3061", Severity.Warning, firstUnlisted, $"{rows:#,##0} more rows of the table '{table}', from this row on, hold an id that is not in the table '{other}' ({Display.Money(dollars)} in all); only the first are listed. Many such rows usually mean the two files are of different populations or periods.");
 
     public static Diagnostic NoData(Location at) =>
         Error("VBC4008", at, "The contract reads member-level data: give the data file with --data FILE.");

@@ -54,6 +54,18 @@ public sealed class BoundContract
     /// <summary>Whether the contract reads more than one table (<c>data members</c>, <c>data episodes</c>).</summary>
     public bool HasSeveralTables => Tables.Count > 1;
 
+    /// <summary>
+    /// The contract as the member-level stage sees one of its tables: the same clauses and values, with that table's
+    /// columns only (its id, its member months), so the stage reads each table's file on its own.
+    /// </summary>
+    public BoundContract ForTable(DataTable table) =>
+        new(Parsed, Info, ContractBlock, table.Columns, new[] { table }, Inputs, Values, Clauses, PerformanceYear, Diagnostics) { References = References };
+
+    /// <summary>The table the others join to (members): its rows are the population. Null with fewer than two tables.</summary>
+    public DataTable? RootTable => HasSeveralTables
+        ? Tables.FirstOrDefault(t => !t.Joins.Any() && Tables.Any(o => o.Joins.Any(j => string.Equals(j.JoinsTo, t.Name, StringComparison.OrdinalIgnoreCase)))) ?? Tables[0]
+        : null;
+
     public ColumnSymbol? IdColumn => Columns.FirstOrDefault(c => c.IsId);
 
     public ColumnSymbol? MonthsColumn => Columns.FirstOrDefault(c => c.Type == ValueType.MemberMonths);

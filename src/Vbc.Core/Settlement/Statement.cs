@@ -71,7 +71,17 @@ public sealed record DataSource(
     IReadOnlyList<string> IgnoredColumns,
     IReadOnlyList<ExcludedRow> ExcludedRows,
     string? ClaimsFile = null,
-    IReadOnlyList<ClaimsNote>? ClaimsNotes = null);
+    IReadOnlyList<ClaimsNote>? ClaimsNotes = null)
+{
+    /// <summary>With several tables: each table's file, rows and dollars (File is then the table others join to).</summary>
+    public IReadOnlyList<TableSource> Tables { get; init; } = Array.Empty<TableSource>();
+}
+
+/// <summary>
+/// One table of a contract with several: its file, its rows read and their dollars (the money columns summed),
+/// whether its dollars in equal its dollars out, and its rows whose join id is in no row of the table joined.
+/// </summary>
+public sealed record TableSource(string Table, string File, long Rows, decimal Dollars, bool Conserved, long UnmatchedRows, decimal UnmatchedDollars);
 
 /// <summary>
 /// The settlement of one contract for one performance year (and one organisation): every line, the population

@@ -153,6 +153,24 @@ public static class JsonStatementWriter
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            if (data.Tables.Count > 0)
+            {
+                // Added in vbc-statement/2 for contracts with several tables; absent otherwise, so older readers are unaffected.
+                w.WriteStartArray("tables");
+                foreach (var t in data.Tables)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("table", t.Table);
+                    w.WriteString("file", t.File);
+                    w.WriteNumber("rows", t.Rows);
+                    Decimal(w, "dollars", t.Dollars);
+                    w.WriteBoolean("conserved", t.Conserved);
+                    w.WriteNumber("unmatchedRows", t.UnmatchedRows);
+                    Decimal(w, "unmatchedDollars", t.UnmatchedDollars);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
             w.WriteEndObject();
         }
         else

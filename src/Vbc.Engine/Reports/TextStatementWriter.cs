@@ -39,6 +39,18 @@ public static class TextStatementWriter
         {
             Field(o, "Data", data.File);
         }
+        if (s.Data is { Tables.Count: > 0 } several)
+        {
+            Section(o, "TABLES");
+            o.Append($"  {"table",-12} {"rows",10} {"dollars",ValueWidth} {"no match",9} {"their dollars",ValueWidth}  file\n");
+            foreach (var t in several.Tables)
+            {
+                o.Append($"  {Clip(t.Table, 12),-12} {Count(t.Rows),10} {Display.Money(t.Dollars),ValueWidth} {Count(t.UnmatchedRows),9} {Display.Money(t.UnmatchedDollars),ValueWidth}  {t.File}\n");
+            }
+            o.Append(several.Tables.All(t => t.Conserved)
+                ? "  Each table's rows are all read; a row whose id matches no row of the table it joins to is counted in its own\n  table's clauses and reported (VBC3060). Per table: dollars in = excluded + carved out + truncated + counted.\n"
+                : "  CHECK FAILED: a table's dollars do not add up.\n");
+        }
 
         if (s.Inputs.Count > 0)
         {

@@ -4,6 +4,7 @@ using Vbc.Diagnostics;
 using Vbc.Evaluation;
 using Vbc.MemberStage;
 using Vbc.Semantics;
+using ValueType = Vbc.Semantics.ValueType;
 
 namespace Vbc.Settlement;
 
@@ -18,6 +19,9 @@ public sealed record SettlementRequest
     public IReadOnlyDictionary<string, Location>? InputLocations { get; init; }
 
     public IMemberSource? Data { get; init; }
+
+    /// <summary>For a contract with several tables: one source per declared table, by table name.</summary>
+    public IReadOnlyDictionary<string, IMemberSource>? Tables { get; init; }
 
     /// <summary>Leave out rows that cannot be read or computed (and list them) instead of failing the run.</summary>
     public bool ExcludeBadRows { get; init; }
@@ -53,12 +57,6 @@ public static class SettlementEngine
         }
         var problems = new List<Diagnostic>();
         var at = Location.In(contract.Source, contract.ContractBlock?.Syntax.Header.Span ?? default);
-        if (contract.HasSeveralTables)
-        {
-            // Refused rather than settled over the union of the tables' columns, which would read every table as one.
-            var first = Location.In(contract.Source, contract.Tables[1].Declaration);
-            return Fail(SettlementDiagnostics.SeveralTablesNotSettled(first, string.Join(", ", contract.Tables.Select(t => t.Name))));
-        }
 
         // The performance year and the level that applies in it.
         int? year = request.Year ?? contract.DefaultYear;
@@ -87,68 +85,105 @@ public static class SettlementEngine
 
         var units = Order(contract.ClausesFor(year.Value).ToList());
 
-        // The member-level stage.
+        // The member-level stage: once over the one table, or once per table over the clauses that read it.
         MemberStageResult? members = null;
         DataSource? data = null;
+        var dataWarnings = new List<Diagnostic>();
         if (contract.UsesMemberData)
         {
-            if (request.Data is null)
-            {
-                return Fail(SettlementDiagnostics.NoData(at));
-            }
-            var plan = new MemberPlan(contract);
-            foreach (var clause in units.SelectMany(ClauseDependencies.WithDescendants))
-            {
-                clause.Kind.PlanMembers(clause, plan);
-            }
-            var specs = contract.Columns.Select(ColumnSpec.From).ToList();
-            var header = request.Data.Open(specs);
-            if (header.Any(d => d.IsError))
-            {
-                return new SettlementResult(null, header);
-            }
             var context = new SettlementContext(contract, year.Value, inputs, null);
-            MemberStageRunner runner;
-            try
+            var clauses = units.SelectMany(ClauseDependencies.WithDescendants).ToList();
+            if (contract.RootTable is not { } root)
             {
-                runner = new MemberStageRunner(plan, specs, context.Resolve, request.Data.Name, request.ExcludeBadRows);
-            }
-            catch (EvaluationException e)
-            {
-                return Fail(SettlementDiagnostics.EvaluationFailed(Location.In(contract.Source, e.Span), e.Message));
-            }
-            try
-            {
-                foreach (var batch in request.Data.Batches())
+                if (request.Data is null)
                 {
-                    runner.Add(batch);
+                    return Fail(SettlementDiagnostics.NoData(at));
                 }
-                members = runner.Finish();
+                var plan = new MemberPlan(contract);
+                foreach (var clause in clauses)
+                {
+                    clause.Kind.PlanMembers(clause, plan);
+                }
+                var (stage, failed) = RunStage(plan, request.Data, request, context, at, null);
+                if (failed is not null)
+                {
+                    return failed;
+                }
+                members = stage!;
+                data = new DataSource(request.Data.Name, request.Data.IgnoredColumns,
+                    request.Data.UnreadableRows.Concat(members.RowsLeftOut).ToList(), request.Data.ClaimsFile, request.Data.ClaimsNotes);
+                dataWarnings.AddRange(request.Data.RowProblems.Where(d => !d.IsError));
             }
-            catch (ArithmeticException)
+            else
             {
-                // Row sums are checked row by row (VBC3040 names the row); this is a sum over the whole population.
-                return Fail(SettlementDiagnostics.PopulationSumNotExact(new Location(request.Data.Name, 1, 1),
-                    "the population's totals (counted cost after truncation, or a total by group)"));
+                // Totals are keyed by clause and key, so the stages' totals combine; the root table's rows are the
+                // population. Each table is read after the tables it joins to, so its join ids can be looked up.
+                if (request.ExcludeBadRows)
+                {
+                    // Rows left out of a table other than the members would not be listed on the statement with their file.
+                    return new SettlementResult(null, new[] { SettlementDiagnostics.ExcludeBadRowsWithTables(at) }) { IsUsageError = true };
+                }
+                var ids = new Dictionary<string, (HashSet<string> Ids, string File)>(StringComparer.OrdinalIgnoreCase);
+                var totals = new Dictionary<(BoundClause, string), decimal>();
+                var groups = new Dictionary<(BoundClause, string), IReadOnlyList<(string Group, decimal Sum, long Count)>>();
+                var tableSources = new List<TableSource>();
+                MemberStageResult? rootStage = null;
+                foreach (var table in InJoinOrder(contract.Tables))
+                {
+                    var declared = Location.In(contract.Source, table.Declaration);
+                    if (request.Tables is null || !request.Tables.TryGetValue(table.Name, out var source))
+                    {
+                        return Fail(SettlementDiagnostics.NoTableData(declared, table.Name));
+                    }
+                    bool isRoot = ReferenceEquals(table, root);
+                    var plan = new MemberPlan(contract.ForTable(table));
+                    foreach (var clause in clauses.Where(c => string.Equals(c.DataTable ?? root.Name, table.Name, StringComparison.OrdinalIgnoreCase)))
+                    {
+                        int before = plan.Includes.Count + plan.Excludes.Count + plan.Categories.Count + plan.CarveOutChecks.Count;
+                        bool truncated = plan.Truncation is not null;
+                        clause.Kind.PlanMembers(clause, plan);
+                        if (!isRoot && (plan.Includes.Count + plan.Excludes.Count + plan.Categories.Count + plan.CarveOutChecks.Count > before
+                            || plan.Truncation is not null && !truncated))
+                        {
+                            return Fail(SettlementDiagnostics.SeveralTablesNotSettled(Location.In(contract.Source, clause.Syntax.Header.Span), clause.Title, table.Name, root.Name));
+                        }
+                    }
+                    bool joinedTo = contract.Tables.Any(t => t.Joins.Any(j => string.Equals(j.JoinsTo, table.Name, StringComparison.OrdinalIgnoreCase)));
+                    var joins = new JoinCheck(table, source.Name, ids, joinedTo);
+                    var (stage, failed) = RunStage(plan, source, request, context, declared, joins.Observe);
+                    if (failed is not null)
+                    {
+                        return failed;
+                    }
+                    foreach (var (key, value) in stage!.Totals)
+                    {
+                        totals[key] = value;
+                    }
+                    foreach (var (key, value) in stage.Groups)
+                    {
+                        groups[key] = value;
+                    }
+                    if (isRoot)
+                    {
+                        rootStage = stage;
+                        data = new DataSource(source.Name, source.IgnoredColumns,
+                            source.UnreadableRows.Concat(stage.RowsLeftOut).ToList(), source.ClaimsFile, source.ClaimsNotes);
+                    }
+                    dataWarnings.AddRange(source.RowProblems.Where(d => !d.IsError));
+                    dataWarnings.AddRange(joins.Warnings());
+                    tableSources.Add(new TableSource(table.Name, source.Name, joins.Rows, joins.Dollars,
+                        stage.Population.Conserved, joins.UnmatchedRows, joins.UnmatchedDollars));
+                }
+                members = new MemberStageResult
+                {
+                    Population = rootStage!.Population,
+                    Totals = totals,
+                    Groups = groups,
+                    Problems = Array.Empty<Diagnostic>(),
+                    RowsLeftOut = rootStage.RowsLeftOut,
+                };
+                data = data! with { Tables = tableSources };
             }
-            problems.AddRange(request.Data.RowProblems.Where(d => d.IsError || d.Code == "VBC0001"));
-            problems.AddRange(members.Problems);
-            if (problems.Count > 0)
-            {
-                return new SettlementResult(null, problems);
-            }
-            if (members.Population.Members == 0)
-            {
-                // With --exclude-bad-rows every row may have been left out: show why, before "no population".
-                var why = request.Data.RowProblems.Where(d => !d.IsError).Concat(members.LeftOutWarnings).ToList();
-                return new SettlementResult(null, why.Append(SettlementDiagnostics.NoPopulation(at)).ToList());
-            }
-            if (!members.Population.Conserved)
-            {
-                return Fail(SettlementDiagnostics.ConservationBroken(at, Conservation(members.Population)));
-            }
-            data = new DataSource(request.Data.Name, request.Data.IgnoredColumns,
-                request.Data.UnreadableRows.Concat(members.RowsLeftOut).ToList(), request.Data.ClaimsFile, request.Data.ClaimsNotes);
         }
 
         // Settlement, clause by clause.
@@ -188,11 +223,158 @@ public static class SettlementEngine
             .ToList();
         var statement = new Statement(contract.Info, contract.Source.Path, year.Value, level?.Label, request.Organisation,
             inputValues, data, members?.Population, lines, total);
-        var warnings = (request.Data?.RowProblems ?? Array.Empty<Diagnostic>()).Where(d => !d.IsError).ToList();
-        return new SettlementResult(statement, Array.Empty<Diagnostic>()) { Warnings = warnings };
+        return new SettlementResult(statement, Array.Empty<Diagnostic>()) { Warnings = dataWarnings };
     }
 
     private static SettlementResult Fail(Diagnostic diagnostic) => new(null, new[] { diagnostic });
+
+    /// <summary>Reads one source through the member-level stage: a result, or the settlement result that stops the run.</summary>
+    private static (MemberStageResult? Stage, SettlementResult? Failed) RunStage(MemberPlan plan, IMemberSource source, SettlementRequest request,
+        SettlementContext context, Location at, Action<ColumnBatch, IReadOnlyList<ColumnSpec>>? observe)
+    {
+        var contract = plan.Contract;
+        var specs = contract.Columns.Select(ColumnSpec.From).ToList();
+        var header = source.Open(specs);
+        if (header.Any(d => d.IsError))
+        {
+            return (null, new SettlementResult(null, header));
+        }
+        MemberStageRunner runner;
+        try
+        {
+            runner = new MemberStageRunner(plan, specs, context.Resolve, source.Name, request.ExcludeBadRows);
+        }
+        catch (EvaluationException e)
+        {
+            return (null, Fail(SettlementDiagnostics.EvaluationFailed(Location.In(contract.Source, e.Span), e.Message)));
+        }
+        MemberStageResult members;
+        try
+        {
+            foreach (var batch in source.Batches())
+            {
+                runner.Add(batch);
+                observe?.Invoke(batch, specs);
+            }
+            members = runner.Finish();
+        }
+        catch (ArithmeticException)
+        {
+            // Row sums are checked row by row (VBC3040 names the row); this is a sum over the whole population.
+            return (null, Fail(SettlementDiagnostics.PopulationSumNotExact(new Location(source.Name, 1, 1),
+                "the population's totals (counted cost after truncation, or a total by group)")));
+        }
+        var problems = source.RowProblems.Where(d => d.IsError || d.Code == "VBC0001").Concat(members.Problems).ToList();
+        if (problems.Count > 0)
+        {
+            return (null, new SettlementResult(null, problems));
+        }
+        if (members.Population.Members == 0)
+        {
+            // With --exclude-bad-rows every row may have been left out: show why, before "no population".
+            var why = source.RowProblems.Where(d => !d.IsError).Concat(members.LeftOutWarnings).ToList();
+            return (null, new SettlementResult(null, why.Append(SettlementDiagnostics.NoPopulation(at)).ToList()));
+        }
+        if (!members.Population.Conserved)
+        {
+            return (null, Fail(SettlementDiagnostics.ConservationBroken(at, Conservation(members.Population))));
+        }
+        return (members, null);
+    }
+
+    /// <summary>The tables in an order where each comes after the tables it joins to (the binder ruled out circles of one).</summary>
+    private static List<DataTable> InJoinOrder(IReadOnlyList<DataTable> tables)
+    {
+        var ordered = new List<DataTable>();
+        var left = tables.ToList();
+        while (left.Count > 0)
+        {
+            var next = left.FirstOrDefault(t => t.Joins.All(j => ordered.Any(o => string.Equals(o.Name, j.JoinsTo, StringComparison.OrdinalIgnoreCase))))
+                ?? left[0];
+            ordered.Add(next);
+            left.Remove(next);
+        }
+        return ordered;
+    }
+
+    /// <summary>
+    /// While a table is read: keeps the ids of a table others join to, and finds the rows whose join id is not in the
+    /// table joined (with their dollars, the sum of the row's money columns). Such rows are reported, never dropped.
+    /// </summary>
+    private sealed class JoinCheck(DataTable table, string file, Dictionary<string, (HashSet<string> Ids, string File)> ids, bool joinedTo)
+    {
+        private const int Listed = 20;
+        private readonly HashSet<string> _own = new(StringComparer.Ordinal);
+        private readonly List<Diagnostic> _warnings = new();
+        private Location? _firstUnlisted;
+        private decimal _unlistedDollars;
+
+        public long Rows { get; private set; }
+
+        public decimal Dollars { get; private set; }
+
+        public long UnmatchedRows { get; private set; }
+
+        public decimal UnmatchedDollars { get; private set; }
+
+        public void Observe(ColumnBatch batch, IReadOnlyList<ColumnSpec> specs)
+        {
+            // Only the ids of a table that others join to are kept (a members file's ids, not every episode's).
+            int id = joinedTo && table.IdColumn is { } idColumn ? Index(specs, idColumn.Name) : -1;
+            var money = specs.Select((s, i) => (s, i)).Where(x => x.s.Type == ValueType.Money).Select(x => x.i).ToArray();
+            for (int row = 0; row < batch.RowCount; row++)
+            {
+                Rows++;
+                decimal dollars = 0m;
+                foreach (int m in money)
+                {
+                    dollars += batch.Decimals(m)[row];
+                }
+                Dollars += dollars;
+                if (id >= 0)
+                {
+                    _own.Add(batch.Texts(id)[row]);
+                }
+                foreach (var join in table.Joins)
+                {
+                    int at = Index(specs, join.Name);
+                    if (at < 0 || !ids.TryGetValue(join.JoinsTo!, out var other))
+                    {
+                        continue;
+                    }
+                    string value = batch.Texts(at)[row];
+                    if (other.Ids.Contains(value))
+                    {
+                        continue;
+                    }
+                    UnmatchedRows++;
+                    UnmatchedDollars += dollars;
+                    var where = new Location(file, (int)batch.Lines[row], at + 1);
+                    if (_warnings.Count < Listed)
+                    {
+                        _warnings.Add(SettlementDiagnostics.RowJoinsNothing(where, batch.FirstDataRow + row, table.Name, join.Name, value, join.JoinsTo!, other.File, dollars));
+                    }
+                    else
+                    {
+                        _firstUnlisted ??= where;
+                        _unlistedDollars += dollars;
+                    }
+                }
+            }
+            ids[table.Name] = (_own, file);
+        }
+
+        public IEnumerable<Diagnostic> Warnings()
+        {
+            ids[table.Name] = (_own, file);
+            return _firstUnlisted is { } first
+                ? _warnings.Append(SettlementDiagnostics.MoreRowsJoinNothing(first, table.Name, table.Joins.First().JoinsTo!, UnmatchedRows - Listed, _unlistedDollars))
+                : _warnings;
+        }
+
+        private static int Index(IReadOnlyList<ColumnSpec> specs, string name) =>
+            specs.ToList().FindIndex(s => s.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+    }
 
     private static string DescribeYears(BoundClause level) =>
         LevelClause.Years(level) is { } y ? (y.First == y.Last ? $"{y.First}" : $"{y.First} to {y.Last}") : "?";

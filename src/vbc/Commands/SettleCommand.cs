@@ -28,6 +28,9 @@ internal static class SettleCommand
     {
         /// <summary>Each --data as given: FILE, or TABLE=FILE for a contract that names its tables.</summary>
         public IReadOnlyList<string> DataArguments { get; init; } = Array.Empty<string>();
+
+        /// <summary>The files of the tables after the first (whose file is <see cref="Data"/>), by table name.</summary>
+        public IReadOnlyList<(string Table, string File)> MoreTables { get; init; } = Array.Empty<(string, string)>();
     }
 
     public static Command Create(Streams console)
@@ -101,7 +104,11 @@ internal static class SettleCommand
             console.Error.WriteLine($"vbc: --data {twice.Key}=... is given twice ('{twice.First().File}' and '{twice.Last().File}'). Give each table one file.");
             return Program.UsageErrors;
         }
-        o = o with { Data = tables.FirstOrDefault().File };
+        o = o with
+        {
+            Data = tables.FirstOrDefault().File,
+            MoreTables = tables.Skip(1).Where(t => t.Table is not null).Select(t => (t.Table!, t.File)).ToList(),
+        };
         foreach (var (table, file) in tables.Skip(1))
         {
             if (CliFiles.InputProblem(file, $"'{table}' table") is { } tableProblem)
@@ -174,11 +181,39 @@ internal static class SettleCommand
                 + (e is UnauthorizedAccessException ? " Check that you may read the file." : ""));
             return Program.UsageErrors;
         }
-        using (data)
-        using (claims)
+        // The other tables' files are copied aside the same way, so a pipe is read once (and hashed from the copy).
+        var more = new List<(string Table, SpooledFile Copy)>();
+        try
         {
-            var source = new DataFiles(data?.Path, claims?.Path);
-            return o.InputsFile is null ? SettleOne(console, o, contract, given, source) : SettleMany(console, o, contract, given, source);
+            foreach (var (table, file) in o.MoreTables)
+            {
+                try
+                {
+                    more.Add((table, DataFile.Spool(file)));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    console.Error.WriteLine($"vbc: cannot read '{file}': {e.Message.TrimEnd('.')}."
+                        + (e is UnauthorizedAccessException ? " Check that you may read the file." : ""));
+                    return Program.UsageErrors;
+                }
+            }
+            using (data)
+            using (claims)
+            {
+                var source = new DataFiles(data?.Path, claims?.Path, tables.FirstOrDefault().Table)
+                {
+                    More = more.Select(m => (m.Table, m.Copy.Path)).ToList(),
+                };
+                return o.InputsFile is null ? SettleOne(console, o, contract, given, source) : SettleMany(console, o, contract, given, source);
+            }
+        }
+        finally
+        {
+            foreach (var (_, copy) in more)
+            {
+                copy.Dispose();
+            }
         }
     }
 
@@ -221,10 +256,28 @@ internal static class SettleCommand
         return null;
     }
 
-    private sealed record DataFiles(string? Data, string? Claims)
+    private sealed record DataFiles(string? Data, string? Claims, string? FirstTable)
     {
         public CsvMemberSource? Open(Options o) =>
             Data is null ? null : new CsvMemberSource(Data, Claims, o.ExcludeBadRows, o.Data, o.Claims);
+
+        /// <summary>For a contract with several tables: each table's source, the first being <paramref name="first"/>.</summary>
+        public Dictionary<string, IMemberSource>? OpenTables(Options o, CsvMemberSource? first)
+        {
+            if (first is null || FirstTable is null)
+            {
+                return null;
+            }
+            var tables = new Dictionary<string, IMemberSource>(StringComparer.OrdinalIgnoreCase) { [FirstTable] = first };
+            foreach (var ((table, file), copy) in o.MoreTables.Zip(More))
+            {
+                tables[table] = new CsvMemberSource(copy.Path, null, o.ExcludeBadRows, file);
+            }
+            return tables;
+        }
+
+        /// <summary>The paths the reader opens for the tables after the first, in the order of <see cref="Options.MoreTables"/>.</summary>
+        public IReadOnlyList<(string Table, string Path)> More { get; init; } = Array.Empty<(string, string)>();
     }
 
     private static IEnumerable<string?> Inputs(Options o) => new[] { o.Contract, o.Data, o.Claims, o.InputsFile };
@@ -238,13 +291,26 @@ internal static class SettleCommand
             return Program.UsageErrors;
         }
         using var data = files.Open(o);
-        var result = SettlementEngine.Settle(contract, new SettlementRequest
+        var tables = contract.HasSeveralTables ? files.OpenTables(o, data) : null;
+        SettlementResult result;
+        try
         {
-            Year = o.Year,
-            Inputs = given,
-            Data = data,
-            ExcludeBadRows = o.ExcludeBadRows,
-        });
+            result = SettlementEngine.Settle(contract, new SettlementRequest
+            {
+                Year = o.Year,
+                Inputs = given,
+                Data = data,
+                Tables = tables,
+                ExcludeBadRows = o.ExcludeBadRows,
+            });
+        }
+        finally
+        {
+            foreach (var table in tables?.Values.Where(t => t != data).OfType<IDisposable>() ?? Enumerable.Empty<IDisposable>())
+            {
+                table.Dispose();
+            }
+        }
         if (!result.Succeeded)
         {
             Report(console, result.Diagnostics);
@@ -268,6 +334,12 @@ internal static class SettleCommand
         if (format is "text" or "html")
         {
             console.Error.WriteLine("vbc: with --inputs the result is one row per organisation: use --format csv or --format json.");
+            return Program.UsageErrors;
+        }
+        if (contract.HasSeveralTables)
+        {
+            // Each organisation's rows would have to be found in every table: not supported yet.
+            console.Error.WriteLine("vbc: --inputs settles contracts with one table; this contract declares several. Settle each organisation with --input and one --data TABLE=FILE per table.");
             return Program.UsageErrors;
         }
         var file = InputsFile.Read(o.InputsFile!);
@@ -443,7 +515,7 @@ internal static class SettleCommand
             ("data", o.Data, files.Data is null ? null : Provenance.Sha256(files.Data)),
             ("claims", o.Claims, files.Claims is null ? null : Provenance.Sha256(files.Claims)),
             ("inputs", o.InputsFile, inputsSha256),
-        },
+        }.Concat(o.MoreTables.Zip(files.More).Select(t => ($"data {t.First.Table}", (string?)t.First.File, (string?)Provenance.Sha256(t.Second.Path)))),
         o.Arguments);
 
     internal static void Report(Streams console, IEnumerable<Diagnostic> diagnostics)

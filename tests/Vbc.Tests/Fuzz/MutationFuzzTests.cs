@@ -26,7 +26,9 @@ public class MutationFuzzTests(ITestOutputHelper output)
     private static readonly TimeSpan CaseTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>An example contract and the settle command its header gives.</summary>
-    public sealed record Example(string Contract, string Data, IReadOnlyList<string> Arguments);
+    /// <summary>An example to mutate: its contract, its (first) data file, and for a contract with several tables the
+    /// table that file is given for ("members"); the other tables' --data stay in the arguments, unmutated.</summary>
+    public sealed record Example(string Contract, string Data, IReadOnlyList<string> Arguments, string? Table = null);
 
     public static TheoryData<string> ExampleNames()
     {
@@ -48,9 +50,11 @@ public class MutationFuzzTests(ITestOutputHelper output)
             int dataAt = args.IndexOf("--data");
             Assert.True(dataAt > 0, $"{file}: the header command has no --data");
             var data = args[dataAt + 1];
+            int eq = data.IndexOf('=');
+            string? table = eq > 0 ? data[..eq] : null;
             args.RemoveRange(dataAt, 2);
             args.RemoveRange(0, 2); // "settle CONTRACT"
-            yield return new Example(file, Golden.PathOf(data), args);
+            yield return new Example(file, Golden.PathOf(data[(eq + 1)..]), args, table);
         }
     }
 
@@ -85,7 +89,7 @@ public class MutationFuzzTests(ITestOutputHelper output)
             var dataPath = Path.Combine(dir, "data.csv");
             File.WriteAllText(contractPath, c.Contract, new UTF8Encoding(false));
             File.WriteAllText(dataPath, c.Data, new UTF8Encoding(false));
-            var args = new List<string> { "settle", contractPath, "--data", dataPath, "--format", "json" };
+            var args = new List<string> { "settle", contractPath, "--data", e.Table is null ? dataPath : $"{e.Table}={dataPath}", "--format", "json" };
             args.AddRange(c.Arguments);
             File.WriteAllText(Path.Combine(dir, "command"), "vbc " + string.Join(" ", args.Select(a => a.Contains(' ') ? $"\"{a}\"" : a)) + "\n# " + c.What + "\n");
             outcomes.Add(Run(c, args));

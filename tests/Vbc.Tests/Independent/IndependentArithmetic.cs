@@ -245,6 +245,30 @@ internal static class Example
         return result.Statement!;
     }
 
+    /// <summary>Settles contract text with several tables, one seed file per table (members=members.csv, ...).</summary>
+    public static Statement SettleTables(string text, params (string Table, string File)[] tables)
+    {
+        var contract = Binder.Bind(ContractParser.Parse(text, "tables.vbc"));
+        Assert.False(contract.HasErrors, string.Join("\n", contract.Diagnostics));
+        var sources = tables.ToDictionary(t => t.Table, t => new CsvMemberSource(Golden.PathOf("seeds", t.File)));
+        try
+        {
+            var result = SettlementEngine.Settle(contract, new SettlementRequest
+            {
+                Tables = sources.ToDictionary(s => s.Key, s => (IMemberSource)s.Value),
+            });
+            Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+            return result.Statement!;
+        }
+        finally
+        {
+            foreach (var source in sources.Values)
+            {
+                source.Dispose();
+            }
+        }
+    }
+
     public static StatementLine Line(this Statement statement, string id)
     {
         var matches = statement.Lines.Where(l => l.Id == id).ToList();

@@ -101,21 +101,126 @@ public class DataTableTests
         Assert.Equal(once, ContractFormatter.Format(ContractParser.Parse(once, "tables.vbc")));
     }
 
-    [Fact]
-    public void Settling_several_tables_is_refused_with_a_positioned_error_not_read_as_one_table()
+    /// <summary>Runs 'vbc settle' on the contract text, in a folder of its own with the given files written in it.</summary>
+    private static CliRunner.Result SettleIn(string contract, IReadOnlyDictionary<string, string> files, params string[] arguments)
     {
         var dir = Directory.CreateTempSubdirectory("vbc-tables-");
         try
         {
             var path = Path.Combine(dir.FullName, "tables.vbc");
-            File.WriteAllText(path, Contract);
-            var run = CliRunner.Run("settle", path, "--data", Golden.PathOf("seeds", "episodes.csv"));
-            Assert.Equal(1, run.ExitCode);
-            Assert.Contains("tables.vbc(11,1): error VBC4045", run.Output + run.Error);
+            File.WriteAllText(path, contract);
+            foreach (var (name, text) in files)
+            {
+                File.WriteAllText(Path.Combine(dir.FullName, name), text);
+            }
+            return CliRunner.Run(new[] { "settle", path }.Concat(arguments.Select(a => a.Replace("DIR/", dir.FullName + "/"))).ToArray());
         }
         finally
         {
             dir.Delete(recursive: true);
         }
+    }
+
+    private static readonly Dictionary<string, string> NoFiles = new();
+
+    /// <summary>The contract with a target price for every episode type of seeds/episodes.csv, so it settles.</summary>
+    private static readonly string Settled = Contract.Replace("    \"CHF\": $20,000.00\n",
+        "    \"CABG\": $46,500.00\n    \"CHF\": $20,000.00\n    \"LEJR\": $25,800.00\n    \"PCI\": $22,000.00\n    \"SEPSIS\": $29,000.00\n    \"SPINAL_FUSION\": $51,000.00\n");
+
+    [Fact]
+    public void Two_tables_settle_in_one_run_each_read_by_the_clauses_over_it()
+    {
+        var run = SettleIn(Settled, NoFiles, "--data", "members=" + Golden.PathOf("seeds", "members.csv"),
+            "--data", "episodes=" + Golden.PathOf("seeds", "episodes.csv"));
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal("", run.Error);
+        Assert.Contains("Composite quality score", run.Output);
+        Assert.Contains("1,500 episodes", run.Output);
+        Assert.Matches(@"members +5,000 +\$0\.00 +0 +\$0\.00 +\S*members\.csv", run.Output);
+        Assert.Matches(@"episodes +1,500 +\$42,953,031\.15 +0 +\$0\.00 +\S*episodes\.csv", run.Output);
+    }
+
+    [Fact]
+    public void An_episode_whose_member_is_not_in_the_members_file_is_reported_with_its_dollars_not_dropped()
+    {
+        var lines = File.ReadAllLines(Golden.PathOf("seeds", "episodes.csv"));
+        // Line 2: E0000001,M00001390,ACO-01,CHF,2024-02-02,55984.92,0; the member becomes one members.csv does not hold.
+        Assert.StartsWith("E0000001,M00001390,", lines[1]);
+        lines[1] = lines[1].Replace("M00001390", "M99999999");
+        var files = new Dictionary<string, string> { ["episodes.csv"] = string.Join("\n", lines) + "\n" };
+        var run = SettleIn(Settled, files, "--data", "members=" + Golden.PathOf("seeds", "members.csv"), "--data", "episodes=DIR/episodes.csv");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("episodes.csv(2,2): warning VBC3060: Data row 1 of the table 'episodes': member_id 'M99999999' is not an id of the table 'members'", run.Error);
+        Assert.Contains("The row ($55,984.92) is still counted", run.Error);
+        // Counted in the bundle (its cost is in the actual cost) and shown on the statement with its dollars.
+        Assert.Contains("1,500 episodes", run.Output);
+        Assert.Matches(@"episodes +1,500 +\$42,953,031\.15 +1 +\$55,984\.92 +\S*episodes\.csv", run.Output);
+        var json = SettleIn(Settled, files, "--data", "members=" + Golden.PathOf("seeds", "members.csv"), "--data", "episodes=DIR/episodes.csv", "--format", "json");
+        Assert.Contains("\"unmatchedRows\": 1", json.Output);
+        Assert.Contains("\"unmatchedDollars\": \"55984.92\"", json.Output);
+    }
+
+    [Fact]
+    public void Many_episodes_without_their_member_are_listed_up_to_twenty_then_counted_with_their_dollars()
+    {
+        var lines = File.ReadAllLines(Golden.PathOf("seeds", "episodes.csv"));
+        for (int i = 1; i <= 25; i++)
+        {
+            var cells = lines[i].Split(',');
+            cells[1] = "X" + cells[1];
+            lines[i] = string.Join(',', cells);
+        }
+        var files = new Dictionary<string, string> { ["episodes.csv"] = string.Join("\n", lines) + "\n" };
+        var run = SettleIn(Settled, files, "--data", "members=" + Golden.PathOf("seeds", "members.csv"), "--data", "episodes=DIR/episodes.csv");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(20, run.Error.Split('\n').Count(l => l.Contains("warning VBC3060")));
+        decimal unlisted = lines.Skip(21).Take(5).Sum(l => decimal.Parse(l.Split(',')[5], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains($"episodes.csv(22,2): warning VBC3061: 5 more rows of the table 'episodes'", run.Error);
+        Assert.Contains($"({Display.Money(unlisted)} in all)", run.Error);
+        Assert.Matches(@"episodes +1,500 +\$42,953,031\.15 +25 ", run.Output);
+    }
+
+    [Fact]
+    public void Leaving_out_bad_rows_is_refused_with_several_tables_rather_than_listing_rows_without_their_file()
+    {
+        var run = SettleIn(Settled, NoFiles, "--data", "members=" + Golden.PathOf("seeds", "members.csv"),
+            "--data", "episodes=" + Golden.PathOf("seeds", "episodes.csv"), "--exclude-bad-rows");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("tables.vbc(1,1): error VBC4047: --exclude-bad-rows is not supported yet for a contract with several tables", run.Error);
+    }
+
+    [Fact]
+    public void The_html_statement_shows_each_tables_file_rows_and_dollars()
+    {
+        var run = SettleIn(Settled, NoFiles, "--data", "members=" + Golden.PathOf("seeds", "members.csv"),
+            "--data", "episodes=" + Golden.PathOf("seeds", "episodes.csv"), "--format", "html");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("<h3>Tables</h3>", run.Output);
+        Assert.Matches(@"<td class=""text"">episodes</td><td class=""text""><code>\S*episodes\.csv</code></td><td class=""num"">1,500</td><td class=""num"">\$42,953,031\.15</td><td class=""num"">0</td>", run.Output);
+    }
+
+    [Fact]
+    public void A_table_without_its_file_stops_the_run_naming_the_table()
+    {
+        var run = SettleIn(Settled, NoFiles, "--data", "episodes=" + Golden.PathOf("seeds", "episodes.csv"));
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("tables.vbc(5,1): error VBC4046: The contract reads the table 'members': give its file with --data members=FILE", run.Error);
+    }
+
+    [Fact]
+    public void A_population_clause_over_a_joined_table_is_refused_not_applied_to_the_members()
+    {
+        var text = Settled + """
+
+            population {
+              table: episodes
+              exclude: episode_cost > $100,000.00
+            }
+
+            """;
+        var run = SettleIn(text, NoFiles, "--data", "members=" + Golden.PathOf("seeds", "members.csv"),
+            "--data", "episodes=" + Golden.PathOf("seeds", "episodes.csv"));
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("error VBC4045: 'population' reads the table 'episodes' and sets who is in the population", run.Error);
     }
 }
