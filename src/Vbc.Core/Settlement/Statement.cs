@@ -81,7 +81,14 @@ public sealed record DataSource(
 /// One table of a contract with several: its file, its rows read and their dollars (the money columns summed),
 /// whether its dollars in equal its dollars out, and its rows whose join id is in no row of the table joined.
 /// </summary>
-public sealed record TableSource(string Table, string File, long Rows, decimal Dollars, bool Conserved, long UnmatchedRows, decimal UnmatchedDollars);
+public sealed record TableSource(string Table, string File, long Rows, decimal Dollars, bool Conserved, long UnmatchedRows, decimal UnmatchedDollars)
+{
+    /// <summary>False when the table declares no money column: its dollars are not measured, and never shown as $0.00.</summary>
+    public bool MoneyMeasured { get; init; } = true;
+
+    /// <summary>A table's dollars as statements show them.</summary>
+    public string Shown(decimal dollars) => MoneyMeasured ? Display.Money(dollars) : "no money columns";
+}
 
 /// <summary>
 /// The settlement of one contract for one performance year (and one organisation): every line, the population

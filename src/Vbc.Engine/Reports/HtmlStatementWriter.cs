@@ -310,7 +310,7 @@ public static class HtmlStatementWriter
             o.Append("<h3>Tables</h3>\n<table>\n<thead><tr><th scope=\"col\">Table</th><th scope=\"col\">File</th><th scope=\"col\" class=\"num\">Rows</th><th scope=\"col\" class=\"num\">Dollars</th><th scope=\"col\" class=\"num\">Rows matching no joined row</th><th scope=\"col\" class=\"num\">Their dollars</th><th scope=\"col\">Dollars in = out</th></tr></thead>\n<tbody>\n");
             foreach (var t in data.Tables)
             {
-                o.Append($"<tr><td class=\"text\">{Escape(t.Table)}</td><td class=\"text\"><code>{Escape(t.File)}</code></td><td class=\"num\">{Count(t.Rows)}</td><td class=\"num\">{Escape(Display.Money(t.Dollars))}</td><td class=\"num\">{Count(t.UnmatchedRows)}</td><td class=\"num\">{Escape(Display.Money(t.UnmatchedDollars))}</td><td class=\"text\">{(t.Conserved ? "yes" : "NO")}</td></tr>\n");
+                o.Append($"<tr><td class=\"text\">{Escape(t.Table)}</td><td class=\"text\"><code>{Escape(t.File)}</code></td><td class=\"num\">{Count(t.Rows)}</td><td class=\"num\">{Escape(t.Shown(t.Dollars))}</td><td class=\"num\">{Count(t.UnmatchedRows)}</td><td class=\"num\">{Escape(t.Shown(t.UnmatchedDollars))}</td><td class=\"text\">{(t.Conserved ? "yes" : "NO")}</td></tr>\n");
             }
             o.Append("</tbody>\n</table>\n");
         }

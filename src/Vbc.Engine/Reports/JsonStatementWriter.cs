@@ -163,10 +163,11 @@ public static class JsonStatementWriter
                     w.WriteString("table", t.Table);
                     w.WriteString("file", t.File);
                     w.WriteNumber("rows", t.Rows);
-                    Decimal(w, "dollars", t.Dollars);
+                    // Null when the table has no money column: not measured, which is not $0.00.
+                    CostOrNull(w, "dollars", t.Dollars, t.MoneyMeasured);
                     w.WriteBoolean("conserved", t.Conserved);
                     w.WriteNumber("unmatchedRows", t.UnmatchedRows);
-                    Decimal(w, "unmatchedDollars", t.UnmatchedDollars);
+                    CostOrNull(w, "unmatchedDollars", t.UnmatchedDollars, t.MoneyMeasured);
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();

@@ -45,7 +45,7 @@ public static class TextStatementWriter
             o.Append($"  {"table",-12} {"rows",10} {"dollars",ValueWidth} {"no match",9} {"their dollars",ValueWidth}  file\n");
             foreach (var t in several.Tables)
             {
-                o.Append($"  {Clip(t.Table, 12),-12} {Count(t.Rows),10} {Display.Money(t.Dollars),ValueWidth} {Count(t.UnmatchedRows),9} {Display.Money(t.UnmatchedDollars),ValueWidth}  {t.File}\n");
+                o.Append($"  {Clip(t.Table, 12),-12} {Count(t.Rows),10} {t.Shown(t.Dollars),ValueWidth} {Count(t.UnmatchedRows),9} {t.Shown(t.UnmatchedDollars),ValueWidth}  {t.File}\n");
             }
             o.Append(several.Tables.All(t => t.Conserved)
                 ? "  Each table's rows are all read; a row whose id matches no row of the table it joins to is counted in its own\n  table's clauses and reported (VBC3060). Per table: dollars in = excluded + carved out + truncated + counted.\n"

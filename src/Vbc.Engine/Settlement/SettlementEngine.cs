@@ -172,7 +172,7 @@ public static class SettlementEngine
                     dataWarnings.AddRange(source.RowProblems.Where(d => !d.IsError));
                     dataWarnings.AddRange(joins.Warnings());
                     tableSources.Add(new TableSource(table.Name, source.Name, joins.Rows, joins.Dollars,
-                        stage.Population.Conserved, joins.UnmatchedRows, joins.UnmatchedDollars));
+                        stage.Population.Conserved, joins.UnmatchedRows, joins.UnmatchedDollars) { MoneyMeasured = joins.HasMoney });
                 }
                 members = new MemberStageResult
                 {
@@ -317,20 +317,24 @@ public static class SettlementEngine
 
         public decimal UnmatchedDollars { get; private set; }
 
+        /// <summary>Whether the table has money columns at all: without them its dollars are not measured (not $0.00).</summary>
+        public bool HasMoney { get; private set; }
+
         public void Observe(ColumnBatch batch, IReadOnlyList<ColumnSpec> specs)
         {
             // Only the ids of a table that others join to are kept (a members file's ids, not every episode's).
             int id = joinedTo && table.IdColumn is { } idColumn ? Index(specs, idColumn.Name) : -1;
             var money = specs.Select((s, i) => (s, i)).Where(x => x.s.Type == ValueType.Money).Select(x => x.i).ToArray();
+            HasMoney |= money.Length > 0;
             for (int row = 0; row < batch.RowCount; row++)
             {
                 Rows++;
                 decimal dollars = 0m;
                 foreach (int m in money)
                 {
-                    dollars += batch.Decimals(m)[row];
+                    dollars = Exact.Add(dollars, batch.Decimals(m)[row]);
                 }
-                Dollars += dollars;
+                Dollars = Exact.Add(Dollars, dollars);
                 if (id >= 0)
                 {
                     _own.Add(batch.Texts(id)[row]);
