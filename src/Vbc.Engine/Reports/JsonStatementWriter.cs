@@ -108,14 +108,7 @@ public static class JsonStatementWriter
             w.WriteString("name", input.Name);
             w.WriteString("type", input.DeclaredType);
             w.WriteString("value", input.Shown);
-            if (input.Value is { } given)
-            {
-                ExactValue(w, "exact", given);
-            }
-            else
-            {
-                w.WriteNull("exact");
-            }
+            ExactValue(w, "exact", input.Value);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -239,24 +232,10 @@ public static class JsonStatementWriter
             w.WriteString("kind", line.Kind.ToString().ToLowerInvariant());
             w.WriteString("clause", line.Clause);
             w.WriteString("label", line.Label);
-            if (line.Value is { } v)
-            {
-                Decimal(w, "value", v);
-            }
-            else
-            {
-                w.WriteNull("value");
-            }
+            DecimalOrNull(w, "value", line.Value);
             w.WriteString("unit", line.Unit?.DisplayName);
             w.WriteString("formula", line.Formula);
-            if (line.Amount is { } amount)
-            {
-                Decimal(w, "amount", amount);
-            }
-            else
-            {
-                w.WriteNull("amount");
-            }
+            DecimalOrNull(w, "amount", line.Amount);
             if (line.Source is { } source)
             {
                 w.WriteStartObject("source");
@@ -300,8 +279,13 @@ public static class JsonStatementWriter
     }
 
     /// <summary>An input's exact value: a decimal string for numbers (a fraction for percents), true/false, text, or a date.</summary>
-    private static void ExactValue(Utf8JsonWriter w, string name, Value value)
+    private static void ExactValue(Utf8JsonWriter w, string name, Value? given)
     {
+        if (given is not { } value)
+        {
+            w.WriteNull(name);
+            return;
+        }
         switch (value.Kind)
         {
             case ValueKind.Number or ValueKind.Percentile:
@@ -323,11 +307,15 @@ public static class JsonStatementWriter
     }
 
     /// <summary>A cost, or null when the contract measures no cost (a $0.00 there would not be zero).</summary>
-    private static void CostOrNull(Utf8JsonWriter w, string name, decimal value, bool measured)
+    private static void CostOrNull(Utf8JsonWriter w, string name, decimal value, bool measured) =>
+        DecimalOrNull(w, name, measured ? value : null);
+
+    /// <summary>An exact decimal, or null when there is none.</summary>
+    private static void DecimalOrNull(Utf8JsonWriter w, string name, decimal? value)
     {
-        if (measured)
+        if (value is { } v)
         {
-            Decimal(w, name, value);
+            Decimal(w, name, v);
         }
         else
         {
