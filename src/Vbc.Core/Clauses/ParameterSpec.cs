@@ -111,6 +111,13 @@ public sealed record ParameterSpec(
     /// <summary>The lowest value allowed: as the spec says, or 0 for an amount of money (no setting takes a negative amount).</summary>
     public decimal? Min { get; init; } = Min ?? (Type.NonNegative ? 0m : null);
 
+    /// <summary>
+    /// The setting applies to the amount its clause has worked out (a bundle's quality adjustment), and may read the
+    /// built-in <c>gain</c>: whether that amount is a gain to the provider. The clause says the amount before it
+    /// evaluates the setting (<see cref="Settlement.ISettlement.OwnAmount"/>).
+    /// </summary>
+    public bool SeesOwnAmount { get; init; }
+
     /// <summary>A per-member setting (a condition on a row); otherwise a value computed once per settlement.</summary>
     public bool IsPerMember => Level == EvaluationLevel.Member;
 }

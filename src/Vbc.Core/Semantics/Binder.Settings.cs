@@ -217,7 +217,7 @@ public sealed partial class Binder
     /// <summary>Binds an expression and checks it against the spec: type, per-member or total, and range.</summary>
     internal BoundExpression BindChecked(ParameterSpec spec, ExpressionSyntax syntax, string what, TypeExpectation? type = null)
     {
-        var bound = BindExpression(syntax);
+        var bound = BindExpression(syntax, spec.SeesOwnAmount ? new Scope(_scope, BuiltInSymbol.Gain) : null);
         if (bound.HasErrors())
         {
             return bound;

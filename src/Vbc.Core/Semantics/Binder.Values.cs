@@ -132,9 +132,9 @@ public sealed partial class Binder
         _ => Array.Empty<string>(),
     };
 
-    internal BoundExpression BindExpression(ExpressionSyntax syntax)
+    internal BoundExpression BindExpression(ExpressionSyntax syntax, Scope? scope = null)
     {
-        var bound = new ExpressionBinder(_scope, Source, _diagnostics, _references).Bind(syntax);
+        var bound = new ExpressionBinder(scope ?? _scope, Source, _diagnostics, _references).Bind(syntax);
         foreach (var symbol in bound.Symbols())
         {
             MarkUsed(symbol);

@@ -137,6 +137,17 @@ public sealed class BuiltInSymbol : Symbol
     public override EvaluationLevel Level => EvaluationLevel.Run;
 
     public override string Role => "built-in value";
+
+    /// <summary>
+    /// <c>gain</c>: whether the amount a clause has worked out so far is a gain to the provider (above $0). It is
+    /// known only inside the settings that apply to that amount (<see cref="Clauses.ParameterSpec.SeesOwnAmount"/>,
+    /// a bundle's quality adjustment), so an asymmetric term can be written in one setting:
+    /// <c>if gain then 10% * (100% - q) else 10% * q</c>.
+    /// </summary>
+    public static readonly BuiltInSymbol Gain = new(GainName, ValueType.Flag,
+        "Whether the clause's own amount, before this setting applies to it, is a gain to the provider (above $0); 'not gain' is a repayment (or $0).");
+
+    public const string GainName = "gain";
 }
 
 // ---- bound expressions ---------------------------------------------------------------------------------------------

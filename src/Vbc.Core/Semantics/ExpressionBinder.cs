@@ -107,6 +107,13 @@ internal sealed class ExpressionBinder
             _references?.Add(new SymbolReference(symbol, name.Span));
             return new BoundName(symbol, name);
         }
+        if (string.Equals(name.Name, BuiltInSymbol.GainName, StringComparison.OrdinalIgnoreCase))
+        {
+            // 'gain' exists only where a clause has an amount of its own to test: say where, rather than "not defined".
+            _diagnostics.Add(BindingDiagnostics.UnknownName(_source, name.Span, name.Name, null,
+                "'gain' is known only in a setting that applies to its clause's own amount (a bundle's 'quality adjustment'). Elsewhere, test a value: for example 'savings > $0'."));
+            return new BoundErrorExpression(name);
+        }
         var suggestion = Suggest.Nearest(name.Name, _scope.Names);
         _diagnostics.Add(BindingDiagnostics.UnknownName(_source, name.Span, name.Name, suggestion, _scope.Describe(name.Name)));
         return new BoundErrorExpression(name);
@@ -446,6 +453,19 @@ internal sealed class ExpressionBinder
 internal sealed class Scope
 {
     private readonly Dictionary<string, Symbol> _symbols = new(StringComparer.OrdinalIgnoreCase);
+
+    public Scope()
+    {
+    }
+
+    /// <summary>The contract's names and one more known only here (the built-in 'gain' inside a setting that sees its clause's amount).</summary>
+    public Scope(Scope contract, Symbol contextual)
+    {
+        _symbols = new Dictionary<string, Symbol>(contract._symbols, StringComparer.OrdinalIgnoreCase)
+        {
+            [contextual.Name] = contextual,
+        };
+    }
 
     public IEnumerable<string> Names => _symbols.Keys;
 

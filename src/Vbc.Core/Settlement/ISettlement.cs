@@ -19,6 +19,12 @@ public interface ISettlement
 
     Value Evaluate(BoundExpression expression);
 
+    /// <summary>
+    /// The amount the clause has worked out before a setting that applies to it (<see cref="Clauses.ParameterSpec.SeesOwnAmount"/>):
+    /// from here until the next clause, the built-in <c>gain</c> is whether it is above $0.
+    /// </summary>
+    void OwnAmount(decimal amount);
+
     /// <summary>The expression written with the values of its names: <c>75% x quality_score (92.30%)</c>.</summary>
     string Explain(BoundExpression expression);
 

@@ -46,6 +46,9 @@ internal sealed class SettlementContext : ISettlement
     {
         InputSymbol input => _inputs[input],
         BuiltInSymbol b when b == Contract.PerformanceYear => Value.Of(PerformanceYear),
+        BuiltInSymbol b when b == BuiltInSymbol.Gain => _ownAmount is { } amount
+            ? Value.Of(amount > 0)
+            : throw new InvalidOperationException("'gain' was read before its clause said its amount (ISettlement.OwnAmount)."),
         ValueSymbol value => ValueOf(value),
         OutputSymbol output => _outputs.TryGetValue(output.Name, out var v)
             ? v
@@ -88,7 +91,16 @@ internal sealed class SettlementContext : ISettlement
     private readonly List<string> _used = new();
 
     /// <summary>A new clause starts: forget the values the previous one read.</summary>
-    public void BeginClause() => _used.Clear();
+    public void BeginClause()
+    {
+        _used.Clear();
+        _ownAmount = null;
+    }
+
+    // The amount the current clause has worked out, for the built-in 'gain' (ISettlement.OwnAmount).
+    private decimal? _ownAmount;
+
+    public void OwnAmount(decimal amount) => _ownAmount = amount;
 
     /// <summary>The values the current clause has read: "base = $876.00 PMPM", "total_member_months = 53,531".</summary>
     public string UsedValues => _used.Count == 0 ? "none" : string.Join("; ", _used);

@@ -100,4 +100,27 @@ public class SeveralTablesIndependentTests
         // Pinned by hand: -40,431.15 x (1 - 10% x 0.717514) = -40,431.15 x 0.9282486 = -37,530.16
         s.AssertTotal(-37_530.16m);
     }
+    /// <summary>
+    /// The two adjustments written as one setting that reads the built-in 'gain' (whether the bundle's amount is paid
+    /// to the provider): the same amounts on both sides of zero as the example's 'on gain' / 'on loss' settings.
+    /// </summary>
+    [Theory]
+    [InlineData("$25,800.00", 458_247.68)]
+    [InlineData("$24,800.00", -37_530.16)]
+    public void One_adjustment_reading_gain_treats_a_gain_and_a_repayment_as_the_two_settings_do(string lejr, decimal total)
+    {
+        const string twoSettings = "  quality adjustment on gain: 10% * (100% - quality_composite)\n  quality adjustment on loss: 10% * quality_composite\n";
+        var text = Contract.Replace("\r\n", "\n");
+        Assert.Contains(twoSettings, text);
+        text = text.Replace(twoSettings, "  quality adjustment: if gain then 10% * (100% - quality_composite) else 10% * quality_composite\n")
+            .Replace("\"LEJR\": $25,800.00", $"\"LEJR\": {lejr}");
+        var s = Example.SettleTables(text, ("members", "members.csv"), ("episodes", "episodes.csv"));
+        decimal q = Composite();
+        var (target, actual) = Episodes(decimal.Parse(lejr.TrimStart('$').Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture));
+        decimal amount = Math.Clamp(target - actual, -0.20m * target, 0.20m * target);
+        decimal adjustment = amount > 0 ? 0.10m * (1 - q) : 0.10m * q;
+        Assert.Equal(adjustment, s.Value("bundle.clinical-episodes.quality"));
+        s.AssertComponent("bundle.clinical-episodes.reconciliation", amount * (1 - adjustment));
+        s.AssertTotal(total);
+    }
 }

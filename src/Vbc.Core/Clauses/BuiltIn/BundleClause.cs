@@ -40,7 +40,8 @@ public sealed class BundleClause : ClauseKind
         new ParameterSpec("stop loss", ParameterShape.Expression, TypeExpectation.Percent,
             "The most the provider repays, as a share of the total target price.", "20%", Min: 0, Max: 1),
         new ParameterSpec("quality adjustment", ParameterShape.Expression, TypeExpectation.Percent,
-            "A reduction of the reconciliation amount (paid or repaid) by quality, for example '10% * (100% - quality_score)'.", "10% * (100% - quality_score)", Min: 0, Max: 1),
+            "A reduction of the reconciliation amount (paid or repaid) by quality, for example '10% * (100% - quality_score)'. It may read 'gain' (whether the amount is paid to the provider) to treat the two sides differently: 'if gain then 10% * (100% - quality_score) else 10% * quality_score'.",
+            "10% * (100% - quality_score)", Min: 0, Max: 1) { SeesOwnAmount = true },
         new ParameterSpec(GainKey, ParameterShape.Expression, TypeExpectation.Percent,
             "A reduction of a positive reconciliation (the payer pays) by quality; BPCI Advanced: '10% * (100% - quality_score)', so poor quality earns less.", "10% * (100% - quality_score)", Min: 0, Max: 1),
         new ParameterSpec(LossKey, ParameterShape.Expression, TypeExpectation.Percent,
@@ -133,6 +134,7 @@ public sealed class BundleClause : ClauseKind
         string key = clause.Has(BothKey) ? BothKey : amount > 0 ? GainKey : LossKey;
         if ((key == BothKey || amount != 0) && clause.Expression(key) is { } adjustmentExpression)
         {
+            settlement.OwnAmount(amount);
             decimal adjustment = settlement.Number(clause, key, 0);
             string label = key == BothKey ? "Quality adjustment" : amount > 0 ? "Quality adjustment of a gain" : "Quality adjustment of a repayment";
             settlement.Step(clause, id + ".quality", label, adjustment, ValueType.Percent, settlement.Explain(adjustmentExpression));
