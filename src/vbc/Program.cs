@@ -32,6 +32,7 @@ public static class Program
         root.Subcommands.Add(SettleCommand.Create(console));
         root.Subcommands.Add(GenerateCommand.Create(console));
         root.Subcommands.Add(ConformanceCommand.Create(console));
+        root.Subcommands.Add(TestCommand.Create(console));
         root.Subcommands.Add(LspCommand.Create(console));
 
         var parse = root.Parse(args);

@@ -22,8 +22,8 @@ public static class SettlementDiagnostics
     public static Diagnostic EvaluationFailed(Location at, string problem) =>
         Error("VBC4005", at, problem);
 
-    public static Diagnostic UnknownInput(string name, string declared) =>
-        Error("VBC4006", new Location("<command line>", 0, 0), $"The contract declares no input '{name}'. Its inputs: {declared}.");
+    public static Diagnostic UnknownInput(string name, string declared, Location? at = null) =>
+        Error("VBC4006", at ?? new Location("<command line>", 0, 0), $"The contract declares no input '{name}'. Its inputs: {declared}.");
 
     public static Diagnostic NoYear(Location at, string period) =>
         Error("VBC4007", at, $"The contract period ({period}) spans more than one year: say which performance year to settle with --year.");

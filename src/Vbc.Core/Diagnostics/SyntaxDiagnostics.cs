@@ -105,4 +105,8 @@ public static class GeneralDiagnostics
 
     public static Diagnostic CannotRead(string file, string reason) =>
         new("VBC0002", Severity.Error, Location.OfFile(file), $"Cannot read the file: {reason}");
+
+    /// <summary>A file named inside another (a scenario's data file) that cannot be read, reported where it is named.</summary>
+    public static Diagnostic CannotReadNamed(Location namedAt, string file, string reason) =>
+        new("VBC0002", Severity.Error, namedAt, $"Cannot read the file '{file}': {reason}");
 }

@@ -394,7 +394,8 @@ public static class SettlementEngine
         var byName = contract.Inputs.ToDictionary(i => i.Name, StringComparer.OrdinalIgnoreCase);
         foreach (var name in given.Keys.Where(n => !byName.ContainsKey(n)))
         {
-            problems.Add(SettlementDiagnostics.UnknownInput(name, BindingDiagnostics.ListOf(contract.Inputs.Select(i => i.Name))));
+            problems.Add(SettlementDiagnostics.UnknownInput(name, BindingDiagnostics.ListOf(contract.Inputs.Select(i => i.Name)),
+                locations is not null && locations.TryGetValue(name, out var written) ? written : null));
         }
         if (problems.Count > 0)
         {
