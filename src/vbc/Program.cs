@@ -33,6 +33,7 @@ public static class Program
         root.Subcommands.Add(GenerateCommand.Create(console));
         root.Subcommands.Add(ConformanceCommand.Create(console));
         root.Subcommands.Add(TestCommand.Create(console));
+        root.Subcommands.Add(CurveCommand.Create(console));
         root.Subcommands.Add(LspCommand.Create(console));
 
         var parse = root.Parse(args);

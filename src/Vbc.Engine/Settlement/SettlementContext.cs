@@ -44,7 +44,7 @@ internal sealed class SettlementContext : ISettlement
 
     public Value Resolve(Symbol symbol) => symbol switch
     {
-        InputSymbol input => _inputs[input],
+        InputSymbol input => Input(input),
         BuiltInSymbol b when b == Contract.PerformanceYear => Value.Of(PerformanceYear),
         BuiltInSymbol b when b == BuiltInSymbol.Gain => _ownAmount is { } amount
             ? Value.Of(amount > 0)
@@ -56,6 +56,18 @@ internal sealed class SettlementContext : ISettlement
                 $"'{output.Name}' has no value in {PerformanceYear}: the clause that computes it ({output.Producer.Title}) does not apply in this year."),
         _ => throw new InvalidOperationException($"'{symbol.Name}' is per member and has no single value."),
     };
+
+    private Value Input(InputSymbol input)
+    {
+        var value = Pinned is not null && Pinned.TryGetValue(input.Name, out var pinned) ? Value.Of(pinned) : _inputs[input];
+        _inputsRead[input] = value;
+        return value;
+    }
+
+    private readonly Dictionary<InputSymbol, Value> _inputsRead = new();
+
+    /// <summary>The inputs read so far and their values: a member-level stage that read these may be reused only where they are the same.</summary>
+    public IReadOnlyDictionary<InputSymbol, Value> InputsRead => _inputsRead;
 
     private Value ValueOf(ValueSymbol symbol)
     {
@@ -126,7 +138,17 @@ internal sealed class SettlementContext : ISettlement
 
     public bool TryOutput(string name, out Value value) => _outputs.TryGetValue(name, out value);
 
-    public void SetOutput(string name, Value value) => _outputs[name] = value;
+    public void SetOutput(string name, Value value) =>
+        _outputs[name] = Pinned is not null && Pinned.TryGetValue(name, out var pinned) ? Value.Of(pinned) : value;
+
+    /// <summary>
+    /// Values that replace what their clause computes (<see cref="SettlementRequest.Pin"/>): a payout curve moves the
+    /// actual cost or the quality score and lets the contract's own arithmetic do the rest.
+    /// </summary>
+    public IReadOnlyDictionary<string, decimal>? Pinned { get; init; }
+
+    /// <summary>Every value the clauses computed, by name (for tools that read them: curves, pricing).</summary>
+    public IReadOnlyDictionary<string, Value> Outputs => _outputs;
 
     public void Step(BoundClause clause, string id, string label, decimal value, ValueType unit, string formula) =>
         _lines.Add(new StatementLine(id, clause.Title, label, LineKind.Step, value, unit, formula, Where(clause), null));

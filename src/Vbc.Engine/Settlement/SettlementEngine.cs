@@ -28,6 +28,46 @@ public sealed record SettlementRequest
 
     /// <summary>The organisation settled, when one contract is settled for many (from an inputs file).</summary>
     public string? Organisation { get; init; }
+
+    /// <summary>
+    /// The member-level stage of an earlier settlement of the same contract, year and inputs: the data is not read
+    /// again, only the settlement stage runs (a payout curve settles hundreds of points over one reading).
+    /// </summary>
+    public MemberLevelRun? MemberLevel { get; init; }
+
+    /// <summary>Values the contract computes, pinned by name to a given amount (<c>actual</c>, <c>quality_composite</c>): what-if runs.</summary>
+    public IReadOnlyDictionary<string, decimal>? Pin { get; init; }
+}
+
+/// <summary>What the member-level stage of a settlement gave: reusable by <see cref="SettlementRequest.MemberLevel"/>.</summary>
+public sealed class MemberLevelRun
+{
+    internal MemberLevelRun(BoundContract contract, int year, MemberStageResult? members, DataSource? data, IReadOnlyList<Diagnostic> warnings,
+        IReadOnlyDictionary<InputSymbol, Value> inputsRead)
+    {
+        Contract = contract;
+        InputsRead = inputsRead;
+        Year = year;
+        Members = members;
+        Data = data;
+        Warnings = warnings;
+    }
+
+    internal BoundContract Contract { get; }
+
+    internal int Year { get; }
+
+    internal MemberStageResult? Members { get; }
+
+    internal DataSource? Data { get; }
+
+    internal IReadOnlyList<Diagnostic> Warnings { get; }
+
+    /// <summary>The inputs the member-level stage read, with their values: it can be reused only where they are the same.</summary>
+    internal IReadOnlyDictionary<InputSymbol, Value> InputsRead { get; }
+
+    /// <summary>The inputs the member-level stage read (their values are folded into it): pinning one of them needs the data read again.</summary>
+    public IReadOnlyList<string> InputsReadPerMember => InputsRead.Keys.Select(i => i.Name).ToList();
 }
 
 /// <summary>The outcome of a settlement: a statement, or the diagnostics that stopped it.</summary>
@@ -40,6 +80,12 @@ public sealed record SettlementResult(Statement? Statement, IReadOnlyList<Diagno
 
     /// <summary>True when the run failed because of how it was called (unknown input), rather than the contract or data.</summary>
     public bool IsUsageError { get; init; }
+
+    /// <summary>The member-level stage's result, to settle the same data again without reading it (<see cref="SettlementRequest.MemberLevel"/>).</summary>
+    public MemberLevelRun? MemberLevel { get; init; }
+
+    /// <summary>Every value the clauses computed, by name (<c>benchmark</c>, <c>savings_rate</c>, <c>actual</c>...).</summary>
+    public IReadOnlyDictionary<string, Value> Outputs { get; init; } = new Dictionary<string, Value>();
 }
 
 /// <summary>
@@ -89,9 +135,30 @@ public static class SettlementEngine
         MemberStageResult? members = null;
         DataSource? data = null;
         var dataWarnings = new List<Diagnostic>();
-        if (contract.UsesMemberData)
+        IReadOnlyDictionary<InputSymbol, Value> memberInputs = new Dictionary<InputSymbol, Value>();
+        if (request.MemberLevel is { } reused)
+        {
+            if (!ReferenceEquals(reused.Contract, contract) || reused.Year != year.Value)
+            {
+                throw new ArgumentException("A member-level run is reused only for the contract and year it was made for.", nameof(request));
+            }
+            foreach (var (input, value) in reused.InputsRead)
+            {
+                var now = request.Pin is not null && request.Pin.TryGetValue(input.Name, out var pinned) ? Value.Of(pinned) : inputs[input];
+                if (!now.Equals(value))
+                {
+                    throw new ArgumentException($"The member-level stage read the input '{input.Name}', which differs in this run: it cannot be reused.", nameof(request));
+                }
+            }
+            members = reused.Members;
+            data = reused.Data;
+            dataWarnings.AddRange(reused.Warnings);
+            memberInputs = reused.InputsRead;
+        }
+        else if (contract.UsesMemberData)
         {
             var context = new SettlementContext(contract, year.Value, inputs, null);
+            memberInputs = context.InputsRead;
             var clauses = units.SelectMany(ClauseDependencies.WithDescendants).ToList();
             if (contract.RootTable is not { } root)
             {
@@ -187,7 +254,7 @@ public static class SettlementEngine
         }
 
         // Settlement, clause by clause.
-        var settlement = new SettlementContext(contract, year.Value, inputs, members);
+        var settlement = new SettlementContext(contract, year.Value, inputs, members) { Pinned = request.Pin };
         foreach (var unit in units)
         {
             try
@@ -223,7 +290,12 @@ public static class SettlementEngine
             .ToList();
         var statement = new Statement(contract.Info, contract.Source.Path, year.Value, level?.Label, request.Organisation,
             inputValues, data, members?.Population, lines, total);
-        return new SettlementResult(statement, Array.Empty<Diagnostic>()) { Warnings = dataWarnings };
+        return new SettlementResult(statement, Array.Empty<Diagnostic>())
+        {
+            Warnings = dataWarnings,
+            MemberLevel = new MemberLevelRun(contract, year.Value, members, data, dataWarnings, new Dictionary<InputSymbol, Value>(memberInputs)),
+            Outputs = new Dictionary<string, Value>(settlement.Outputs, StringComparer.OrdinalIgnoreCase),
+        };
     }
 
     private static SettlementResult Fail(Diagnostic diagnostic) => new(null, new[] { diagnostic });
