@@ -213,5 +213,5 @@ public static class BindingDiagnostics
         Error("VBC2110", s, span, $"The number of decimal places of 'round' must be fixed in the contract, but '{text}' is {(level == Semantics.EvaluationLevel.Member ? "different on every row of the data" : level == Semantics.EvaluationLevel.Run ? "known only when the contract is settled" : "known only once the clauses are settled")}. Write a whole number from 0 to 28, for example 'round(x, 2)', or a value defined by one.");
 
     public static Diagnostic PlacesCannotBeWorkedOut(SourceText s, TextSpan span, string problem) =>
-        Error("VBC2111", s, span, $"The number of decimal places of 'round' cannot be worked out: {problem} Write a whole number from 0 to 28, for example 'round(x, 2)'.");
+        Error("VBC2111", s, span, $"The number of decimal places of 'round' cannot be worked out: {(problem.Length > 0 ? char.ToLowerInvariant(problem[0]) + problem[1..] : problem)} Write a whole number from 0 to 28, for example 'round(x, 2)'.");
 }
