@@ -18,8 +18,11 @@ public sealed record BinaryDefinition(BinaryOperator Operator, string Name, stri
 public sealed record UnaryDefinition(UnaryOperator Operator, string Name, string Meaning)
     : OperatorDefinition(Name, Meaning, EquatableArray<RowProblem>.Empty);
 
-/// <summary>A built-in function: <paramref name="Arity"/> says in words what it takes, for the message of VBC2024.</summary>
-public sealed record FunctionDefinition(BuiltInFunction Function, string Name, int MinArguments, int MaxArguments, string Arity, string Meaning, EquatableArray<RowProblem> Problems)
+/// <summary>
+/// A built-in function: <paramref name="Parameters"/> as editors show them, <paramref name="Arity"/> what it takes in
+/// words (for VBC2024), <paramref name="Meaning"/> one sentence for hovers and documentation.
+/// </summary>
+public sealed record FunctionDefinition(BuiltInFunction Function, string Name, string Parameters, int MinArguments, int MaxArguments, string Arity, string Meaning, EquatableArray<RowProblem> Problems)
     : OperatorDefinition(Name, Meaning, Problems);
 
 /// <summary>Why round's places are refused, with the value when there is one.</summary>
@@ -70,15 +73,16 @@ public static class Definitions
 
     public static readonly IReadOnlyList<FunctionDefinition> Functions =
     [
-        new(BuiltInFunction.Min, "min", 2, int.MaxValue, "two or more values", "the smallest, all in the same unit", None),
-        new(BuiltInFunction.Max, "max", 2, int.MaxValue, "two or more values", "the largest, all in the same unit", None),
-        new(BuiltInFunction.Clamp, "clamp", 3, 3, "three values: clamp(value, lowest, highest)",
-            "min(max(value, lowest), highest); highest and a clamp-reversed problem when lowest > highest", Problems(RowProblem.ClampReversed)),
-        new(BuiltInFunction.Abs, "abs", 1, 1, "one value", "the value without its sign", None),
-        new(BuiltInFunction.Round, "round", 2, 2, "two values: round(value, decimal places)",
-            "rounded to a whole number of places from 0 to 28 fixed in the contract, halves away from zero", None),
-        new(BuiltInFunction.Floor, "floor", 1, 1, "one value", "rounded toward minus infinity to a whole number", None),
-        new(BuiltInFunction.Ceiling, "ceiling", 1, 1, "one value", "rounded toward plus infinity to a whole number", None),
+        new(BuiltInFunction.Min, "min", "a, b, ...", 2, int.MaxValue, "two or more values", "the smallest of two or more values, all in the same unit", None),
+        new(BuiltInFunction.Max, "max", "a, b, ...", 2, int.MaxValue, "two or more values", "the largest of two or more values, all in the same unit", None),
+        new(BuiltInFunction.Clamp, "clamp", "value, lowest, highest", 3, 3, "three values: clamp(value, lowest, highest)",
+            "the value, raised to the lowest or lowered to the highest if it lies outside them; a lowest above the highest is a problem (the highest is kept meanwhile)",
+            Problems(RowProblem.ClampReversed)),
+        new(BuiltInFunction.Abs, "abs", "value", 1, 1, "one value", "the value without its sign", None),
+        new(BuiltInFunction.Round, "round", "value, places", 2, 2, "two values: round(value, decimal places)",
+            "the value rounded to a number of decimal places, half away from zero; the places are a whole number from 0 to 28 fixed in the contract", None),
+        new(BuiltInFunction.Floor, "floor", "value", 1, 1, "one value", "the largest whole number not above the value", None),
+        new(BuiltInFunction.Ceiling, "ceiling", "value", 1, 1, "one value", "the smallest whole number not below the value", None),
     ];
 
     private static readonly Dictionary<string, FunctionDefinition> ByName =
