@@ -126,7 +126,8 @@ internal sealed class ExpressionBinder
         {
             return new BoundErrorExpression(b);
         }
-        if (b.Operator == BinaryOperator.Divide && right is BoundLiteral { Value.Kind: ValueKind.Number, Value.Number: 0 })
+        // A divisor fixed by the text ('0', '1 - 1', a value defined as 0) fails on every row and in every run.
+        if (b.Operator == BinaryOperator.Divide && Evaluator.TryConstant(right) is { Kind: ValueKind.Number, Number: 0 })
         {
             _diagnostics.Add(BindingDiagnostics.DivisionByZero(_source, b.Span));
             return new BoundErrorExpression(b);
@@ -188,6 +189,14 @@ internal sealed class ExpressionBinder
         var type = Report(TypeRules.Call(fn, args.Select(a => a.Type).ToList()), c, c.Arguments.ToArray());
         if (type.IsError || fn.Function == BuiltInFunction.Round && !PlacesAreValid(args[1], c.Arguments[1]))
         {
+            return new BoundErrorExpression(c);
+        }
+        // Bounds fixed by the text that are reversed would stop every settlement: say so when checking.
+        if (fn.Function == BuiltInFunction.Clamp
+            && Evaluator.TryConstant(args[1]) is { Kind: ValueKind.Number } low && Evaluator.TryConstant(args[2]) is { Kind: ValueKind.Number } high
+            && low.Number > high.Number)
+        {
+            _diagnostics.Add(BindingDiagnostics.ClampReversed(_source, c.Span, Display.Format(low.Number, args[1].Type), Display.Format(high.Number, args[2].Type)));
             return new BoundErrorExpression(c);
         }
         return new BoundCall(fn.Function, args.ToEquatableArray(), type, CombineLevels(c, args.ToArray()), c);
