@@ -206,4 +206,15 @@ public static class BindingDiagnostics
         string fix = years.Count == 1 ? $"Add a row '{years[0]}: ...'" : $"Add a row for each, or a range of years such as '{years[0]} to {years[^1]}: ...'";
         return Error("VBC2083", s, span, $"The table of '{key}' by performance year has no row for {list}, which the contract settles ({years[0]}: {where}): settling {(years.Count == 1 ? "it" : "them")} would stop. {fix}.");
     }
+
+    // Operators and functions (VBC2110-VBC2119).
+
+    public static Diagnostic PlacesNotFixed(SourceText s, TextSpan span, string text, Semantics.EvaluationLevel level) =>
+        Error("VBC2110", s, span, $"The number of decimal places of 'round' must be fixed in the contract, but '{text}' is {(level == Semantics.EvaluationLevel.Member ? "different on every row of the data" : level == Semantics.EvaluationLevel.Run ? "known only when the contract is settled" : "known only once the clauses are settled")}. Write a whole number from 0 to 28, for example 'round(x, 2)', or a value defined by one.");
+
+    public static Diagnostic ClampReversed(SourceText s, TextSpan span, string low, string high) =>
+        Error("VBC2112", s, span, $"clamp's lowest value ({low}) is above its highest ({high}): the result could be neither. Write clamp(value, lowest, highest) with the lowest first, for example 'clamp(x, {high}, {low})'.");
+
+    public static Diagnostic PlacesCannotBeWorkedOut(SourceText s, TextSpan span, string problem) =>
+        Error("VBC2111", s, span, $"The number of decimal places of 'round' cannot be worked out: {(problem.Length > 0 ? char.ToLowerInvariant(problem[0]) + problem[1..] : problem)} Write a whole number from 0 to 28, for example 'round(x, 2)'.");
 }

@@ -26,8 +26,7 @@ public sealed record PreparedRow(
         {
             return r.Number;
         }
-        decimal low = Low!.Value, high = High!.Value, a = ResultAtLow!.Value, b = ResultAtHigh!.Value;
-        return high == low ? a : a + (b - a) * (x - low) / (high - low);
+        return Operators.Arithmetic.Interpolate(x, Low!.Value, High!.Value, ResultAtLow!.Value, ResultAtHigh!.Value);
     }
 
     /// <summary>"5,000 to 5,999" style text of the key range, for statements.</summary>
@@ -73,7 +72,7 @@ public sealed class PreparedTable
     public Value Find(Value key, TextSpan span)
     {
         var row = RowFor(key) ?? throw new EvaluationException(span,
-            $"No row of the table holds {Describe(key)}: its rows cover {string.Join("; ", Rows.Select(r => r.DescribeKey(d => d.ToString("#,##0.######", System.Globalization.CultureInfo.InvariantCulture))))}. Add a row for it, or check the value it is looked up by.");
+            $"No row of the table holds {Describe(key)}: its rows cover {string.Join("; ", Rows.Select(r => r.DescribeKey(d => d.ToString("#,##0.######", System.Globalization.CultureInfo.InvariantCulture))))}. Add a row for it, or check the value it is looked up by.", Operators.RowProblem.NoTableRow);
         return row.Result is { } r && row.ResultAtLow is null ? r : Value.Of(row.NumberAt(key.Number));
     }
 }

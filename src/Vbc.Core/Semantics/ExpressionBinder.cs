@@ -1,31 +1,20 @@
 using Vbc.Diagnostics;
 using Vbc.Evaluation;
 using Vbc.Navigation;
+using Vbc.Operators;
 using Vbc.Syntax;
 using Vbc.Text;
 
 namespace Vbc.Semantics;
 
 /// <summary>
-/// Resolves the names in an expression and works out its type, unit and level, reporting every mismatch.
-/// Units follow dimensional rules: amounts of the same dimension add and compare; multiplying and dividing
-/// combine dimensions (PMPM x member months = money; money / money = ratio); money + percent is an error.
+/// Resolves the names in an expression and works out its type, unit and level, reporting every mismatch. The type
+/// and unit rules, and the checks of a function's arguments, are the operators' own (<see cref="TypeRules"/>,
+/// <see cref="Definitions"/>); this class applies them and turns what they refuse into positioned diagnostics.
 /// </summary>
 internal sealed class ExpressionBinder
 {
-    private static readonly Dictionary<string, (BuiltInFunction Function, int MinArgs, int MaxArgs, string Arity)> Functions =
-        new(StringComparer.OrdinalIgnoreCase)
-        {
-            ["min"] = (BuiltInFunction.Min, 2, int.MaxValue, "two or more values"),
-            ["max"] = (BuiltInFunction.Max, 2, int.MaxValue, "two or more values"),
-            ["clamp"] = (BuiltInFunction.Clamp, 3, 3, "three values: clamp(value, lowest, highest)"),
-            ["abs"] = (BuiltInFunction.Abs, 1, 1, "one value"),
-            ["round"] = (BuiltInFunction.Round, 2, 2, "two values: round(value, decimal places)"),
-            ["floor"] = (BuiltInFunction.Floor, 1, 1, "one value"),
-            ["ceiling"] = (BuiltInFunction.Ceiling, 1, 1, "one value"),
-        };
-
-    public static IEnumerable<string> FunctionNames => Functions.Keys;
+    public static IEnumerable<string> FunctionNames => Definitions.Functions.Select(f => f.Name);
 
     private readonly Scope _scope;
     private readonly SourceText _source;
@@ -85,7 +74,7 @@ internal sealed class ExpressionBinder
                     {
                         return new BoundErrorExpression(lg);
                     }
-                    var type = Unify(left.Type, right.Type, lg, lg.Greater ? "take the greater of" : "take the lesser of");
+                    var type = Report(TypeRules.Unify(left.Type, right.Type, lg.Greater ? "take the greater of" : "take the lesser of"), lg, lg.Left, lg.Right);
                     if (type.IsError)
                     {
                         return new BoundErrorExpression(lg);
@@ -126,21 +115,8 @@ internal sealed class ExpressionBinder
         {
             return new BoundErrorExpression(u);
         }
-        if (u.Operator == UnaryOperator.Not)
-        {
-            if (operand.Type.Kind != ValueKind.Flag)
-            {
-                _diagnostics.Add(BindingDiagnostics.WrongType(_source, u.Operand.Span, "The value after 'not'", "a yes/no condition", operand.Type.DisplayName));
-                return new BoundErrorExpression(u);
-            }
-            return new BoundUnary(u.Operator, operand, ValueType.Flag, u);
-        }
-        if (!operand.Type.IsNumber)
-        {
-            _diagnostics.Add(BindingDiagnostics.WrongType(_source, u.Operand.Span, "A signed value", "a number", operand.Type.DisplayName));
-            return new BoundErrorExpression(u);
-        }
-        return new BoundUnary(u.Operator, operand, operand.Type, u);
+        var type = Report(TypeRules.Unary(u.Operator, operand.Type), u, u.Operand);
+        return type.IsError ? new BoundErrorExpression(u) : new BoundUnary(u.Operator, operand, type, u);
     }
 
     private BoundExpression BindBinary(BinarySyntax b)
@@ -152,12 +128,13 @@ internal sealed class ExpressionBinder
             return new BoundErrorExpression(b);
         }
         var level = CombineLevels(b, left, right);
-        var type = BinaryType(b, left.Type, right.Type);
+        var type = Report(TypeRules.Binary(b.Operator, left.Type, right.Type), b, b.Left, b.Right);
         if (type.IsError)
         {
             return new BoundErrorExpression(b);
         }
-        if (b.Operator == BinaryOperator.Divide && right is BoundLiteral { Value.Kind: ValueKind.Number, Value.Number: 0 })
+        // A divisor fixed by the text ('0', '1 - 1', a value defined as 0) fails on every row and in every run.
+        if (b.Operator == BinaryOperator.Divide && Evaluator.TryConstant(right) is { Kind: ValueKind.Number, Number: 0 })
         {
             _diagnostics.Add(BindingDiagnostics.DivisionByZero(_source, b.Span));
             return new BoundErrorExpression(b);
@@ -165,163 +142,20 @@ internal sealed class ExpressionBinder
         return new BoundBinary(b.Operator, left, right, type, level, b);
     }
 
-    private ValueType BinaryType(BinarySyntax b, ValueType left, ValueType right)
+    /// <summary>The type a rule gives, or its refusal reported at the whole expression or at the operand it names.</summary>
+    private ValueType Report(Typing typing, ExpressionSyntax whole, params ExpressionSyntax[] operands)
     {
-        switch (b.Operator)
+        switch (typing.Error)
         {
-            case BinaryOperator.And:
-            case BinaryOperator.Or:
-                if (left.Kind != ValueKind.Flag || right.Kind != ValueKind.Flag)
-                {
-                    var bad = left.Kind != ValueKind.Flag ? (b.Left, left) : (b.Right, right);
-                    _diagnostics.Add(BindingDiagnostics.WrongType(_source, bad.Item1.Span, $"Each side of '{(b.Operator == BinaryOperator.And ? "and" : "or")}'",
-                        "a yes/no condition", bad.Item2.DisplayName, "Compare it with something, for example 'risk_score > 0'."));
-                    return ValueType.Error;
-                }
-                return ValueType.Flag;
-
-            case BinaryOperator.Equal:
-            case BinaryOperator.NotEqual:
-            case BinaryOperator.Less:
-            case BinaryOperator.LessOrEqual:
-            case BinaryOperator.Greater:
-            case BinaryOperator.GreaterOrEqual:
-                {
-                    bool ordering = b.Operator is not (BinaryOperator.Equal or BinaryOperator.NotEqual);
-                    if (left.IsNumber && right.IsNumber && Mismatched(left, right))
-                    {
-                        _diagnostics.Add(BindingDiagnostics.OperatorTypes(_source, b.Span, "compare", left.DisplayName, right.DisplayName, MismatchHint(left, right)));
-                        return ValueType.Error;
-                    }
-                    bool ok = (left.IsNumber && right.IsNumber && left.Dimension == right.Dimension)
-                        || (left.Kind == ValueKind.Date && right.Kind == ValueKind.Date)
-                        || (!ordering && left.Kind == right.Kind && left.Kind is ValueKind.Text or ValueKind.Flag);
-                    if (!ok)
-                    {
-                        string hint = left.IsNumber && right.IsNumber
-                            ? "Both sides must be in the same unit."
-                            : ordering && left.Kind == right.Kind ? $"Values that are {left.DisplayName} can only be tested for equality (= or !=)." : "Both sides must be of the same kind.";
-                        _diagnostics.Add(BindingDiagnostics.OperatorTypes(_source, b.Span, "compare", left.DisplayName, right.DisplayName, hint));
-                        return ValueType.Error;
-                    }
-                    return ValueType.Flag;
-                }
-
-            case BinaryOperator.Add:
-            case BinaryOperator.Subtract:
-                {
-                    string verb = b.Operator == BinaryOperator.Add ? "add" : "subtract";
-                    if (left.IsNumber && right.IsNumber && Mismatched(left, right))
-                    {
-                        _diagnostics.Add(BindingDiagnostics.OperatorTypes(_source, b.Span, verb, left.DisplayName, right.DisplayName, MismatchHint(left, right)));
-                        return ValueType.Error;
-                    }
-                    if (!left.IsNumber || !right.IsNumber || left.Dimension != right.Dimension)
-                    {
-                        string hint = left.IsNumber && right.IsNumber
-                            ? Hint(left, right)
-                            : "Both sides must be numbers.";
-                        _diagnostics.Add(BindingDiagnostics.OperatorTypes(_source, b.Span, verb, left.DisplayName, right.DisplayName, hint));
-                        return ValueType.Error;
-                    }
-                    return left.Dimension.IsNone ? ValueType.OfDimension(Dimension.None, MergeFlavor(left.Flavor, right.Flavor)) : left;
-                }
-
-            case BinaryOperator.Multiply:
-            case BinaryOperator.Of:
-            case BinaryOperator.Divide:
-                {
-                    string verb = b.Operator == BinaryOperator.Divide ? "divide" : "multiply";
-                    if (!left.IsNumber || !right.IsNumber)
-                    {
-                        _diagnostics.Add(BindingDiagnostics.OperatorTypes(_source, b.Span, verb, left.DisplayName, right.DisplayName, "Both sides must be numbers."));
-                        return ValueType.Error;
-                    }
-                    if (b.Operator == BinaryOperator.Of && !left.Dimension.IsNone)
-                    {
-                        _diagnostics.Add(BindingDiagnostics.WrongType(_source, b.Left.Span, "The part before 'of'", "a percent or a ratio", left.DisplayName,
-                            "Write it as a share of the amount, for example '10% of benchmark'."));
-                        return ValueType.Error;
-                    }
-                    var dimension = b.Operator == BinaryOperator.Divide ? left.Dimension.Over(right.Dimension) : left.Dimension.Times(right.Dimension);
-                    if (!dimension.IsMeaningful)
-                    {
-                        _diagnostics.Add(BindingDiagnostics.OperatorTypes(_source, b.Span, verb, left.DisplayName, right.DisplayName,
-                            $"The result would be {ValueType.OfDimension(dimension).DisplayName}, which no contract term means. A share of an amount is a percent times money."));
-                        return ValueType.Error;
-                    }
-                    if (!dimension.IsNone)
-                    {
-                        return ValueType.OfDimension(dimension);
-                    }
-                    if (b.Operator == BinaryOperator.Divide && !left.Dimension.IsNone)
-                    {
-                        return ValueType.Ratio;
-                    }
-                    if (b.Operator == BinaryOperator.Divide && left.Flavor == NumberFlavor.Count && right.Flavor == NumberFlavor.Count)
-                    {
-                        return ValueType.Ratio;
-                    }
-                    return ValueType.OfDimension(Dimension.None, MergeFlavor(left.Flavor, right.Flavor));
-                }
+            case CannotCombine c:
+                _diagnostics.Add(BindingDiagnostics.OperatorTypes(_source, whole.Span, c.Verb, c.Left, c.Right, c.Hint));
+                return ValueType.Error;
+            case WrongOperand w:
+                _diagnostics.Add(BindingDiagnostics.WrongType(_source, operands[w.Operand].Span, w.What, w.Expected, w.Found, w.Hint));
+                return ValueType.Error;
+            default:
+                return typing.Type;
         }
-        return ValueType.Error;
-    }
-
-    private static string Hint(ValueType left, ValueType right)
-    {
-        if (left.Dimension == Dimension.Dollars && right.Dimension.IsNone || right.Dimension == Dimension.Dollars && left.Dimension.IsNone)
-        {
-            return "To take a share of an amount, multiply: for example '10% of benchmark' or 'benchmark * 10%'.";
-        }
-        if ((left.Dimension == Dimension.PerMemberMonth && right.Dimension == Dimension.Dollars)
-            || (left.Dimension == Dimension.Dollars && right.Dimension == Dimension.PerMemberMonth))
-        {
-            return "Multiply the PMPM amount by member months to get money.";
-        }
-        return "Both sides must be in the same unit.";
-    }
-
-    /// <summary>
-    /// A percent, a count and a year have no physical unit, but adding or comparing one with another is almost
-    /// always a slip ('assigned_beneficiaries > 3%'): refuse it. Plain numbers and ratios go with any of them.
-    /// </summary>
-    private static bool Mismatched(ValueType a, ValueType b)
-    {
-        if (!a.Dimension.IsNone || !b.Dimension.IsNone)
-        {
-            return false;
-        }
-        static bool Countlike(NumberFlavor f) => f is NumberFlavor.Count or NumberFlavor.Year;
-        return (a.Flavor == NumberFlavor.Percent && Countlike(b.Flavor)) || (b.Flavor == NumberFlavor.Percent && Countlike(a.Flavor));
-    }
-
-    private static string MismatchHint(ValueType a, ValueType b) =>
-        $"A {(a.Flavor == NumberFlavor.Percent ? b.DisplayName : a.DisplayName)} is a whole number of things; a percent is a share. Compare a {(a.Flavor == NumberFlavor.Percent ? b.DisplayName : a.DisplayName)} with a number (5,000), and a percent with a percent.";
-
-    private static NumberFlavor MergeFlavor(NumberFlavor a, NumberFlavor b)
-    {
-        if (a == b)
-        {
-            return a;
-        }
-        if (a == NumberFlavor.Percent || b == NumberFlavor.Percent)
-        {
-            return NumberFlavor.Percent;
-        }
-        if (a == NumberFlavor.Ratio || b == NumberFlavor.Ratio)
-        {
-            return NumberFlavor.Ratio;
-        }
-        if (a == NumberFlavor.Plain)
-        {
-            return b;
-        }
-        if (b == NumberFlavor.Plain)
-        {
-            return a;
-        }
-        return NumberFlavor.Plain;
     }
 
     private BoundExpression BindIf(IfSyntax i)
@@ -333,12 +167,7 @@ internal sealed class ExpressionBinder
         {
             return new BoundErrorExpression(i);
         }
-        if (condition.Type.Kind != ValueKind.Flag)
-        {
-            _diagnostics.Add(BindingDiagnostics.WrongType(_source, i.Condition.Span, "The condition after 'if'", "a yes/no condition", condition.Type.DisplayName));
-            return new BoundErrorExpression(i);
-        }
-        var type = Unify(whenTrue.Type, whenFalse.Type, i, "choose between");
+        var type = Report(TypeRules.If(condition.Type, whenTrue.Type, whenFalse.Type), i, i.Condition);
         if (type.IsError)
         {
             return new BoundErrorExpression(i);
@@ -349,91 +178,63 @@ internal sealed class ExpressionBinder
     private BoundExpression BindCall(CallSyntax c)
     {
         var args = c.Arguments.Select(Bind).ToList();
-        if (!Functions.TryGetValue(c.Function, out var fn))
+        if (!Definitions.TryFunction(c.Function, out var fn))
         {
-            _diagnostics.Add(BindingDiagnostics.UnknownFunction(_source, c.FunctionSpan, c.Function, Suggest.Nearest(c.Function, Functions.Keys), Functions.Keys));
+            var names = Definitions.Functions.Select(f => f.Name).ToList();
+            _diagnostics.Add(BindingDiagnostics.UnknownFunction(_source, c.FunctionSpan, c.Function, Suggest.Nearest(c.Function, names), names));
             return new BoundErrorExpression(c);
         }
-        if (args.Count < fn.MinArgs || args.Count > fn.MaxArgs)
+        if (args.Count < fn.MinArguments || args.Count > fn.MaxArguments)
         {
-            _diagnostics.Add(BindingDiagnostics.WrongArgumentCount(_source, c.Span, c.Function.ToLowerInvariant(), fn.Arity, args.Count));
+            _diagnostics.Add(BindingDiagnostics.WrongArgumentCount(_source, c.Span, fn.Name, fn.Arity, args.Count));
             return new BoundErrorExpression(c);
         }
         if (args.Any(a => a.HasErrors()))
         {
             return new BoundErrorExpression(c);
         }
-        foreach (var (arg, syntax) in args.Zip(c.Arguments))
+        var type = Report(TypeRules.Call(fn, args.Select(a => a.Type).ToList()), c, c.Arguments.ToArray());
+        if (type.IsError || fn.Function == BuiltInFunction.Round && !PlacesAreValid(args[1], c.Arguments[1]))
         {
-            if (!arg.Type.IsNumber)
-            {
-                _diagnostics.Add(BindingDiagnostics.WrongType(_source, syntax.Span, $"Each value given to '{c.Function.ToLowerInvariant()}'", "a number", arg.Type.DisplayName));
-                return new BoundErrorExpression(c);
-            }
+            return new BoundErrorExpression(c);
         }
-
-        ValueType type;
-        if (fn.Function == BuiltInFunction.Round)
+        // Bounds fixed by the text that are reversed would stop every settlement: say so when checking.
+        if (fn.Function == BuiltInFunction.Clamp
+            && Evaluator.TryConstant(args[1]) is { Kind: ValueKind.Number } low && Evaluator.TryConstant(args[2]) is { Kind: ValueKind.Number } high
+            && low.Number > high.Number)
         {
-            type = args[0].Type;
-            if (!args[1].Type.Dimension.IsNone || args[1].Level != EvaluationLevel.Constant)
-            {
-                _diagnostics.Add(BindingDiagnostics.WrongType(_source, c.Arguments[1].Span, "The number of decimal places", "a plain number written in the contract", args[1].Type.DisplayName));
-                return new BoundErrorExpression(c);
-            }
-            // Checked here, once, so that no pass ever casts a bad count of places to an int.
-            if (Evaluator.TryConstant(args[1]) is { Kind: ValueKind.Number } places)
-            {
-                if (places.Number != decimal.Truncate(places.Number))
-                {
-                    _diagnostics.Add(BindingDiagnostics.NotWholeNumber(_source, c.Arguments[1].Span, "The number of decimal places", Display.Format(places.Number, ValueType.Number),
-                        "a count from 0 to 20", Display.Format(decimal.Floor(places.Number), ValueType.Number), Display.Format(decimal.Ceiling(places.Number), ValueType.Number)));
-                    return new BoundErrorExpression(c);
-                }
-                if (places.Number is < 0 or > 20)
-                {
-                    _diagnostics.Add(BindingDiagnostics.OutOfRange(_source, c.Arguments[1].Span, "The number of decimal places", Display.Format(places.Number, ValueType.Number), "between 0 and 20"));
-                    return new BoundErrorExpression(c);
-                }
-            }
-        }
-        else
-        {
-            type = args[0].Type;
-            for (int k = 1; k < args.Count; k++)
-            {
-                type = Unify(type, args[k].Type, c, $"use in '{c.Function.ToLowerInvariant()}' both");
-                if (type.IsError)
-                {
-                    return new BoundErrorExpression(c);
-                }
-            }
+            _diagnostics.Add(BindingDiagnostics.ClampReversed(_source, c.Span, Display.Format(low.Number, args[1].Type), Display.Format(high.Number, args[2].Type)));
+            return new BoundErrorExpression(c);
         }
         return new BoundCall(fn.Function, args.ToEquatableArray(), type, CombineLevels(c, args.ToArray()), c);
     }
 
-    /// <summary>The common type of two values that must be in the same unit (branches of an if, arguments of min).</summary>
-    private ValueType Unify(ValueType x, ValueType y, ExpressionSyntax at, string verb)
+    /// <summary>
+    /// round's places are checked here, once, from the definition: no backend ever meets a count it cannot round to,
+    /// and a count known only at settlement is refused before anything runs.
+    /// </summary>
+    private bool PlacesAreValid(BoundExpression places, ExpressionSyntax syntax)
     {
-        if (x.IsError || y.IsError)
+        var (problem, value, why) = Definitions.CheckPlaces(places);
+        const string What = "The number of decimal places";
+        switch (problem)
         {
-            return ValueType.Error;
+            case PlacesProblem.NotFixed:
+                _diagnostics.Add(BindingDiagnostics.PlacesNotFixed(_source, syntax.Span, _source.GetText(syntax.Span), places.Level));
+                return false;
+            case PlacesProblem.CannotWorkOut:
+                _diagnostics.Add(BindingDiagnostics.PlacesCannotBeWorkedOut(_source, syntax.Span, why ?? "it cannot be worked out"));
+                return false;
+            case PlacesProblem.NotWhole:
+                _diagnostics.Add(BindingDiagnostics.NotWholeNumber(_source, syntax.Span, What, Display.Format(value, ValueType.Number),
+                    $"a count from 0 to {Arithmetic.MaxPlaces}", Display.Format(decimal.Floor(value), ValueType.Number), Display.Format(decimal.Ceiling(value), ValueType.Number)));
+                return false;
+            case PlacesProblem.OutOfRange:
+                _diagnostics.Add(BindingDiagnostics.OutOfRange(_source, syntax.Span, What, Display.Format(value, ValueType.Number), $"between 0 and {Arithmetic.MaxPlaces}"));
+                return false;
+            default:
+                return true;
         }
-        if (x.IsNumber && y.IsNumber && Mismatched(x, y))
-        {
-            _diagnostics.Add(BindingDiagnostics.OperatorTypes(_source, at.Span, verb, x.DisplayName, y.DisplayName, MismatchHint(x, y)));
-            return ValueType.Error;
-        }
-        if (x.IsNumber && y.IsNumber && x.Dimension == y.Dimension)
-        {
-            return x.Dimension.IsNone ? ValueType.OfDimension(Dimension.None, MergeFlavor(x.Flavor, y.Flavor)) : x;
-        }
-        if (!x.IsNumber && x.Kind == y.Kind)
-        {
-            return x;
-        }
-        _diagnostics.Add(BindingDiagnostics.OperatorTypes(_source, at.Span, verb, x.DisplayName, y.DisplayName, "Both must be in the same unit."));
-        return ValueType.Error;
     }
 
     private EvaluationLevel CombineLevels(ExpressionSyntax at, params BoundExpression[] parts)

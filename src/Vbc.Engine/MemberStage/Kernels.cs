@@ -1,6 +1,7 @@
 using System.Globalization;
 using Vbc.Data;
 using Vbc.Evaluation;
+using Vbc.Operators;
 using Vbc.Semantics;
 using Vbc.Syntax;
 using Vbc.Text;
@@ -39,7 +40,8 @@ internal sealed record KernelProblem(TextSpan Span, string Message);
 
 /// <summary>
 /// A per-member expression compiled once per run into a tree of column-at-a-time operations. Each kernel owns its
-/// output buffers, so one compiled tree serves one worker thread.
+/// output buffers, so one compiled tree serves one worker thread. Per element, every kernel calls the operator's
+/// definition (<see cref="Arithmetic"/>, <see cref="Comparison"/>), as the scalar evaluator does: a kernel only loops.
 /// </summary>
 internal abstract class Kernel
 {
@@ -154,15 +156,15 @@ internal sealed class ArithmeticKernel : Kernel
             int problem = 0;
             try
             {
+                var rowProblem = RowProblem.None;
                 result[i] = _op switch
                 {
-                    BinaryOperator.Add => x + y,
-                    BinaryOperator.Subtract => x - y,
-                    BinaryOperator.Divide when y == 0 => 0,
-                    BinaryOperator.Divide => x / y,
-                    _ => x * y,
+                    BinaryOperator.Add => Arithmetic.Add(x, y),
+                    BinaryOperator.Subtract => Arithmetic.Subtract(x, y),
+                    BinaryOperator.Divide => Arithmetic.Divide(x, y, ref rowProblem),
+                    _ => Arithmetic.Multiply(x, y),
                 };
-                if (_op == BinaryOperator.Divide && y == 0)
+                if (rowProblem == RowProblem.DivisionByZero)
                 {
                     problem = _divisionProblem;
                 }
@@ -195,14 +197,14 @@ internal sealed class ArithmeticKernel : Kernel
                     var y = b.Numbers!;
                     for (int i = 0; i < n; i++)
                     {
-                        result[i] = x[i] + y[i];
+                        result[i] = Arithmetic.Add(x[i], y[i]);
                     }
                 }
                 else
                 {
                     for (int i = 0; i < n; i++)
                     {
-                        result[i] = a.NumberAt(i) + b.NumberAt(i);
+                        result[i] = Arithmetic.Add(a.NumberAt(i), b.NumberAt(i));
                     }
                 }
                 break;
@@ -213,40 +215,36 @@ internal sealed class ArithmeticKernel : Kernel
                     var y = b.Numbers!;
                     for (int i = 0; i < n; i++)
                     {
-                        result[i] = x[i] - y[i];
+                        result[i] = Arithmetic.Subtract(x[i], y[i]);
                     }
                 }
                 else
                 {
                     for (int i = 0; i < n; i++)
                     {
-                        result[i] = a.NumberAt(i) - b.NumberAt(i);
+                        result[i] = Arithmetic.Subtract(a.NumberAt(i), b.NumberAt(i));
                     }
                 }
                 break;
             case BinaryOperator.Divide:
                 for (int i = 0; i < n; i++)
                 {
-                    decimal d = b.NumberAt(i);
-                    if (d == 0)
+                    var problem = RowProblem.None;
+                    result[i] = Arithmetic.Divide(a.NumberAt(i), b.NumberAt(i), ref problem);
+                    if (problem != RowProblem.None)
                     {
                         errors ??= NewErrors(n);
                         if (errors[i] == 0)
                         {
                             errors[i] = _divisionProblem;
                         }
-                        result[i] = 0;
-                    }
-                    else
-                    {
-                        result[i] = a.NumberAt(i) / d;
                     }
                 }
                 break;
             default:
                 for (int i = 0; i < n; i++)
                 {
-                    result[i] = a.NumberAt(i) * b.NumberAt(i);
+                    result[i] = Arithmetic.Multiply(a.NumberAt(i), b.NumberAt(i));
                 }
                 break;
         }
@@ -289,20 +287,12 @@ internal sealed class CompareKernel : Kernel
         {
             int order = _kind switch
             {
-                ValueKind.Number => a.NumberAt(i).CompareTo(b.NumberAt(i)),
-                ValueKind.Flag => a.FlagAt(i).CompareTo(b.FlagAt(i)),
-                ValueKind.Date => a.DateAt(i).CompareTo(b.DateAt(i)),
-                _ => string.CompareOrdinal(a.TextAt(i), b.TextAt(i)),
+                ValueKind.Number => Comparison.Order(a.NumberAt(i), b.NumberAt(i)),
+                ValueKind.Flag => Comparison.Order(a.FlagAt(i), b.FlagAt(i)),
+                ValueKind.Date => Comparison.Order(a.DateAt(i), b.DateAt(i)),
+                _ => Comparison.Order(a.TextAt(i), b.TextAt(i)),
             };
-            result[i] = _op switch
-            {
-                BinaryOperator.Less => order < 0,
-                BinaryOperator.LessOrEqual => order <= 0,
-                BinaryOperator.Greater => order > 0,
-                BinaryOperator.GreaterOrEqual => order >= 0,
-                BinaryOperator.Equal => order == 0,
-                _ => order != 0,
-            };
+            result[i] = Comparison.Holds(_op, order);
         }
         _vector.Flags = result;
         _vector.Errors = Merge(ref _errors, n, a.Errors, b.Errors);
@@ -341,7 +331,7 @@ internal sealed class LogicalKernel : Kernel
         for (int i = 0; i < n; i++)
         {
             bool left = a.FlagAt(i);
-            bool needRight = _and ? left : !left;
+            bool needRight = Comparison.NeedsRight(_and, left);
             result[i] = needRight ? b.FlagAt(i) : left;
             if (errors is not null)
             {
@@ -386,7 +376,7 @@ internal sealed class UnaryKernel : Kernel
             var numbers = Buffer(ref _numbers, n);
             for (int i = 0; i < n; i++)
             {
-                numbers[i] = _op == UnaryOperator.Negate ? -a.NumberAt(i) : a.NumberAt(i);
+                numbers[i] = _op == UnaryOperator.Negate ? Arithmetic.Negate(a.NumberAt(i)) : a.NumberAt(i);
             }
             _vector.Numbers = numbers;
         }
@@ -512,37 +502,37 @@ internal sealed class CallKernel : Kernel
                 case BuiltInFunction.Min:
                     for (int k = 1; k < args.Length; k++)
                     {
-                        x = Math.Min(x, args[k].NumberAt(i));
+                        x = Arithmetic.Min(x, args[k].NumberAt(i));
                     }
                     break;
                 case BuiltInFunction.Max:
                     for (int k = 1; k < args.Length; k++)
                     {
-                        x = Math.Max(x, args[k].NumberAt(i));
+                        x = Arithmetic.Max(x, args[k].NumberAt(i));
                     }
                     break;
                 case BuiltInFunction.Clamp:
                     {
-                        decimal lo = args[1].NumberAt(i), hi = args[2].NumberAt(i);
-                        if (lo > hi)
+                        var problem = RowProblem.None;
+                        x = Arithmetic.Clamp(x, args[1].NumberAt(i), args[2].NumberAt(i), ref problem);
+                        if (problem != RowProblem.None)
                         {
                             errors ??= Cleared(n);
                             errors[i] = errors[i] != 0 ? errors[i] : _problem;
                         }
-                        x = Math.Min(Math.Max(x, lo), hi);
                         break;
                     }
                 case BuiltInFunction.Abs:
-                    x = Math.Abs(x);
+                    x = Arithmetic.Abs(x);
                     break;
                 case BuiltInFunction.Round:
-                    x = Math.Round(x, (int)args[1].NumberAt(i), MidpointRounding.AwayFromZero);
+                    x = Arithmetic.Round(x, Arithmetic.Places(args[1].NumberAt(i)));
                     break;
                 case BuiltInFunction.Floor:
-                    x = Math.Floor(x);
+                    x = Arithmetic.Floor(x);
                     break;
                 case BuiltInFunction.Ceiling:
-                    x = Math.Ceiling(x);
+                    x = Arithmetic.Ceiling(x);
                     break;
             }
             result[i] = x;

@@ -1,6 +1,7 @@
 using System.Text;
 using Vbc.Clauses;
 using Vbc.Evaluation;
+using Vbc.Operators;
 using Vbc.Semantics;
 using ValueType = Vbc.Semantics.ValueType;
 
@@ -151,18 +152,9 @@ internal static class Describe
         _ => "**values**: named values, a name for an expression used elsewhere in the contract.",
     };
 
-    /// <summary>The built-in functions, as docs/language.md describes them.</summary>
-    public static string? Function(string name) => name.ToLowerInvariant() switch
-    {
-        "min" => "**min**(a, b, ...): the smallest of two or more values, all in the same unit.",
-        "max" => "**max**(a, b, ...): the largest of two or more values, all in the same unit.",
-        "clamp" => "**clamp**(value, lowest, highest): the value, raised to the lowest or lowered to the highest if it lies outside them.",
-        "abs" => "**abs**(value): the value without its sign.",
-        "round" => "**round**(value, places): the value rounded to a number of decimal places written in the contract, half away from zero.",
-        "floor" => "**floor**(value): the largest whole number not above the value.",
-        "ceiling" => "**ceiling**(value): the smallest whole number not below the value.",
-        _ => null,
-    };
+    /// <summary>A built-in function, in its definition's own words (src/Vbc.Core/Operators).</summary>
+    public static string? Function(string name) =>
+        Definitions.TryFunction(name, out var f) ? $"**{f.Name}**({f.Parameters}): {f.Meaning}." : null;
 
     public static string FirstSentence(string doc)
     {
