@@ -2,8 +2,10 @@ using Vbc.Clauses;
 using Vbc.Data;
 using Vbc.Diagnostics;
 using Vbc.Evaluation;
+using Vbc.MemberLevel;
 using Vbc.MemberStage;
 using Vbc.Semantics;
+using Vbc.Syntax;
 using ValueType = Vbc.Semantics.ValueType;
 
 namespace Vbc.Settlement;
@@ -104,7 +106,7 @@ public static class SettlementEngine
                 {
                     clause.Kind.PlanMembers(clause, plan);
                 }
-                var (stage, failed) = RunStage(plan, request.Data, request, context, at, null);
+                var (stage, failed) = RunStage(plan, true, request.Data, request, context, at, null);
                 if (failed is not null)
                 {
                     return failed;
@@ -136,21 +138,14 @@ public static class SettlementEngine
                         return Fail(SettlementDiagnostics.NoTableData(declared, table.Name));
                     }
                     bool isRoot = ReferenceEquals(table, root);
-                    var plan = new MemberPlan(contract.ForTable(table));
-                    foreach (var clause in clauses.Where(c => string.Equals(c.DataTable ?? root.Name, table.Name, StringComparison.OrdinalIgnoreCase)))
+                    var (plan, refused) = PlanTable(contract, table, root, clauses);
+                    if (refused is not null)
                     {
-                        int before = plan.Includes.Count + plan.Excludes.Count + plan.Categories.Count + plan.CarveOutChecks.Count;
-                        bool truncated = plan.Truncation is not null;
-                        clause.Kind.PlanMembers(clause, plan);
-                        if (!isRoot && (plan.Includes.Count + plan.Excludes.Count + plan.Categories.Count + plan.CarveOutChecks.Count > before
-                            || plan.Truncation is not null && !truncated))
-                        {
-                            return Fail(SettlementDiagnostics.SeveralTablesNotSettled(Location.In(contract.Source, clause.Syntax.Header.Span), clause.Title, table.Name, root.Name));
-                        }
+                        return Fail(refused);
                     }
                     bool joinedTo = contract.Tables.Any(t => t.Joins.Any(j => string.Equals(j.JoinsTo, table.Name, StringComparison.OrdinalIgnoreCase)));
                     var joins = new JoinCheck(table, source.Name, ids, joinedTo);
-                    var (stage, failed) = RunStage(plan, source, request, context, declared, joins.Observe);
+                    var (stage, failed) = RunStage(plan!, isRoot, source, request, context, declared, joins.Observe);
                     if (failed is not null)
                     {
                         return failed;
@@ -228,8 +223,88 @@ public static class SettlementEngine
 
     private static SettlementResult Fail(Diagnostic diagnostic) => new(null, new[] { diagnostic });
 
+    /// <summary>
+    /// What the clauses that read one table of several ask of the member-level stage; only the population table may
+    /// filter the population, measure cost or truncate it (a refusal names the clause that asked).
+    /// </summary>
+    private static (MemberPlan? Plan, Diagnostic? Refused) PlanTable(BoundContract contract, DataTable table, DataTable root, IReadOnlyList<BoundClause> clauses)
+    {
+        bool isRoot = ReferenceEquals(table, root);
+        var plan = new MemberPlan(contract.ForTable(table));
+        foreach (var clause in clauses.Where(c => string.Equals(c.DataTable ?? root.Name, table.Name, StringComparison.OrdinalIgnoreCase)))
+        {
+            int before = plan.PopulationRequests;
+            clause.Kind.PlanMembers(clause, plan);
+            if (!isRoot && plan.PopulationRequests > before)
+            {
+                return (null, SettlementDiagnostics.SeveralTablesNotSettled(Location.In(contract.Source, clause.Syntax.Header.Span), clause.Title, table.Name, root.Name));
+            }
+        }
+        return (plan, null);
+    }
+
+    /// <summary>
+    /// The member-level IR of a run, without reading any data (<c>vbc check --dump ir</c>): the year, level and inputs are
+    /// checked as for a settlement, the clauses of the year plan their work, and each table's plan is lowered with the
+    /// run's values. A contract without data has no programs.
+    /// </summary>
+    public static (MemberLevelIr? Ir, IReadOnlyList<LoweredTable> Tables, SettlementResult? Failed) LowerMemberLevel(BoundContract contract, SettlementRequest request)
+    {
+        var none = Array.Empty<LoweredTable>();
+        if (contract.HasErrors)
+        {
+            return (null, none, new SettlementResult(null, contract.Diagnostics.Where(d => d.IsError).ToList()));
+        }
+        var at = Location.In(contract.Source, contract.ContractBlock?.Syntax.Header.Span ?? default);
+        int? year = request.Year ?? contract.DefaultYear;
+        if (year is null)
+        {
+            return (null, none, Fail(SettlementDiagnostics.NoYear(at, "")));
+        }
+        var (inputs, inputProblems, usage) = ReadInputs(contract, request.Inputs, request.InputLocations);
+        if (inputProblems.Count > 0)
+        {
+            return (null, none, new SettlementResult(null, inputProblems) { IsUsageError = usage });
+        }
+        var lowered = new List<LoweredTable>();
+        if (contract.UsesMemberData)
+        {
+            var context = new SettlementContext(contract, year.Value, inputs, null);
+            var clauses = Order(contract.ClausesFor(year.Value).ToList()).SelectMany(ClauseDependencies.WithDescendants).ToList();
+            try
+            {
+                if (contract.RootTable is not { } root)
+                {
+                    var plan = new MemberPlan(contract);
+                    foreach (var clause in clauses)
+                    {
+                        clause.Kind.PlanMembers(clause, plan);
+                    }
+                    lowered.Add(MemberLevelLowering.Lower(plan, context.Resolve));
+                }
+                else
+                {
+                    foreach (var table in InJoinOrder(contract.Tables))
+                    {
+                        var (plan, refused) = PlanTable(contract, table, root, clauses);
+                        if (refused is not null)
+                        {
+                            return (null, none, Fail(refused));
+                        }
+                        lowered.Add(MemberLevelLowering.Lower(plan!, context.Resolve, ReferenceEquals(table, root)));
+                    }
+                }
+            }
+            catch (EvaluationException e)
+            {
+                return (null, none, Fail(SettlementDiagnostics.EvaluationFailed(Location.In(contract.Source, e.Span), e.Message)));
+            }
+        }
+        return (new MemberLevelIr(lowered.Select(t => t.Program).ToEquatableArray()), lowered, null);
+    }
+
     /// <summary>Reads one source through the member-level stage: a result, or the settlement result that stops the run.</summary>
-    private static (MemberStageResult? Stage, SettlementResult? Failed) RunStage(MemberPlan plan, IMemberSource source, SettlementRequest request,
+    private static (MemberStageResult? Stage, SettlementResult? Failed) RunStage(MemberPlan plan, bool isPopulation, IMemberSource source, SettlementRequest request,
         SettlementContext context, Location at, Action<ColumnBatch, IReadOnlyList<ColumnSpec>>? observe)
     {
         var contract = plan.Contract;
@@ -242,7 +317,7 @@ public static class SettlementEngine
         MemberStageRunner runner;
         try
         {
-            runner = new MemberStageRunner(plan, specs, context.Resolve, source.Name, request.ExcludeBadRows);
+            runner = new MemberStageRunner(MemberLevelLowering.Lower(plan, context.Resolve, isPopulation), specs, source.Name, request.ExcludeBadRows);
         }
         catch (EvaluationException e)
         {
