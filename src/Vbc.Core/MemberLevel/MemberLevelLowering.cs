@@ -28,6 +28,8 @@ public static class MemberLevelLowering
     private sealed class Lowerer(SourceText source, Func<Symbol, Value> resolve)
     {
         private readonly List<ProblemSource> _problems = new();
+        // A bound expression clauses ask for twice (a sum and an excess sum of one value) is one node, computed once.
+        private readonly Dictionary<BoundExpression, IrExpression> _lowered = new(ReferenceEqualityComparer.Instance);
 
         private RowProblem Problem(RowProblemKind kind, TextSpan span, string message, string? subject = null)
         {
@@ -63,13 +65,25 @@ public static class MemberLevelLowering
             var groups = plan.Groups.Select(g => new IrGroup(g.Owner.Title, g.Key, Expression(g.GroupKey),
                 g.PerMember is null ? null : Expression(g.PerMember))).ToList();
             var checks = new List<RowCheck>();
-            checks.AddRange(totals.Select(t => new Computes(t.PerMember)));
+            var computed = new HashSet<IrExpression>();
+            void MustCompute(IrExpression e)
+            {
+                // Checking an expression twice finds nothing new: the first check already reported its problem.
+                if (computed.Add(e))
+                {
+                    checks.Add(new Computes(e));
+                }
+            }
+            foreach (var t in totals)
+            {
+                MustCompute(t.PerMember);
+            }
             foreach (var g in groups)
             {
-                checks.Add(new Computes(g.By));
+                MustCompute(g.By);
                 if (g.Sum is { } sum)
                 {
-                    checks.Add(new Computes(sum));
+                    MustCompute(sum);
                 }
             }
             var carveOutProblems = new Dictionary<(ColumnSymbol, ColumnSymbol), RowProblem>();
@@ -126,6 +140,15 @@ public static class MemberLevelLowering
 
         /// <summary>A per-row expression, as the kernels used to compile it: the same folding and problem order.</summary>
         public IrExpression Expression(BoundExpression e)
+        {
+            if (!_lowered.TryGetValue(e, out var lowered))
+            {
+                _lowered[e] = lowered = Lower(e);
+            }
+            return lowered;
+        }
+
+        private IrExpression Lower(BoundExpression e)
         {
             if (e.Level != EvaluationLevel.Member)
             {

@@ -246,7 +246,7 @@ public static class SettlementEngine
     /// <summary>
     /// The member-level IR of a run, without reading any data (<c>vbc check --dump ir</c>): the year, level and inputs are
     /// checked as for a settlement, the clauses of the year plan their work, and each table's plan is lowered with the
-    /// run's values. A contract without data has no programs.
+    /// run's values. A contract without data has no programs (and needs no inputs for them).
     /// </summary>
     public static (MemberLevelIr? Ir, IReadOnlyList<LoweredTable> Tables, SettlementResult? Failed) LowerMemberLevel(BoundContract contract, SettlementRequest request)
     {
@@ -254,6 +254,10 @@ public static class SettlementEngine
         if (contract.HasErrors)
         {
             return (null, none, new SettlementResult(null, contract.Diagnostics.Where(d => d.IsError).ToList()));
+        }
+        if (!contract.UsesMemberData)
+        {
+            return (new MemberLevelIr(EquatableArray<MemberProgram>.Empty), none, null);
         }
         var at = Location.In(contract.Source, contract.ContractBlock?.Syntax.Header.Span ?? default);
         int? year = request.Year ?? contract.DefaultYear;
@@ -267,7 +271,6 @@ public static class SettlementEngine
             return (null, none, new SettlementResult(null, inputProblems) { IsUsageError = usage });
         }
         var lowered = new List<LoweredTable>();
-        if (contract.UsesMemberData)
         {
             var context = new SettlementContext(contract, year.Value, inputs, null);
             var clauses = Order(contract.ClausesFor(year.Value).ToList()).SelectMany(ClauseDependencies.WithDescendants).ToList();
