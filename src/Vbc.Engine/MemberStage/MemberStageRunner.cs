@@ -345,8 +345,9 @@ internal sealed class MemberStageRunner
     /// </summary>
     private int RowCheck(ColumnBatch batch, int i, Vector[] vectors)
     {
-        foreach (var check in _checks)
+        for (int c = 0; c < _checks.Length; c++)
         {
+            ref readonly var check = ref _checks[c];
             switch (check.Kind)
             {
                 case CheckKind.Computes:

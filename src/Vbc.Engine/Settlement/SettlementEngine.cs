@@ -61,21 +61,10 @@ public static class SettlementEngine
         var at = Location.In(contract.Source, contract.ContractBlock?.Syntax.Header.Span ?? default);
 
         // The performance year and the level that applies in it.
-        int? year = request.Year ?? contract.DefaultYear;
-        string period = contract.Info.PeriodStart is { } ps && contract.Info.PeriodEnd is { } pe ? $"{ps:yyyy-MM-dd} to {pe:yyyy-MM-dd}" : "";
-        if (year is null)
+        var (year, level, wrongYear) = YearAndLevel(contract, request, at);
+        if (wrongYear is not null)
         {
-            return Fail(SettlementDiagnostics.NoYear(at, period));
-        }
-        if (contract.Info.PeriodStart is { } start && contract.Info.PeriodEnd is { } end && (year < start.Year || year > end.Year))
-        {
-            return Fail(SettlementDiagnostics.YearOutsidePeriod(at, year.Value, period));
-        }
-        var level = contract.LevelFor(year.Value);
-        if (contract.Levels.Any() && level is null)
-        {
-            string levels = string.Join(", ", contract.Levels.Select(l => $"{l.Label} ({DescribeYears(l)})"));
-            return Fail(SettlementDiagnostics.NoLevelForYear(at, year.Value, levels));
+            return Fail(wrongYear);
         }
 
         // Inputs.
@@ -85,7 +74,7 @@ public static class SettlementEngine
             return new SettlementResult(null, inputProblems) { IsUsageError = usage };
         }
 
-        var units = Order(contract.ClausesFor(year.Value).ToList());
+        var units = Order(contract.ClausesFor(year).ToList());
 
         // The member-level stage: once over the one table, or once per table over the clauses that read it.
         MemberStageResult? members = null;
@@ -93,7 +82,7 @@ public static class SettlementEngine
         var dataWarnings = new List<Diagnostic>();
         if (contract.UsesMemberData)
         {
-            var context = new SettlementContext(contract, year.Value, inputs, null);
+            var context = new SettlementContext(contract, year, inputs, null);
             var clauses = units.SelectMany(ClauseDependencies.WithDescendants).ToList();
             if (contract.RootTable is not { } root)
             {
@@ -182,7 +171,7 @@ public static class SettlementEngine
         }
 
         // Settlement, clause by clause.
-        var settlement = new SettlementContext(contract, year.Value, inputs, members);
+        var settlement = new SettlementContext(contract, year, inputs, members);
         foreach (var unit in units)
         {
             try
@@ -216,12 +205,34 @@ public static class SettlementEngine
         var inputValues = contract.Inputs
             .Select(i => new InputValue(i.Name, i.DeclaredType, i.Type, inputs.TryGetValue(i, out var v) ? v : null))
             .ToList();
-        var statement = new Statement(contract.Info, contract.Source.Path, year.Value, level?.Label, request.Organisation,
+        var statement = new Statement(contract.Info, contract.Source.Path, year, level?.Label, request.Organisation,
             inputValues, data, members?.Population, lines, total);
         return new SettlementResult(statement, Array.Empty<Diagnostic>()) { Warnings = dataWarnings };
     }
 
     private static SettlementResult Fail(Diagnostic diagnostic) => new(null, new[] { diagnostic });
+
+    /// <summary>The year settled (asked for, or the period's) and the level that applies in it; or why there is none.</summary>
+    private static (int Year, BoundClause? Level, Diagnostic? Problem) YearAndLevel(BoundContract contract, SettlementRequest request, Location at)
+    {
+        int? year = request.Year ?? contract.DefaultYear;
+        string period = contract.Info.PeriodStart is { } ps && contract.Info.PeriodEnd is { } pe ? $"{ps:yyyy-MM-dd} to {pe:yyyy-MM-dd}" : "";
+        if (year is null)
+        {
+            return (0, null, SettlementDiagnostics.NoYear(at, period));
+        }
+        if (contract.Info.PeriodStart is { } start && contract.Info.PeriodEnd is { } end && (year < start.Year || year > end.Year))
+        {
+            return (0, null, SettlementDiagnostics.YearOutsidePeriod(at, year.Value, period));
+        }
+        var level = contract.LevelFor(year.Value);
+        if (contract.Levels.Any() && level is null)
+        {
+            string levels = string.Join(", ", contract.Levels.Select(l => $"{l.Label} ({DescribeYears(l)})"));
+            return (0, null, SettlementDiagnostics.NoLevelForYear(at, year.Value, levels));
+        }
+        return (year.Value, level, null);
+    }
 
     /// <summary>
     /// What the clauses that read one table of several ask of the member-level stage; only the population table may
@@ -260,10 +271,10 @@ public static class SettlementEngine
             return (new MemberLevelIr(EquatableArray<MemberProgram>.Empty), none, null);
         }
         var at = Location.In(contract.Source, contract.ContractBlock?.Syntax.Header.Span ?? default);
-        int? year = request.Year ?? contract.DefaultYear;
-        if (year is null)
+        var (year, _, wrongYear) = YearAndLevel(contract, request, at);
+        if (wrongYear is not null)
         {
-            return (null, none, Fail(SettlementDiagnostics.NoYear(at, "")));
+            return (null, none, Fail(wrongYear));
         }
         var (inputs, inputProblems, usage) = ReadInputs(contract, request.Inputs, request.InputLocations);
         if (inputProblems.Count > 0)
@@ -272,8 +283,8 @@ public static class SettlementEngine
         }
         var lowered = new List<LoweredTable>();
         {
-            var context = new SettlementContext(contract, year.Value, inputs, null);
-            var clauses = Order(contract.ClausesFor(year.Value).ToList()).SelectMany(ClauseDependencies.WithDescendants).ToList();
+            var context = new SettlementContext(contract, year, inputs, null);
+            var clauses = Order(contract.ClausesFor(year).ToList()).SelectMany(ClauseDependencies.WithDescendants).ToList();
             try
             {
                 if (contract.RootTable is not { } root)

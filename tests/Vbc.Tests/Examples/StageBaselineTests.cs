@@ -81,6 +81,11 @@ public class StageBaselineTests
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("assigned_beneficiaries", missing.Error);
         Assert.Equal("", missing.Output);
+        // The year is checked as for a settlement: the IR is of a run that could settle.
+        var outside = CliRunner.Run("check", "contracts/mssp-glide-path.vbc", "--dump", "ir", "--year", "2031",
+            "--input", "quality_score=92%", "--input", "participant_revenue=4000000");
+        Assert.Equal(1, outside.ExitCode);
+        Assert.Contains("VBC4012", outside.Error);
     }
 
     [Fact]
