@@ -8,7 +8,8 @@ public sealed record CarveOut(ColumnSymbol Part, ColumnSymbol Category, Vbc.Text
 /// <summary>
 /// What clauses ask of the member-level stage, which runs once over every row of the data before anything is
 /// settled. It is kept apart from settlement so that it can run where the data lives (compiled to SQL, later):
-/// everything here is a filter, a per-row expression, or a sum over the included rows.
+/// everything here is a filter, a per-row expression, or a sum over the included rows. What is asked is lowered into
+/// the member-level IR (<see cref="Vbc.MemberLevel.MemberProgram"/>), which every backend runs.
 /// Each total a clause asks for is named by the clause and a key of its choosing; the clause reads it back while
 /// settling with <see cref="ISettlement.Total"/> or <see cref="ISettlement.Groups"/>. Kinds keep no state.
 /// </summary>

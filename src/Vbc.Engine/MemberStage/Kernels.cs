@@ -1,7 +1,9 @@
 using System.Globalization;
 using Vbc.Data;
 using Vbc.Evaluation;
+using Vbc.MemberLevel;
 using Vbc.Operators;
+using OperatorProblem = Vbc.Operators.RowProblem;
 using Vbc.Semantics;
 using Vbc.Syntax;
 using Vbc.Text;
@@ -34,9 +36,6 @@ internal sealed class Vector
 
     public static Vector Of(Value value) => new() { IsScalar = true, Scalar = value };
 }
-
-/// <summary>A problem a per-member expression can meet on a row, with where it is in the contract.</summary>
-internal sealed record KernelProblem(TextSpan Span, string Message);
 
 /// <summary>
 /// A per-member expression compiled once per run into a tree of column-at-a-time operations. Each kernel owns its
@@ -156,7 +155,7 @@ internal sealed class ArithmeticKernel : Kernel
             int problem = 0;
             try
             {
-                var rowProblem = RowProblem.None;
+                var rowProblem = OperatorProblem.None;
                 result[i] = _op switch
                 {
                     BinaryOperator.Add => Arithmetic.Add(x, y),
@@ -164,7 +163,7 @@ internal sealed class ArithmeticKernel : Kernel
                     BinaryOperator.Divide => Arithmetic.Divide(x, y, ref rowProblem),
                     _ => Arithmetic.Multiply(x, y),
                 };
-                if (rowProblem == RowProblem.DivisionByZero)
+                if (rowProblem == OperatorProblem.DivisionByZero)
                 {
                     problem = _divisionProblem;
                 }
@@ -229,9 +228,9 @@ internal sealed class ArithmeticKernel : Kernel
             case BinaryOperator.Divide:
                 for (int i = 0; i < n; i++)
                 {
-                    var problem = RowProblem.None;
+                    var problem = OperatorProblem.None;
                     result[i] = Arithmetic.Divide(a.NumberAt(i), b.NumberAt(i), ref problem);
-                    if (problem != RowProblem.None)
+                    if (problem != OperatorProblem.None)
                     {
                         errors ??= NewErrors(n);
                         if (errors[i] == 0)
@@ -513,9 +512,9 @@ internal sealed class CallKernel : Kernel
                     break;
                 case BuiltInFunction.Clamp:
                     {
-                        var problem = RowProblem.None;
+                        var problem = OperatorProblem.None;
                         x = Arithmetic.Clamp(x, args[1].NumberAt(i), args[2].NumberAt(i), ref problem);
-                        if (problem != RowProblem.None)
+                        if (problem != OperatorProblem.None)
                         {
                             errors ??= Cleared(n);
                             errors[i] = errors[i] != 0 ? errors[i] : _problem;
@@ -618,70 +617,49 @@ internal sealed class LookupKernel : Kernel
 }
 
 /// <summary>
-/// Compiles per-member bound expressions into kernels. Parts that do not depend on a member (constants, inputs,
-/// named values) are computed once here and become single values.
+/// Compiles the IR's per-row expressions (<see cref="IrExpression"/>) into kernels, node for node: literals (the run's
+/// values, folded by the lowering) become single values, and each row problem keeps the number the IR gave it.
 /// </summary>
 internal sealed class KernelCompiler
 {
-    private readonly IReadOnlyDictionary<ColumnSymbol, int> _columns;
-    private readonly Func<Symbol, Value> _runValue;
-    private readonly List<KernelProblem> _problems;
-    private readonly SourceText _source;
+    private readonly IReadOnlyDictionary<string, int> _columns;
 
-    public KernelCompiler(IReadOnlyDictionary<ColumnSymbol, int> columns, Func<Symbol, Value> runValue, List<KernelProblem> problems, SourceText source)
+    /// <param name="columns">Each column's index in the batches, by name.</param>
+    public KernelCompiler(IReadOnlyDictionary<string, int> columns)
     {
         _columns = columns;
-        _runValue = runValue;
-        _problems = problems;
-        _source = source;
     }
 
-    /// <summary>Problems are numbered from 1 in the order the compiler meets them.</summary>
-    private int Problem(TextSpan span, string message)
+    public Kernel Compile(IrExpression e)
     {
-        _problems.Add(new KernelProblem(span, message));
-        return _problems.Count;
-    }
-
-    public Kernel Compile(BoundExpression e)
-    {
-        if (e.Level != EvaluationLevel.Member)
-        {
-            return new ScalarKernel(Evaluator.Evaluate(e, _runValue));
-        }
         switch (e)
         {
-            case BoundName { Symbol: ColumnSymbol column }:
-                return new ColumnKernel(_columns[column], ColumnSpec.From(column).Storage);
-            case BoundName { Symbol: ValueSymbol { Expression: { } inner } }:
-                return Compile(inner);
-            case BoundUnary u:
+            case IrLiteral l:
+                return new ScalarKernel(l.Value);
+            case IrColumn c:
+                return new ColumnKernel(_columns[c.Name], new ColumnSpec(c.Name, c.Type, false).Storage);
+            case IrUnary u:
                 return new UnaryKernel(u.Operator, Compile(u.Operand));
-            case BoundBinary b when b.Operator is BinaryOperator.And or BinaryOperator.Or:
+            case IrBinary b when b.Operator is BinaryOperator.And or BinaryOperator.Or:
                 return new LogicalKernel(b.Operator == BinaryOperator.And, Compile(b.Left), Compile(b.Right));
-            case BoundBinary b when b.Operator is BinaryOperator.Add or BinaryOperator.Subtract or BinaryOperator.Multiply or BinaryOperator.Of or BinaryOperator.Divide:
-                return new ArithmeticKernel(b.Operator, Compile(b.Left), Compile(b.Right),
-                    b.Operator == BinaryOperator.Divide ? Problem(b.Span, $"'{Text(b.Right)}' is 0 on this row, and '{Text(b)}' divides by it") : 0,
-                    Problem(b.Span, $"'{Text(b)}' is too large on this row for exact decimal arithmetic (above 79,228,162,514,264,337,593,543,950,335); a value on the row is far too large or too small"));
-            case BoundBinary b:
+            case IrBinary { Overflow: { } overflow } b:
+                return new ArithmeticKernel(b.Operator, Compile(b.Left), Compile(b.Right), b.DivisionByZero?.Number ?? 0, overflow.Number);
+            case IrBinary b:
                 return new CompareKernel(b.Operator, Compile(b.Left), Compile(b.Right), b.Left.Type.Kind);
-            case BoundIf i:
+            case IrIf i:
                 return new IfKernel(Compile(i.Condition), Compile(i.WhenTrue), Compile(i.WhenFalse), i.Type.Kind);
-            case BoundCall c:
-                return new CallKernel(c.Function, c.Arguments.Select(Compile).ToArray(),
-                    Problem(c.Span, "clamp's lowest value is above its highest on this row"));
-            case BoundTableLookup t:
+            case IrCall c:
+                return new CallKernel(c.Function, c.Arguments.Select(Compile).ToArray(), c.BoundsReversed?.Number ?? 0);
+            case IrLookup t:
                 {
-                    var table = TableLookup.Prepare(t.Table, x => Evaluator.Evaluate(x, _runValue));
-                    return new LookupKernel(Compile(t.Key), table, Problem(t.Key.Span, $"no row of the table holds this row's {Text(t.Key)}"));
+                    var table = new PreparedTable(t.Rows.Select(r => new PreparedRow(r.Key, r.Low, r.LowInclusive, r.High, r.HighInclusive,
+                        r.Result, r.ResultAtLow, r.ResultAtHigh, default)).ToList());
+                    return new LookupKernel(Compile(t.Key), table, t.NoRow.Number);
                 }
             default:
-                throw new InvalidOperationException($"Cannot compile {e.GetType().Name} per member.");
+                throw new InvalidOperationException($"No kernel for {e.GetType().Name}.");
         }
     }
-
-    /// <summary>The expression as the contract writes it, on one line.</summary>
-    private string Text(BoundExpression e) => string.Join(' ', _source.GetText(e.Span).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
     public static string Format(Value value) => value.Kind switch
     {

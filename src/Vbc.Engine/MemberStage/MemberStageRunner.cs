@@ -1,6 +1,7 @@
 using Vbc.Data;
 using Vbc.Diagnostics;
 using Vbc.Evaluation;
+using Vbc.MemberLevel;
 using Vbc.Semantics;
 using Vbc.Settlement;
 using Vbc.Text;
@@ -25,35 +26,51 @@ internal sealed class MemberStageResult
 }
 
 /// <summary>
-/// Runs a member plan over batches of rows: filters the population, works out each member's cost (categories less
-/// carve-outs), truncates it, and sums what clauses asked for. Batches are consumed in order; all sums are exact
-/// decimals, so the result does not depend on how the work is split.
+/// Runs one table's member-level program (the IR, <see cref="MemberProgram"/>) over batches of rows: the population
+/// steps in their order, each member's cost (categories less carve-outs), its truncation, the row checks in their
+/// order, and the sums clauses asked for. Every order and rule is the program's; this class only executes it.
+/// Batches are consumed in order; all sums are exact decimals, so the result does not depend on how the work is split.
 /// </summary>
 internal sealed class MemberStageRunner
 {
     private const int MaxProblems = 200;
 
-    private readonly MemberPlan _plan;
+    private readonly MemberProgram _program;
+    private readonly MemberSourceMap _map;
     private readonly SourceText _contract;
     private readonly string _dataFile;
     private readonly bool _leaveOutBadRows;
-    private readonly List<KernelProblem> _kernelProblems = new();
 
     private readonly int[] _categories;
     private readonly int[] _carveOuts;
-    // Carve-outs by the category they are part of: (category column, carve-out columns); checked on every member row.
-    private readonly (int Category, int[] Parts)[] _carveOutGroups;
-    private readonly Kernel[] _positives;
-    private readonly int[] _positiveProblems;
     private readonly int _months;
     private readonly int _id;
-    private readonly Kernel[] _includes;
-    private readonly Kernel[] _excludes;
-    private readonly Kernel[] _totals;
+    // Every distinct per-row expression of the program is compiled once and evaluated once per batch.
+    private readonly Kernel[] _kernels;
+    private Vector[] _vectors = Array.Empty<Vector>();
+    private readonly Step[] _steps;
+    private readonly Check[] _checks;
+    private readonly int[] _totals;
     private readonly decimal[] _thresholds;
     private readonly bool[] _sumKinds;
-    private readonly Kernel[] _groupKeys;
-    private readonly Kernel?[] _groupValues;
+    private readonly int[] _groupKeys;
+    private readonly int[] _groupValues;
+    // Row problems the runner words itself: a carve-out's columns, a required-positive value's kernel and name.
+    private readonly Dictionary<int, (int Part, int Category)> _carveOutOfProblem = new();
+    private readonly Dictionary<int, (int Slot, string What)> _positiveOfProblem = new();
+
+    /// <summary>A population step: what it tests (a kernel's slot, or the member months column) and when a row goes.</summary>
+    private readonly record struct Step(int Slot, bool LeaveOutWhen, bool NoMonths);
+
+    private enum CheckKind
+    {
+        Computes,
+        CarveOuts,
+        AboveZero,
+    }
+
+    /// <summary>A row check, flattened for the row loop.</summary>
+    private readonly record struct Check(CheckKind Kind, int Slot, int Category, int[] Parts, int[] Problems);
 
     // Truncation: at a fixed amount (known now) or at a percentile (known after all members are seen).
     private readonly decimal? _fixedThreshold;
@@ -85,65 +102,99 @@ internal sealed class MemberStageRunner
     private readonly List<ExcludedRow> _leftOut = new();
     private long _problemRows;
 
-    public MemberStageRunner(MemberPlan plan, IReadOnlyList<ColumnSpec> batchColumns, Func<Symbol, Value> runValue, string dataFile, bool leaveOutBadRows)
+    public MemberStageRunner(LoweredTable lowered, IReadOnlyList<ColumnSpec> batchColumns, string dataFile, bool leaveOutBadRows)
     {
-        _plan = plan;
-        _contract = plan.Contract.Source;
+        _program = lowered.Program;
+        _map = lowered.Map;
+        _contract = _map.Source;
         _dataFile = dataFile;
         _leaveOutBadRows = leaveOutBadRows;
-
-        var index = new Dictionary<ColumnSymbol, int>();
-        foreach (var column in plan.Contract.Columns)
-        {
-            int at = batchColumns.ToList().FindIndex(c => c.Name.Equals(column.Name, StringComparison.OrdinalIgnoreCase));
-            if (at >= 0)
-            {
-                index[column] = at;
-            }
-        }
-        var compiler = new KernelCompiler(index, runValue, _kernelProblems, plan.Contract.Source);
-        _categories = plan.Categories.Select(c => index[c]).ToArray();
-        _carveOuts = plan.CarveOuts.Select(c => index[c.Part]).ToArray();
-        _carveOutGroups = plan.CarveOutChecks.GroupBy(c => c.Category)
-            .Select(g => (index[g.Key], g.Select(c => index[c.Part]).ToArray()))
-            .ToArray();
         _batchColumns = batchColumns;
-        foreach (var c in plan.CarveOutChecks)
-        {
-            _carveOutSpans.TryAdd((index[c.Part], index[c.Category]), c.Span);
-        }
-        _months = plan.Contract.MonthsColumn is { } m ? index[m] : -1;
-        _id = plan.Contract.IdColumn is { } id && index.TryGetValue(id, out var idAt) ? idAt : -1;
-        _includes = plan.Includes.Select(compiler.Compile).ToArray();
-        _excludes = plan.Excludes.Select(x => compiler.Compile(x.Condition)).ToArray();
-        _totals = plan.Totals.Select(t => compiler.Compile(t.PerMember)).ToArray();
-        _thresholds = plan.Totals.Select(t => t.Threshold is null ? 0m : Evaluator.Evaluate(t.Threshold, runValue).Number).ToArray();
-        _sumKinds = plan.Totals.Select(t => t.Kind == TotalKind.Sum).ToArray();
-        _groupKeys = plan.Groups.Select(g => compiler.Compile(g.GroupKey)).ToArray();
-        _positives = plan.Positives.Select(p => compiler.Compile(p.PerMember)).ToArray();
-        _positiveProblems = plan.Positives.Select(p => Positive(p.PerMember, p.What)).ToArray();
-        _groupValues = plan.Groups.Select(g => g.PerMember is null ? null : compiler.Compile(g.PerMember)).ToArray();
 
-        if (plan.Truncation is { } truncation)
+        var index = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (int c = 0; c < batchColumns.Count; c++)
         {
-            var value = Evaluator.Evaluate(truncation, runValue);
-            if (value.Kind == ValueKind.Percentile)
+            index.TryAdd(batchColumns[c].Name, c);
+        }
+        var compiler = new KernelCompiler(index);
+        var slots = new Dictionary<IrExpression, int>();
+        var kernels = new List<Kernel>();
+        int Slot(IrExpression e)
+        {
+            if (!slots.TryGetValue(e, out int slot))
             {
-                _percentile = value.Number;
+                slots[e] = slot = kernels.Count;
+                kernels.Add(compiler.Compile(e));
             }
-            else
-            {
-                _fixedThreshold = value.Number;
-            }
+            return slot;
         }
 
-        int reasons = _includes.Length + _excludes.Length + 1;
-        _excludedRows = new long[reasons];
-        _excludedCost = new decimal[reasons];
+        var p = _program;
+        _categories = p.Cost.Categories.Select(c => index[c.Name]).ToArray();
+        _carveOuts = p.Cost.CarvedOut.Select(c => index[c.Name]).ToArray();
+        _months = p.MemberMonths is { } m ? index[m.Name] : -1;
+        _id = p.Id is { } id && index.TryGetValue(id.Name, out var idAt) ? idAt : -1;
+        _steps = p.Population.Select(step => step switch
+        {
+            IncludeWhen i => new Step(Slot(i.Condition), LeaveOutWhen: false, NoMonths: false),
+            ExcludeWhen x => new Step(Slot(x.Condition), LeaveOutWhen: true, NoMonths: false),
+            ExcludeWithoutMonths w => new Step(index[w.Months.Name], LeaveOutWhen: true, NoMonths: true),
+            _ => throw new InvalidOperationException($"No population step {step.GetType().Name}."),
+        }).ToArray();
+        _totals = p.Totals.Select(t => Slot(t.PerMember)).ToArray();
+        _thresholds = p.Totals.Select(t => t.ExcessOver ?? 0m).ToArray();
+        _sumKinds = p.Totals.Select(t => t.ExcessOver is null).ToArray();
+        _groupKeys = p.Groups.Select(g => Slot(g.By)).ToArray();
+        _groupValues = p.Groups.Select(g => g.Sum is null ? -1 : Slot(g.Sum)).ToArray();
+        _checks = p.RowChecks.Select(check =>
+        {
+            switch (check)
+            {
+                case Computes c:
+                    return new Check(CheckKind.Computes, Slot(c.Expression), -1, Array.Empty<int>(), Array.Empty<int>());
+                case CarveOutCheck c:
+                    {
+                        int category = index[c.Category.Name];
+                        var parts = c.Parts.Select(x => index[x.Part.Name]).ToArray();
+                        var problems = c.Parts.Select(x => x.Problem.Number).ToArray();
+                        for (int k = 0; k < parts.Length; k++)
+                        {
+                            _carveOutOfProblem.TryAdd(problems[k], (parts[k], category));
+                        }
+                        return new Check(CheckKind.CarveOuts, -1, category, parts, problems);
+                    }
+                case AboveZero a:
+                    {
+                        int slot = Slot(a.Value);
+                        _positiveOfProblem[a.Problem.Number] = (slot, _map.Problem(a.Problem).Subject ?? "the value");
+                        return new Check(CheckKind.AboveZero, slot, -1, Array.Empty<int>(), new[] { a.Problem.Number });
+                    }
+                default:
+                    throw new InvalidOperationException($"No row check {check.GetType().Name}.");
+            }
+        }).ToArray();
+        _kernels = kernels.ToArray();
+
+        switch (p.Truncation)
+        {
+            case TruncateAtPercentile { Method: PercentileMethod.Inclusive } q:
+                _percentile = q.Percent;
+                break;
+            case TruncateAtAmount a:
+                _fixedThreshold = a.Amount;
+                break;
+            case null:
+                break;
+            default:
+                throw new InvalidOperationException($"No truncation {p.Truncation}.");
+        }
+
+        _excludedRows = new long[_steps.Length];
+        _excludedCost = new decimal[_steps.Length];
         _totalSums = new decimal[_totals.Length];
-        _groupSums = plan.Groups.Select(_ => new Dictionary<string, (decimal, long)>(StringComparer.Ordinal)).ToArray();
-        _groupIds = plan.Groups.Select(_ => Array.Empty<int>()).ToArray();
-        _groupIndex = plan.Groups.Select(_ => new Dictionary<string, int>(StringComparer.Ordinal)).ToArray();
+        _groupSums = p.Groups.Select(_ => new Dictionary<string, (decimal, long)>(StringComparer.Ordinal)).ToArray();
+        _groupIds = p.Groups.Select(_ => Array.Empty<int>()).ToArray();
+        _groupIndex = p.Groups.Select(_ => new Dictionary<string, int>(StringComparer.Ordinal)).ToArray();
     }
 
     private bool StoresCosts => _percentile is not null;
@@ -169,7 +220,6 @@ internal sealed class MemberStageRunner
 
     private bool _failed;
     private readonly IReadOnlyList<ColumnSpec> _batchColumns;
-    private readonly Dictionary<(int Part, int Category), TextSpan> _carveOutSpans = new();
 
     /// <summary>A sum over the data that cannot be held exactly, at a row of the batch.</summary>
     private sealed class SumNotExact(int row, string what) : Exception
@@ -193,25 +243,22 @@ internal sealed class MemberStageRunner
     {
         int n = batch.RowCount;
         _rows += n;
-        var includes = _includes.Select(k => k.Evaluate(batch)).ToArray();
-        var excludes = _excludes.Select(k => k.Evaluate(batch)).ToArray();
-        var totals = _totals.Select(k => k.Evaluate(batch)).ToArray();
-        var groupKeys = _groupKeys.Select(k => k.Evaluate(batch)).ToArray();
-        var groupValues = _groupValues.Select(k => k?.Evaluate(batch)).ToArray();
-        var positives = _positives.Select(k => k.Evaluate(batch)).ToArray();
+        var vectors = _vectors = _kernels.Select(k => k.Evaluate(batch)).ToArray();
+        var totals = _totals.Select(k => vectors[k]).ToArray();
+        var groupKeys = _groupKeys.Select(k => vectors[k]).ToArray();
+        var groupValues = _groupValues.Select(k => k < 0 ? null : vectors[k]).ToArray();
         var months = _months >= 0 ? batch.Decimals(_months) : null;
         var ids = _id >= 0 ? batch.Texts(_id) : null;
 
         // Each row's cost in scope and carved out, column by column; then why each row is left out, if it is.
         var rowCosts = SumColumns(batch, _categories, ref _rowCost);
         var rowCarved = SumColumns(batch, _carveOuts, ref _rowCarved);
-        var (reasons, problems) = Population(batch, includes, excludes, months);
+        var (reasons, problems) = Population(batch, vectors);
         if (StoresCosts && _costs.Length < _members + n)
         {
             Grow(ref _costs, CostPool, _members + n);
         }
-        bool anyRowErrors = totals.Any(t => t.Errors is not null) || groupKeys.Any(g => g.Errors is not null) || groupValues.Any(g => g?.Errors is not null)
-            || positives.Length > 0 || _carveOutGroups.Length > 0;
+        bool anyRowErrors = _checks.Any(c => c.Kind != CheckKind.Computes || vectors[c.Slot].Errors is not null);
 
         // Accumulate in locals: fields cannot stay in registers across the loop. Every sum is exact or fails.
         decimal inputCost = 0, carvedOut = 0, memberMonths = 0, counted = 0, excess = 0;
@@ -224,7 +271,7 @@ internal sealed class MemberStageRunner
         string inputWhat = $"the cost in scope ({Names(_categories)}) over all rows";
         string carvedWhat = $"the carve-outs ({Names(_carveOuts)})";
         string monthsWhat = _months >= 0 ? $"the member months ({_batchColumns[_months].Name})" : "";
-        var totalWhat = _plan.Totals.Select(t => $"the sum of {t.Description}").ToArray();
+        var totalWhat = _map.Totals.Select(t => $"the sum of {t.Description}").ToArray();
         for (int i = 0; i < n; i++)
         {
             decimal rowCost = rowCosts[i];
@@ -239,11 +286,7 @@ internal sealed class MemberStageRunner
             int problem = problems[i];
             if (anyRowErrors && problem == 0)
             {
-                problem = RowError(i, totals, groupKeys, groupValues);
-            }
-            if (problem == 0 && anyRowErrors)
-            {
-                problem = RowCheck(batch, i, positives);
+                problem = RowCheck(batch, i, vectors);
             }
             if (problem != 0)
             {
@@ -297,90 +340,80 @@ internal sealed class MemberStageRunner
     }
 
     /// <summary>
-    /// The checks a row of the population must pass: each carve-out lies between $0 and its category's amount (and so
-    /// do the carve-outs of one category together); values required to be above 0 are. Returns a problem number or 0.
+    /// The program's row checks, in its order, on a row of the population: an expression's first problem, a carve-out
+    /// outside its category (alone or with the category's parts before it), a value not above 0. Returns a problem or 0.
     /// </summary>
-    private int RowCheck(ColumnBatch batch, int i, Vector[] positives)
+    private int RowCheck(ColumnBatch batch, int i, Vector[] vectors)
     {
-        foreach (var (category, parts) in _carveOutGroups)
+        for (int c = 0; c < _checks.Length; c++)
         {
-            decimal whole = batch.Decimals(category)[i];
-            decimal low = Math.Min(0, whole), high = Math.Max(0, whole);
-            decimal together = 0;
-            foreach (int part in parts)
+            ref readonly var check = ref _checks[c];
+            switch (check.Kind)
             {
-                decimal value = batch.Decimals(part)[i];
-                if (value < low || value > high || !Exact.TryAdd(ref together, value) || together < low || together > high)
-                {
-                    return CarveOutProblem(part, category);
-                }
-            }
-        }
-        for (int k = 0; k < positives.Length; k++)
-        {
-            if (positives[k].ErrorAt(i) is int e and not 0)
-            {
-                return e;
-            }
-            if (positives[k].NumberAt(i) <= 0)
-            {
-                return _positiveProblems[k];
+                case CheckKind.Computes:
+                    if (vectors[check.Slot].ErrorAt(i) is int e and not 0)
+                    {
+                        return e;
+                    }
+                    break;
+                case CheckKind.CarveOuts:
+                    {
+                        decimal whole = batch.Decimals(check.Category)[i];
+                        decimal low = Math.Min(0, whole), high = Math.Max(0, whole);
+                        decimal together = 0;
+                        for (int k = 0; k < check.Parts.Length; k++)
+                        {
+                            decimal value = batch.Decimals(check.Parts[k])[i];
+                            if (value < low || value > high || !Exact.TryAdd(ref together, value) || together < low || together > high)
+                            {
+                                return check.Problems[k];
+                            }
+                        }
+                        break;
+                    }
+                default:
+                    {
+                        var value = vectors[check.Slot];
+                        if (value.ErrorAt(i) is int error and not 0)
+                        {
+                            return error;
+                        }
+                        if (value.NumberAt(i) <= 0)
+                        {
+                            return check.Problems[0];
+                        }
+                        break;
+                    }
             }
         }
         return 0;
     }
 
-    // Row checks are problems like the kernels' (numbered after them), with their own diagnostics.
-    private readonly Dictionary<(int Part, int Category), int> _carveOutProblems = new();
-    private readonly Dictionary<int, (int Part, int Category)> _carveOutOfProblem = new();
-    private readonly Dictionary<int, (BoundExpression Value, string What)> _positiveOfProblem = new();
-
-    private int CarveOutProblem(int part, int category)
-    {
-        if (!_carveOutProblems.TryGetValue((part, category), out int problem))
-        {
-            _kernelProblems.Add(new KernelProblem(_carveOutSpans[(part, category)], "a carve-out is not part of its category"));
-            problem = _kernelProblems.Count;
-            _carveOutProblems[(part, category)] = problem;
-            _carveOutOfProblem[problem] = (part, category);
-        }
-        return problem;
-    }
-
-    private int Positive(BoundExpression value, string what)
-    {
-        _kernelProblems.Add(new KernelProblem(value.Span, $"{what} is not above 0"));
-        _positiveOfProblem[_kernelProblems.Count] = (value, what);
-        return _kernelProblems.Count;
-    }
-
     /// <summary>
-    /// Per row: the index of the first reason it is left out (include conditions, then exclude conditions, then no
-    /// member months), or -1; and the number of a problem met in a condition on the row, or 0.
+    /// Per row: the index of the first population step that leaves it out, or -1; and the number of a problem met in a
+    /// step's condition on the row (later steps are not tried), or 0.
     /// </summary>
-    private (int[] Reasons, int[] Problems) Population(ColumnBatch batch, Vector[] includes, Vector[] excludes, decimal[]? months)
+    private (int[] Reasons, int[] Problems) Population(ColumnBatch batch, Vector[] vectors)
     {
         int n = batch.RowCount;
         var reasons = Reuse(ref _reasons, n);
         var problems = Reuse(ref _rowProblems, n);
         Array.Fill(reasons, -1, 0, n);
         Array.Clear(problems, 0, n);
-        for (int k = 0; k < includes.Length; k++)
+        for (int k = 0; k < _steps.Length; k++)
         {
-            Mark(includes[k], k, whenTrue: false, reasons, problems, n);
-        }
-        for (int k = 0; k < excludes.Length; k++)
-        {
-            Mark(excludes[k], includes.Length + k, whenTrue: true, reasons, problems, n);
-        }
-        if (months is not null)
-        {
-            int noMonths = includes.Length + excludes.Length;
+            var step = _steps[k];
+            if (!step.NoMonths)
+            {
+                Mark(vectors[step.Slot], k, step.LeaveOutWhen, reasons, problems, n);
+                continue;
+            }
+            var months = batch.Decimals(step.Slot);
             for (int i = 0; i < n; i++)
             {
                 if (reasons[i] < 0 && problems[i] == 0 && months[i] <= 0)
                 {
-                    reasons[i] = noMonths;
+                    reasons[i] = k;
                 }
             }
         }
@@ -420,30 +453,6 @@ internal sealed class MemberStageRunner
         }
     }
 
-    private static int RowError(int i, Vector[] totals, Vector[] groupKeys, Vector?[] groupValues)
-    {
-        foreach (var t in totals)
-        {
-            if (t.ErrorAt(i) is int e and not 0)
-            {
-                return e;
-            }
-        }
-        for (int k = 0; k < groupKeys.Length; k++)
-        {
-            int e = groupKeys[k].ErrorAt(i);
-            if (e == 0 && groupValues[k] is { } v)
-            {
-                e = v.ErrorAt(i);
-            }
-            if (e != 0)
-            {
-                return e;
-            }
-        }
-        return 0;
-    }
-
     private void AddToGroup(int k, string key, Vector? values, int i, decimal cost, long member)
     {
         if (StoresCosts && values is null)
@@ -463,7 +472,7 @@ internal sealed class MemberStageRunner
         decimal value = values is not null ? values.NumberAt(i) : cost;
         var current = _groupSums[k].GetValueOrDefault(key);
         decimal sum = current.Sum;
-        Add(ref sum, value, i, (_groupWhat ??= _plan.Groups.Select(g => $"the sum of {g.Description}").ToArray())[k]);
+        Add(ref sum, value, i, (_groupWhat ??= _map.Groups.Select(g => $"the sum of {g.Description}").ToArray())[k]);
         _groupSums[k][key] = (sum, current.Count + 1);
     }
 
@@ -526,7 +535,7 @@ internal sealed class MemberStageRunner
 
     private void RowProblem(ColumnBatch batch, int i, string[]? ids, int problem, decimal rowCost)
     {
-        var kernelProblem = _kernelProblems[problem - 1];
+        var kernelProblem = _map.Problems[problem - 1];
         long dataRow = batch.FirstDataRow + i;
         string? id = ids?[i];
         var row = new Location(_dataFile, (int)Math.Min(int.MaxValue, batch.Lines[i]), 1);
@@ -542,7 +551,7 @@ internal sealed class MemberStageRunner
         }
         else if (_positiveOfProblem.TryGetValue(problem, out var positive))
         {
-            string value = PositiveValue(batch, i, positive.Value);
+            string value = Display.Trimmed(_vectors[positive.Slot].NumberAt(i), 6, 0, false);
             shortProblem = $"{positive.What} is {value}, not above 0";
             diagnostic = SettlementDiagnostics.NotPositive(row, dataRow, id, positive.What, value, contractAt);
         }
@@ -581,13 +590,6 @@ internal sealed class MemberStageRunner
 
     private decimal _problemCost;
 
-    /// <summary>The value a positive-only expression has on a row, for the message.</summary>
-    private string PositiveValue(ColumnBatch batch, int i, BoundExpression value)
-    {
-        int k = _plan.Positives.FindIndex(p => ReferenceEquals(p.PerMember, value));
-        return k < 0 ? "not above 0" : Display.Trimmed(_positives[k].Evaluate(batch).NumberAt(i), 6, 0, false);
-    }
-
     public MemberStageResult Finish()
     {
         decimal? threshold = _fixedThreshold;
@@ -596,7 +598,7 @@ internal sealed class MemberStageRunner
         {
             int n = (int)_members;
             // Selection reorders the costs; a copy is needed only when per-group costs must stay in member order.
-            bool keepOrder = _plan.Groups.Any(g => g.CountedCost);
+            bool keepOrder = _program.Groups.Any(g => g.Sum is null);
             var selected = keepOrder ? CostPool.Rent(Math.Max(n, 1)) : _costs;
             if (keepOrder)
             {
@@ -613,19 +615,9 @@ internal sealed class MemberStageRunner
         }
 
         var exclusions = new List<Exclusion>();
-        for (int k = 0; k < _plan.Includes.Count; k++)
+        for (int k = 0; k < _steps.Length; k++)
         {
-            exclusions.Add(new Exclusion($"not included: {Text(_plan.Includes[k])}", Where(_plan.Includes[k].Span), _excludedRows[k], _excludedCost[k]));
-        }
-        for (int k = 0; k < _plan.Excludes.Count; k++)
-        {
-            var (condition, reason) = _plan.Excludes[k];
-            int at = _plan.Includes.Count + k;
-            exclusions.Add(new Exclusion($"excluded: {reason}", Where(condition.Span), _excludedRows[at], _excludedCost[at]));
-        }
-        if (_months >= 0)
-        {
-            exclusions.Add(new Exclusion("no member months", _plan.Contract.MonthsColumn!.Name, _excludedRows[^1], _excludedCost[^1]));
+            exclusions.Add(new Exclusion(_map.Steps[k].Reason, _map.Steps[k].Where, _excludedRows[k], _excludedCost[k]));
         }
         if (_leftOut.Count > 0)
         {
@@ -639,18 +631,18 @@ internal sealed class MemberStageRunner
         var population = new PopulationSummary(_rows, _members, _memberMonths, exclusions, _inputCost, _carvedOut,
             threshold, rule, _truncatedMembers, _excess, _counted)
         {
-            CostMeasured = _plan.Categories.Count > 0,
+            CostMeasured = _program.Cost.Categories.Count > 0,
         };
 
         var totals = new Dictionary<(BoundClause, string), decimal>();
-        for (int k = 0; k < _plan.Totals.Count; k++)
+        for (int k = 0; k < _program.Totals.Count; k++)
         {
-            totals[(_plan.Totals[k].Owner, _plan.Totals[k].Key)] = _totalSums[k];
+            totals[(_map.Totals[k].Owner, _program.Totals[k].Key)] = _totalSums[k];
         }
         var groups = new Dictionary<(BoundClause, string), IReadOnlyList<(string, decimal, long)>>();
-        for (int k = 0; k < _plan.Groups.Count; k++)
+        for (int k = 0; k < _program.Groups.Count; k++)
         {
-            groups[(_plan.Groups[k].Owner, _plan.Groups[k].Key)] = _groupSums[k]
+            groups[(_map.Groups[k].Owner, _program.Groups[k].Key)] = _groupSums[k]
                 .OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => (g.Key, g.Value.Sum, g.Value.Count))
                 .ToList();
@@ -666,10 +658,6 @@ internal sealed class MemberStageRunner
             LeftOutWarnings = _leftOutWarnings,
         };
     }
-
-    private string Text(BoundExpression e) => _contract.GetText(e.Span);
-
-    private string Where(TextSpan span) => Location.In(_contract, span).ToString();
 
     private void ReturnToPools()
     {
@@ -711,9 +699,9 @@ internal sealed class MemberStageRunner
         _truncatedMembers += truncated;
 
         // Per-group counted cost, in member order (the costs were not reordered when groups need them).
-        for (int k = 0; k < _plan.Groups.Count; k++)
+        for (int k = 0; k < _program.Groups.Count; k++)
         {
-            if (!_plan.Groups[k].CountedCost)
+            if (_program.Groups[k].Sum is not null)
             {
                 continue;
             }

@@ -2,8 +2,10 @@ using Vbc.Clauses;
 using Vbc.Data;
 using Vbc.Diagnostics;
 using Vbc.Evaluation;
+using Vbc.MemberLevel;
 using Vbc.MemberStage;
 using Vbc.Semantics;
+using Vbc.Syntax;
 using ValueType = Vbc.Semantics.ValueType;
 
 namespace Vbc.Settlement;
@@ -105,21 +107,10 @@ public static class SettlementEngine
         var at = Location.In(contract.Source, contract.ContractBlock?.Syntax.Header.Span ?? default);
 
         // The performance year and the level that applies in it.
-        int? year = request.Year ?? contract.DefaultYear;
-        string period = contract.Info.PeriodStart is { } ps && contract.Info.PeriodEnd is { } pe ? $"{ps:yyyy-MM-dd} to {pe:yyyy-MM-dd}" : "";
-        if (year is null)
+        var (year, level, wrongYear) = YearAndLevel(contract, request, at);
+        if (wrongYear is not null)
         {
-            return Fail(SettlementDiagnostics.NoYear(at, period));
-        }
-        if (contract.Info.PeriodStart is { } start && contract.Info.PeriodEnd is { } end && (year < start.Year || year > end.Year))
-        {
-            return Fail(SettlementDiagnostics.YearOutsidePeriod(at, year.Value, period));
-        }
-        var level = contract.LevelFor(year.Value);
-        if (contract.Levels.Any() && level is null)
-        {
-            string levels = string.Join(", ", contract.Levels.Select(l => $"{l.Label} ({DescribeYears(l)})"));
-            return Fail(SettlementDiagnostics.NoLevelForYear(at, year.Value, levels));
+            return Fail(wrongYear);
         }
 
         // Inputs.
@@ -129,7 +120,7 @@ public static class SettlementEngine
             return new SettlementResult(null, inputProblems) { IsUsageError = usage };
         }
 
-        var units = Order(contract.ClausesFor(year.Value).ToList());
+        var units = Order(contract.ClausesFor(year).ToList());
 
         // The member-level stage: once over the one table, or once per table over the clauses that read it.
         MemberStageResult? members = null;
@@ -138,7 +129,7 @@ public static class SettlementEngine
         IReadOnlyDictionary<InputSymbol, Value> memberInputs = new Dictionary<InputSymbol, Value>();
         if (request.MemberLevel is { } reused)
         {
-            if (!ReferenceEquals(reused.Contract, contract) || reused.Year != year.Value)
+            if (!ReferenceEquals(reused.Contract, contract) || reused.Year != year)
             {
                 throw new ArgumentException("A member-level run is reused only for the contract and year it was made for.", nameof(request));
             }
@@ -157,7 +148,7 @@ public static class SettlementEngine
         }
         else if (contract.UsesMemberData)
         {
-            var context = new SettlementContext(contract, year.Value, inputs, null);
+            var context = new SettlementContext(contract, year, inputs, null);
             memberInputs = context.InputsRead;
             var clauses = units.SelectMany(ClauseDependencies.WithDescendants).ToList();
             if (contract.RootTable is not { } root)
@@ -171,7 +162,7 @@ public static class SettlementEngine
                 {
                     clause.Kind.PlanMembers(clause, plan);
                 }
-                var (stage, failed) = RunStage(plan, request.Data, request, context, at, null);
+                var (stage, failed) = RunStage(plan, true, request.Data, request, context, at, null);
                 if (failed is not null)
                 {
                     return failed;
@@ -203,21 +194,14 @@ public static class SettlementEngine
                         return Fail(SettlementDiagnostics.NoTableData(declared, table.Name));
                     }
                     bool isRoot = ReferenceEquals(table, root);
-                    var plan = new MemberPlan(contract.ForTable(table));
-                    foreach (var clause in clauses.Where(c => string.Equals(c.DataTable ?? root.Name, table.Name, StringComparison.OrdinalIgnoreCase)))
+                    var (plan, refused) = PlanTable(contract, table, root, clauses);
+                    if (refused is not null)
                     {
-                        int before = plan.Includes.Count + plan.Excludes.Count + plan.Categories.Count + plan.CarveOutChecks.Count;
-                        bool truncated = plan.Truncation is not null;
-                        clause.Kind.PlanMembers(clause, plan);
-                        if (!isRoot && (plan.Includes.Count + plan.Excludes.Count + plan.Categories.Count + plan.CarveOutChecks.Count > before
-                            || plan.Truncation is not null && !truncated))
-                        {
-                            return Fail(SettlementDiagnostics.SeveralTablesNotSettled(Location.In(contract.Source, clause.Syntax.Header.Span), clause.Title, table.Name, root.Name));
-                        }
+                        return Fail(refused);
                     }
                     bool joinedTo = contract.Tables.Any(t => t.Joins.Any(j => string.Equals(j.JoinsTo, table.Name, StringComparison.OrdinalIgnoreCase)));
                     var joins = new JoinCheck(table, source.Name, ids, joinedTo);
-                    var (stage, failed) = RunStage(plan, source, request, context, declared, joins.Observe);
+                    var (stage, failed) = RunStage(plan!, isRoot, source, request, context, declared, joins.Observe);
                     if (failed is not null)
                     {
                         return failed;
@@ -254,7 +238,7 @@ public static class SettlementEngine
         }
 
         // Settlement, clause by clause.
-        var settlement = new SettlementContext(contract, year.Value, inputs, members) { Pinned = request.Pin };
+        var settlement = new SettlementContext(contract, year, inputs, members) { Pinned = request.Pin };
         foreach (var unit in units)
         {
             try
@@ -288,20 +272,125 @@ public static class SettlementEngine
         var inputValues = contract.Inputs
             .Select(i => new InputValue(i.Name, i.DeclaredType, i.Type, inputs.TryGetValue(i, out var v) ? v : null))
             .ToList();
-        var statement = new Statement(contract.Info, contract.Source.Path, year.Value, level?.Label, request.Organisation,
+        var statement = new Statement(contract.Info, contract.Source.Path, year, level?.Label, request.Organisation,
             inputValues, data, members?.Population, lines, total);
         return new SettlementResult(statement, Array.Empty<Diagnostic>())
         {
             Warnings = dataWarnings,
-            MemberLevel = new MemberLevelRun(contract, year.Value, members, data, dataWarnings, new Dictionary<InputSymbol, Value>(memberInputs)),
+            MemberLevel = new MemberLevelRun(contract, year, members, data, dataWarnings, new Dictionary<InputSymbol, Value>(memberInputs)),
             Outputs = new Dictionary<string, Value>(settlement.Outputs, StringComparer.OrdinalIgnoreCase),
         };
     }
 
     private static SettlementResult Fail(Diagnostic diagnostic) => new(null, new[] { diagnostic });
 
+    /// <summary>The year settled (asked for, or the period's) and the level that applies in it; or why there is none.</summary>
+    private static (int Year, BoundClause? Level, Diagnostic? Problem) YearAndLevel(BoundContract contract, SettlementRequest request, Location at)
+    {
+        int? year = request.Year ?? contract.DefaultYear;
+        string period = contract.Info.PeriodStart is { } ps && contract.Info.PeriodEnd is { } pe ? $"{ps:yyyy-MM-dd} to {pe:yyyy-MM-dd}" : "";
+        if (year is null)
+        {
+            return (0, null, SettlementDiagnostics.NoYear(at, period));
+        }
+        if (contract.Info.PeriodStart is { } start && contract.Info.PeriodEnd is { } end && (year < start.Year || year > end.Year))
+        {
+            return (0, null, SettlementDiagnostics.YearOutsidePeriod(at, year.Value, period));
+        }
+        var level = contract.LevelFor(year.Value);
+        if (contract.Levels.Any() && level is null)
+        {
+            string levels = string.Join(", ", contract.Levels.Select(l => $"{l.Label} ({DescribeYears(l)})"));
+            return (0, null, SettlementDiagnostics.NoLevelForYear(at, year.Value, levels));
+        }
+        return (year.Value, level, null);
+    }
+
+    /// <summary>
+    /// What the clauses that read one table of several ask of the member-level stage; only the population table may
+    /// filter the population, measure cost or truncate it (a refusal names the clause that asked).
+    /// </summary>
+    private static (MemberPlan? Plan, Diagnostic? Refused) PlanTable(BoundContract contract, DataTable table, DataTable root, IReadOnlyList<BoundClause> clauses)
+    {
+        bool isRoot = ReferenceEquals(table, root);
+        var plan = new MemberPlan(contract.ForTable(table));
+        foreach (var clause in clauses.Where(c => string.Equals(c.DataTable ?? root.Name, table.Name, StringComparison.OrdinalIgnoreCase)))
+        {
+            int before = plan.PopulationRequests;
+            clause.Kind.PlanMembers(clause, plan);
+            if (!isRoot && plan.PopulationRequests > before)
+            {
+                return (null, SettlementDiagnostics.SeveralTablesNotSettled(Location.In(contract.Source, clause.Syntax.Header.Span), clause.Title, table.Name, root.Name));
+            }
+        }
+        return (plan, null);
+    }
+
+    /// <summary>
+    /// The member-level IR of a run, without reading any data (<c>vbc check --dump ir</c>): the year, level and inputs are
+    /// checked as for a settlement, the clauses of the year plan their work, and each table's plan is lowered with the
+    /// run's values. A contract without data has no programs (and needs no inputs for them).
+    /// </summary>
+    public static (MemberLevelIr? Ir, IReadOnlyList<LoweredTable> Tables, SettlementResult? Failed) LowerMemberLevel(BoundContract contract, SettlementRequest request)
+    {
+        var none = Array.Empty<LoweredTable>();
+        if (contract.HasErrors)
+        {
+            return (null, none, new SettlementResult(null, contract.Diagnostics.Where(d => d.IsError).ToList()));
+        }
+        if (!contract.UsesMemberData)
+        {
+            return (new MemberLevelIr(EquatableArray<MemberProgram>.Empty), none, null);
+        }
+        var at = Location.In(contract.Source, contract.ContractBlock?.Syntax.Header.Span ?? default);
+        var (year, _, wrongYear) = YearAndLevel(contract, request, at);
+        if (wrongYear is not null)
+        {
+            return (null, none, Fail(wrongYear));
+        }
+        var (inputs, inputProblems, usage) = ReadInputs(contract, request.Inputs, request.InputLocations);
+        if (inputProblems.Count > 0)
+        {
+            return (null, none, new SettlementResult(null, inputProblems) { IsUsageError = usage });
+        }
+        var lowered = new List<LoweredTable>();
+        {
+            var context = new SettlementContext(contract, year, inputs, null);
+            var clauses = Order(contract.ClausesFor(year).ToList()).SelectMany(ClauseDependencies.WithDescendants).ToList();
+            try
+            {
+                if (contract.RootTable is not { } root)
+                {
+                    var plan = new MemberPlan(contract);
+                    foreach (var clause in clauses)
+                    {
+                        clause.Kind.PlanMembers(clause, plan);
+                    }
+                    lowered.Add(MemberLevelLowering.Lower(plan, context.Resolve));
+                }
+                else
+                {
+                    foreach (var table in InJoinOrder(contract.Tables))
+                    {
+                        var (plan, refused) = PlanTable(contract, table, root, clauses);
+                        if (refused is not null)
+                        {
+                            return (null, none, Fail(refused));
+                        }
+                        lowered.Add(MemberLevelLowering.Lower(plan!, context.Resolve, ReferenceEquals(table, root)));
+                    }
+                }
+            }
+            catch (EvaluationException e)
+            {
+                return (null, none, Fail(SettlementDiagnostics.EvaluationFailed(Location.In(contract.Source, e.Span), e.Message)));
+            }
+        }
+        return (new MemberLevelIr(lowered.Select(t => t.Program).ToEquatableArray()), lowered, null);
+    }
+
     /// <summary>Reads one source through the member-level stage: a result, or the settlement result that stops the run.</summary>
-    private static (MemberStageResult? Stage, SettlementResult? Failed) RunStage(MemberPlan plan, IMemberSource source, SettlementRequest request,
+    private static (MemberStageResult? Stage, SettlementResult? Failed) RunStage(MemberPlan plan, bool isPopulation, IMemberSource source, SettlementRequest request,
         SettlementContext context, Location at, Action<ColumnBatch, IReadOnlyList<ColumnSpec>>? observe)
     {
         var contract = plan.Contract;
@@ -314,7 +403,7 @@ public static class SettlementEngine
         MemberStageRunner runner;
         try
         {
-            runner = new MemberStageRunner(plan, specs, context.Resolve, source.Name, request.ExcludeBadRows);
+            runner = new MemberStageRunner(MemberLevelLowering.Lower(plan, context.Resolve, isPopulation), specs, source.Name, request.ExcludeBadRows);
         }
         catch (EvaluationException e)
         {

@@ -1,14 +1,18 @@
 using System.CommandLine;
 using Vbc.Diagnostics;
+using Vbc.MemberLevel;
 using Vbc.Parsing;
 using Vbc.Reports;
 using Vbc.Semantics;
+using Vbc.Settlement;
+using Vbc.Syntax;
 
 namespace Vbc.Cli.Commands;
 
 /// <summary>
 /// <c>vbc check FILE... [--format text|json|sarif]</c>: reports every problem in the contracts, MSBuild style, or
 /// as JSON or SARIF 2.1.0 for CI systems (docs/diagnostics.md, "Machine-readable output").
+/// <c>vbc check CONTRACT --dump syntax|bound|ir [--year N] [--input NAME=VALUE]...</c> prints one stage's output instead.
 /// </summary>
 internal static class CheckCommand
 {
@@ -21,6 +25,18 @@ internal static class CheckCommand
             Description = "text (default): 'file(line,col): error CODE: message' lines; json: schema vbc-diagnostics/1; sarif: SARIF 2.1.0, for CI systems that annotate pull requests.",
         };
         format.AcceptOnlyFromAmong("text", "json", "sarif");
+        var dump = new Option<string>("--dump")
+        {
+            Description = "Print one stage of one contract instead of its problems: syntax (the syntax tree), bound (names with their types, units and levels) "
+                + "or ir (the member-level work of a run, for --year and --input values: docs/architecture.md).",
+        };
+        dump.AcceptOnlyFromAmong("syntax", "bound", "ir");
+        var year = NumberOption.Optional<int>("--year", "With --dump ir: the performance year (default: the year of the contract period).", "a year such as 2024");
+        var input = new Option<string[]>("--input")
+        {
+            Description = "With --dump ir: an input value, NAME=VALUE (repeatable), as for vbc settle.",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Command("check",
             "Check contracts: syntax, names, types and units, ranges, bands, levels. Prints 'file(line,col): error CODE: message' for each problem " +
             "(docs/diagnostics.md explains every code). Exit code 0 when clean, 1 when a contract has errors, 2 when a file cannot be read.")
@@ -28,8 +44,13 @@ internal static class CheckCommand
             files,
             warningsAsErrors,
             format,
+            dump,
+            year,
+            input,
         };
-        command.SetAction(parse => Run(console, parse.GetValue(files)!, parse.GetValue(warningsAsErrors), parse.GetValue(format) ?? "text"));
+        command.SetAction(parse => parse.GetValue(dump) is { } stage
+            ? Dump(console, parse.GetValue(files)!, stage, parse.GetValue(year), parse.GetValue(input) ?? Array.Empty<string>())
+            : Run(console, parse.GetValue(files)!, parse.GetValue(warningsAsErrors), parse.GetValue(format) ?? "text"));
         return command;
     }
 
@@ -91,5 +112,62 @@ internal static class CheckCommand
             console.Error.WriteLine($"Each code is explained in {DiagnosticHelp.DocumentUri}: {string.Join(", ", codes.Select(c => $"{c} (#{DiagnosticHelp.Anchor(c)})"))}.");
         }
         return exit;
+    }
+
+    /// <summary>
+    /// One stage of one contract on standard output: its syntax tree, its symbols, or its member-level IR for a run.
+    /// Problems go to standard error; the IR needs a contract without errors (exit 1 otherwise).
+    /// </summary>
+    internal static int Dump(Streams console, IReadOnlyList<string> files, string stage, int? year, IReadOnlyList<string> inputPairs)
+    {
+        if (files.Count != 1)
+        {
+            console.Error.WriteLine($"vbc: --dump prints one contract; got {files.Count} files.");
+            return Program.UsageErrors;
+        }
+        if (CliFiles.InputProblem(files[0], "contract") is { } problem)
+        {
+            console.Error.WriteLine(problem);
+            return Program.UsageErrors;
+        }
+        if ((year is not null || inputPairs.Count > 0) && stage != "ir")
+        {
+            console.Error.WriteLine("vbc: --year and --input are for --dump ir: the syntax and the symbols do not depend on the run.");
+            return Program.UsageErrors;
+        }
+        if (SettleCommand.InputPairs(inputPairs, console.Error) is not { } inputs)
+        {
+            return Program.UsageErrors;
+        }
+        var parsed = ContractParser.ParseFile(files[0]);
+        var contract = Binder.Bind(parsed);
+        foreach (var d in contract.Diagnostics)
+        {
+            console.Error.WriteLine(d);
+        }
+        switch (stage)
+        {
+            case "syntax":
+                console.Out.Write(SyntaxDump.Of(parsed.Root));
+                break;
+            case "bound":
+                console.Out.Write(SymbolDump.Of(contract));
+                break;
+            default:
+                {
+                    var (ir, _, failed) = SettlementEngine.LowerMemberLevel(contract, new SettlementRequest { Year = year, Inputs = inputs });
+                    if (failed is not null)
+                    {
+                        foreach (var d in failed.Diagnostics.Except(contract.Diagnostics))
+                        {
+                            console.Error.WriteLine(d);
+                        }
+                        return failed.IsUsageError ? Program.UsageErrors : Program.ContractOrDataErrors;
+                    }
+                    console.Out.Write(IrPrinter.Print(ir!));
+                    break;
+                }
+        }
+        return contract.HasErrors ? Program.ContractOrDataErrors : Program.Success;
     }
 }

@@ -33,6 +33,30 @@ internal static class SettleCommand
         public IReadOnlyList<(string Table, string File)> MoreTables { get; init; } = Array.Empty<(string, string)>();
     }
 
+    /// <summary>The --input NAME=VALUE arguments by name; null (the problem written) when one is not of that form or a name is given twice.</summary>
+    internal static Dictionary<string, string>? InputPairs(IEnumerable<string> pairs, TextWriter error)
+    {
+        var given = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var pair in pairs)
+        {
+            int eq = pair.IndexOf('=');
+            if (eq <= 0)
+            {
+                error.WriteLine($"vbc: --input takes NAME=VALUE, for example --input quality_score=92%; got '{pair}'.");
+                return null;
+            }
+            string name = pair[..eq].Trim();
+            string value = pair[(eq + 1)..].Trim();
+            if (given.TryGetValue(name, out var earlier))
+            {
+                error.WriteLine($"vbc: --input {name} is given twice ('{earlier}' and '{value}'). Give each input once.");
+                return null;
+            }
+            given[name] = value;
+        }
+        return given;
+    }
+
     public static Command Create(Streams console)
     {
         var contract = new Argument<string>("contract") { Description = "The contract (.vbc) to settle." };
@@ -148,23 +172,9 @@ internal static class SettleCommand
             return Program.UsageErrors;
         }
 
-        var given = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var pair in o.Inputs)
+        if (InputPairs(o.Inputs, console.Error) is not { } given)
         {
-            int eq = pair.IndexOf('=');
-            if (eq <= 0)
-            {
-                console.Error.WriteLine($"vbc: --input takes NAME=VALUE, for example --input quality_score=92%; got '{pair}'.");
-                return Program.UsageErrors;
-            }
-            string name = pair[..eq].Trim();
-            string value = pair[(eq + 1)..].Trim();
-            if (given.TryGetValue(name, out var earlier))
-            {
-                console.Error.WriteLine($"vbc: --input {name} is given twice ('{earlier}' and '{value}'). Give each input once.");
-                return Program.UsageErrors;
-            }
-            given[name] = value;
+            return Program.UsageErrors;
         }
 
         // A pipe or /dev/stdin can be read only once: copy it aside once, so that every organisation can read it.

@@ -1,8 +1,10 @@
 using System.Text;
 using Vbc.Data;
 using Vbc.Evaluation;
+using Vbc.MemberLevel;
 using Vbc.MemberStage;
 using Vbc.Operators;
+using RowProblem = Vbc.Operators.RowProblem;
 using Vbc.Parsing;
 using Vbc.Semantics;
 using Vbc.Text;
@@ -175,13 +177,16 @@ public sealed class KernelBackend : IExpressionBackend
                 _ => values.Select(v => v.Date).ToArray(),
             };
         }
-        var problems = new List<KernelProblem>();
-        var compiler = new KernelCompiler(columns, CaseContract.Resolver(c, []), problems, bound.Contract.Source);
+        var compiler = new KernelCompiler(columns.ToDictionary(k => k.Key.Name, k => k.Value));
         int n = c.Rows.Count;
         Vector result;
+        IReadOnlyList<Vbc.MemberLevel.RowProblem> problems;
         try
         {
-            result = compiler.Compile(expression).Evaluate(new ColumnBatch(0, n, 1, Enumerable.Range(2, n).Select(i => (long)i).ToArray(), arrays));
+            // Lowered as the member-level stage lowers it: values that do not depend on the row are folded first.
+            var lowered = MemberLevelLowering.LowerExpression(expression, bound.Contract.Source, CaseContract.Resolver(c, []));
+            problems = MemberLevelLowering.ProblemsOf(lowered);
+            result = compiler.Compile(lowered).Evaluate(new ColumnBatch(0, n, 1, Enumerable.Range(2, n).Select(i => (long)i).ToArray(), arrays));
         }
         catch (EvaluationException e) when (e.Problem != RowProblem.None && expression.Level != EvaluationLevel.Member)
         {
@@ -194,7 +199,7 @@ public sealed class KernelBackend : IExpressionBackend
             int error = result.ErrorAt(i);
             if (error != 0)
             {
-                outcomes.Add(Outcome.Of(Classify(problems[error - 1])));
+                outcomes.Add(Outcome.Of(Classify(problems.Single(p => p.Number == error))));
                 continue;
             }
             outcomes.Add(Outcome.Of(expression.Type.Kind switch
@@ -208,16 +213,13 @@ public sealed class KernelBackend : IExpressionBackend
         return outcomes;
     }
 
-    /// <summary>
-    /// Which problem a kernel met. The kernels number their problems with a message for the user only; until the
-    /// member-level IR carries the problem's kind, it is told from the message each kind of kernel problem has.
-    /// </summary>
-    private static RowProblem Classify(KernelProblem problem) => problem.Message switch
+    /// <summary>Which problem a kernel met: the IR node the kernel's error number names, by its kind.</summary>
+    private static RowProblem Classify(Vbc.MemberLevel.RowProblem problem) => problem.Kind switch
     {
-        var m when m.Contains("divides by it", StringComparison.Ordinal) => RowProblem.DivisionByZero,
-        var m when m.Contains("too large", StringComparison.Ordinal) => RowProblem.Overflow,
-        var m when m.Contains("clamp's lowest", StringComparison.Ordinal) => RowProblem.ClampReversed,
-        var m when m.Contains("no row of the table", StringComparison.Ordinal) => RowProblem.NoTableRow,
-        _ => throw new InvalidOperationException($"A kernel problem of no known kind: {problem.Message}"),
+        RowProblemKind.DivisionByZero => RowProblem.DivisionByZero,
+        RowProblemKind.Overflow => RowProblem.Overflow,
+        RowProblemKind.ClampBoundsReversed => RowProblem.ClampReversed,
+        RowProblemKind.NoTableRow => RowProblem.NoTableRow,
+        _ => throw new InvalidOperationException($"An expression met a row problem of the stage, not of an operator: {problem.Kind}"),
     };
 }

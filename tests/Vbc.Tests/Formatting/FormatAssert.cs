@@ -1,3 +1,4 @@
+using Vbc.Syntax;
 using Vbc.Formatting;
 using Vbc.Parsing;
 

@@ -1,7 +1,8 @@
 using Vbc.Semantics;
+using Vbc.Clauses;
 using Vbc.Settlement;
 
-namespace Vbc.MemberStage;
+namespace Vbc.MemberLevel;
 
 internal enum TotalKind
 {
@@ -18,11 +19,11 @@ internal sealed record GroupRequest(BoundClause Owner, string Key, BoundExpressi
 }
 
 /// <summary>
-/// What the clauses of one settlement asked of the member-level stage: the population filter, the cost basis,
-/// truncation, and the totals to compute. It holds bound expressions only: it is the input both to the in-memory
-/// stage here and, later, to a SQL compiler.
+/// What the clauses that read one table asked of the member-level stage, in the order they asked: the builder
+/// <see cref="IClauseKind.PlanMembers"/> fills. It holds bound expressions; <see cref="MemberLevelLowering"/> turns it
+/// into the IR (<see cref="MemberProgram"/>) for a run, which is what the engine and other backends execute.
 /// </summary>
-internal sealed class MemberPlan : IMemberPlan
+public sealed class MemberPlan : IMemberPlan
 {
     public MemberPlan(BoundContract contract)
     {
@@ -31,24 +32,27 @@ internal sealed class MemberPlan : IMemberPlan
 
     public BoundContract Contract { get; }
 
-    public List<BoundExpression> Includes { get; } = new();
+    internal List<BoundExpression> Includes { get; } = new();
 
-    public List<(BoundExpression Condition, string Reason)> Excludes { get; } = new();
+    internal List<(BoundExpression Condition, string Reason)> Excludes { get; } = new();
 
-    public List<ColumnSymbol> Categories { get; } = new();
+    internal List<ColumnSymbol> Categories { get; } = new();
 
-    public List<CarveOut> CarveOuts { get; } = new();
+    internal List<CarveOut> CarveOuts { get; } = new();
 
     /// <summary>Every carve-out of the contract (cost and capitation): each is checked against its category on every row.</summary>
-    public List<CarveOut> CarveOutChecks { get; } = new();
+    internal List<CarveOut> CarveOutChecks { get; } = new();
 
-    public List<(BoundExpression PerMember, string What)> Positives { get; } = new();
+    internal List<(BoundExpression PerMember, string What)> Positives { get; } = new();
 
-    public BoundExpression? Truncation { get; private set; }
+    internal BoundExpression? Truncation { get; private set; }
 
-    public List<TotalRequest> Totals { get; } = new();
+    internal List<TotalRequest> Totals { get; } = new();
 
-    public List<GroupRequest> Groups { get; } = new();
+    internal List<GroupRequest> Groups { get; } = new();
+
+    /// <summary>How many population, cost and truncation requests were made (only a population table may make them).</summary>
+    internal int PopulationRequests => Includes.Count + Excludes.Count + Categories.Count + CarveOutChecks.Count + (Truncation is null ? 0 : 1);
 
     public void Include(BoundExpression condition) => Includes.Add(condition);
 
@@ -78,52 +82,4 @@ internal sealed class MemberPlan : IMemberPlan
 
     public void CostBy(BoundClause owner, string key, BoundExpression groupKey, string description) =>
         Groups.Add(new GroupRequest(owner, key, groupKey, null, description));
-
-    /// <summary>The columns any part of the plan reads, in the order the contract declares them.</summary>
-    public IReadOnlyList<ColumnSymbol> ColumnsRead()
-    {
-        var used = new HashSet<ColumnSymbol>();
-        void Add(BoundExpression? e)
-        {
-            if (e is null)
-            {
-                return;
-            }
-            foreach (var s in e.Symbols())
-            {
-                if (s is ColumnSymbol c)
-                {
-                    used.Add(c);
-                }
-                else if (s is ValueSymbol { Expression: { } inner })
-                {
-                    Add(inner);
-                }
-            }
-            if (e is BoundTableLookup t)
-            {
-                Add(t.Key);
-            }
-        }
-        Includes.ForEach(Add);
-        Excludes.ForEach(x => Add(x.Condition));
-        Totals.ForEach(t => Add(t.PerMember));
-        Groups.ForEach(g =>
-        {
-            Add(g.GroupKey);
-            Add(g.PerMember);
-        });
-        used.UnionWith(Categories);
-        used.UnionWith(CarveOutChecks.SelectMany(c => new[] { c.Part, c.Category }));
-        Positives.ForEach(p => Add(p.PerMember));
-        if (Contract.MonthsColumn is { } months)
-        {
-            used.Add(months);
-        }
-        if (Contract.IdColumn is { } id)
-        {
-            used.Add(id);
-        }
-        return Contract.Columns.Where(used.Contains).ToList();
-    }
 }

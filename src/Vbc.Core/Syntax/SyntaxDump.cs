@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using Vbc.Syntax;
 
-namespace Vbc.Tests.Formatting;
+namespace Vbc.Syntax;
 
 /// <summary>
 /// A dump of a syntax tree without spans, one node a line, for comparing trees whose positions differ (the text
@@ -17,7 +16,7 @@ namespace Vbc.Tests.Formatting;
 /// Spellings that map to the same node (<c>under</c>/<c>below</c>, <c>×</c>/<c>*</c>, curly/straight quotes) are one
 /// node already, so they compare equal by construction.
 /// </summary>
-internal static partial class SyntaxDump
+public static partial class SyntaxDump
 {
     public static string Of(ContractSyntax root)
     {
@@ -147,7 +146,8 @@ internal static partial class SyntaxDump
             ? Whitespace().Replace(BlockComment().Replace(number.Text, ""), "").ToLowerInvariant()
             : number.Text;
 
-    private static string Quote(string? text) =>
+    /// <summary>A text in double quotes, its quotes, backslashes and line breaks escaped; "(none)" for none.</summary>
+    public static string Quote(string? text) =>
         text is null ? "(none)" : "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n") + "\"";
 
     private static void Line(StringBuilder builder, int depth, string text) =>
