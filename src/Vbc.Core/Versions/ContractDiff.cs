@@ -107,9 +107,10 @@ public sealed class ContractDiff
         }
 
         var relabels = Relabels(oldModel, newModel);
-        var oldFacts = oldModel.Facts.Select(f => f with { Id = Rewrite(f.Id, relabels), Parent = f.Parent is null ? null : Rewrite(f.Parent, relabels) })
-            .GroupBy(f => f.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var relabelled = oldModel.Facts.Select(f => f with { Id = Rewrite(f.Id, relabels), Parent = f.Parent is null ? null : Rewrite(f.Parent, relabels) }).ToList();
         var newFacts = newModel.Facts.ToDictionary(f => f.Id, StringComparer.Ordinal);
+        relabelled = PairItems(relabelled, newModel.Facts, newFacts);
+        var oldFacts = relabelled.GroupBy(f => f.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
 
         // A fact is compared only when what it belongs to is on both sides, in the same shape: a removed clause is one
         // change, not one per setting; a setting that turns from a table into a value is one change, not one per row.
@@ -154,7 +155,7 @@ public sealed class ContractDiff
         // A removed fact is listed where it stood: after the last fact before it that is still there.
         double place = -1;
         int k = 0;
-        foreach (var o in oldModel.Facts.Select(f => f with { Id = Rewrite(f.Id, relabels), Parent = f.Parent is null ? null : Rewrite(f.Parent, relabels) }))
+        foreach (var o in relabelled)
         {
             k++;
             if (newFacts.ContainsKey(o.Id))
@@ -252,6 +253,27 @@ public sealed class ContractDiff
         return result;
     }
 
+    /// <summary>
+    /// An item of a set that has no name but its text (a population condition, a cost category): when a set lost exactly
+    /// one item and gained exactly one, that is one item changed ('include: attributed' to 'include: attributed and
+    /// months_enrolled >= 6'), not a removal and an addition. The old item takes the new one's id.
+    /// </summary>
+    private static List<ContractFact> PairItems(List<ContractFact> old, IReadOnlyList<ContractFact> @new, Dictionary<string, ContractFact> newById)
+    {
+        var oldIds = old.Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
+        var renamed = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var set in old.Where(f => f.IsTable && newById.ContainsKey(f.Id)).Select(f => f.Id))
+        {
+            var lost = old.Where(f => f.Kind == FactKind.Item && f.Parent == set && !newById.ContainsKey(f.Id)).ToList();
+            var gained = @new.Where(f => f.Kind == FactKind.Item && f.Parent == set && !oldIds.Contains(f.Id)).ToList();
+            if (lost.Count == 1 && gained.Count == 1)
+            {
+                renamed[lost[0].Id] = gained[0].Id;
+            }
+        }
+        return renamed.Count == 0 ? old : old.Select(f => renamed.TryGetValue(f.Id, out var id) ? f with { Id = id } : f).ToList();
+    }
+
     private static string Rewrite(string id, List<(string Old, string New)> relabels)
     {
         foreach (var (o, n) in relabels.OrderByDescending(r => r.Old.Length))
@@ -347,11 +369,13 @@ public sealed class ContractDiff
         string verb = sign switch { > 0 => "rises", < 0 => "falls", _ => "changes" };
         string sentence = n.Kind == FactKind.Declaration && n.Declares is not ValueSymbol
             ? $"{n.Subject} changes type from {Type(o.Shown)} to {Type(n.Shown)}."
-            : $"{n.Subject} {verb} from {o.Shown} to {n.Shown}.";
+            : $"{Upper(n.Subject)} {verb} from {o.Shown} to {n.Shown}.";
         return new ContractChange(n.Id, RuleOf(n.Kind, "changed"), ChangeKind.Changed, direction, sentence, o.Shown, o.Where, n.Shown, n.Where);
     }
 
     private static string Type(string declaration) => declaration[(declaration.IndexOf(':') + 1)..].Trim();
+
+    private static string Upper(string s) => s.Length > 0 ? char.ToUpperInvariant(s[0]) + s[1..] : s;
 
     private static string Lower(string s) => s.Length > 0 ? char.ToLowerInvariant(s[0]) + s[1..] : s;
 

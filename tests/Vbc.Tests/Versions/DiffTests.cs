@@ -142,6 +142,33 @@ public class DiffTests
     }
 
     [Fact]
+    public void A_renamed_column_is_one_rename_even_where_it_names_a_carve_out()
+    {
+        string text = File.ReadAllText(Golden.PathOf("contracts", "partial-capitation.vbc"));
+        var diff = Compare(text, text.Replace("dialysis", "dialysis_cost"));
+        var change = Assert.Single(diff.Changes);
+        Assert.Equal(("name-renamed", "data.dialysis_cost"), (change.Rule, change.Id));
+        Assert.Equal("Renames the column dialysis to dialysis_cost; its definition and uses are unchanged.", change.Sentence);
+    }
+
+    [Fact]
+    public void A_rewritten_population_condition_is_one_change()
+    {
+        string text = File.ReadAllText(Golden.PathOf("contracts", "partial-capitation.vbc"));
+        var diff = Compare(text, text.Replace("exclude: hospice", "exclude: hospice or not attributed"));
+        var change = Assert.Single(diff.Changes);
+        Assert.Equal("item-changed", change.Rule);
+        Assert.StartsWith("population.exclude[", change.Id);
+        Assert.Equal("The exclude of population changes from hospice to hospice or not attributed.", change.Sentence);
+        Assert.Equal(ChangeDirection.Depends, change.Direction);
+
+        // Two conditions added at once are two additions.
+        var two = Compare(text, text.Replace("exclude: hospice", "exclude: hospice, not attributed, dialysis > $100,000"));
+        Assert.Equal(2, two.Changes.Count);
+        Assert.All(two.Changes, c => Assert.Equal("item-added", c.Rule));
+    }
+
+    [Fact]
     public void A_cap_added_favours_the_payer_and_a_minimum_savings_rate_of_zero_is_no_change()
     {
         string Savings(string extra) => $$"""
