@@ -190,6 +190,10 @@ public class DiffProperties
     public void Every_single_setting_mutation_of_every_example_gives_one_change_with_its_id_and_direction()
     {
         int mutations = 0, graded = 0, refused = 0;
+        lock (Graded)
+        {
+            Graded.Clear();
+        }
         foreach (var path in Examples)
         {
             string text = File.ReadAllText(path);
@@ -227,6 +231,10 @@ public class DiffProperties
                     if (expected is { } direction)
                     {
                         graded++;
+                        if (direction is ChangeDirection.FavoursProvider or ChangeDirection.FavoursPayer)
+                        {
+                            Graded.Add((path, mutated, direction, where));
+                        }
                         Assert.True(direction == change.Direction, $"{where}: expected {direction}, got {change.Direction} ({change.Sentence})");
                     }
                     else
@@ -241,6 +249,73 @@ public class DiffProperties
         _output.WriteLine($"{mutations} mutations compared ({graded} with their direction checked), {refused} refused by the binder.");
         Assert.True(mutations > 300, $"only {mutations} mutations");
         Assert.True(graded > 60, $"only {graded} graded");
+    }
+
+    private static readonly List<(string Path, string Mutated, ChangeDirection Direction, string Where)> Graded = new();
+
+    /// <summary>
+    /// A change graded as favouring a side must move the settlement that way (or not at all) on data: a sample of the
+    /// graded single-number mutations, each version settled on the sample data with the command in its header.
+    /// The statement's total is payer to provider positive.
+    /// </summary>
+    [Fact]
+    public void A_graded_change_never_moves_the_settlement_against_the_side_it_favours()
+    {
+        lock (Graded)
+        {
+            if (Graded.Count == 0)
+            {
+                Every_single_setting_mutation_of_every_example_gives_one_change_with_its_id_and_direction();
+            }
+        }
+        var settled = Graded.Where(g => SettleCommand(File.ReadAllText(g.Path)) is not null).ToList();
+        Assert.True(settled.Count > 40, $"only {settled.Count} graded mutations of examples with a settle command");
+        int step = Math.Max(1, settled.Count / 40), checkedCount = 0, moved = 0;
+        string dir = Directory.CreateTempSubdirectory("vbc-diff-settle-").FullName;
+        try
+        {
+            for (int i = 0; i < settled.Count; i += step)
+            {
+                var (path, mutated, direction, where) = settled[i];
+                var args = SettleCommand(File.ReadAllText(path))!;
+                decimal? before = Total(args, Path.GetRelativePath(Golden.RepositoryRoot, path));
+                string file = Path.Combine(dir, $"m{i}.vbc");
+                File.WriteAllText(file, mutated);
+                decimal? after = Total(args, file);
+                if (before is null || after is null)
+                {
+                    continue;
+                }
+                checkedCount++;
+                moved += after != before ? 1 : 0;
+                Assert.True(direction == ChangeDirection.FavoursProvider ? after >= before : after <= before,
+                    $"{where}: graded {direction}, but the total went from {before} to {after}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+        _output.WriteLine($"{checkedCount} graded mutations settled, {moved} of them moved the total.");
+        Assert.True(checkedCount >= 30, $"only {checkedCount} settled");
+        Assert.True(moved >= 10, $"only {moved} moved the total: the sample tests little");
+    }
+
+    private static string[]? SettleCommand(string text)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(text, @"^// Settle[^:\n]*: vbc settle (\S+) (.*)$", System.Text.RegularExpressions.RegexOptions.Multiline);
+        return m.Success ? CliRunner.Split(m.Groups[2].Value) : null;
+    }
+
+    private static decimal? Total(string[] args, string contract)
+    {
+        var result = CliRunner.Run(new[] { "settle", contract }.Concat(args).Concat(new[] { "--format", "json" }).ToArray());
+        if (result.ExitCode != 0)
+        {
+            return null;
+        }
+        using var doc = System.Text.Json.JsonDocument.Parse(result.Output);
+        return decimal.Parse(doc.RootElement.GetProperty("total").GetString()!, CultureInfo.InvariantCulture);
     }
 
     /// <summary>The innermost setting or row result (not a key, not a set item, not a value's definition) holding the offset.</summary>

@@ -284,6 +284,36 @@ public class DiffTests
         }
     }
 
+    /// <summary>
+    /// Every example against every example: no crash; a contract against itself is empty; any two different examples
+    /// differ; and the diff read backwards has as many changes, with the provider's and the payer's counts swapped.
+    /// </summary>
+    [Fact]
+    public void Every_pair_of_examples_compares_and_reads_the_same_backwards()
+    {
+        var contracts = Directory.GetFiles(Golden.PathOf("contracts"), "*.vbc", SearchOption.AllDirectories).OrderBy(p => p, StringComparer.Ordinal)
+            .Select(p => Binder.Bind(ContractParser.ParseFile(p))).ToList();
+        foreach (var a in contracts)
+        {
+            Assert.True(ContractDiff.Compare(a, a).IsEmpty, a.Source.Path);
+            foreach (var b in contracts.Where(b => b != a))
+            {
+                var forward = ContractDiff.Compare(a, b);
+                var backward = ContractDiff.Compare(b, a);
+                string pair = $"{a.Source.Path} -> {b.Source.Path}";
+                if (Path.GetFileName(b.Source.Path) != "mssp-basic-a-restyled.vbc" && Path.GetFileName(a.Source.Path) != "mssp-basic-a-restyled.vbc")
+                {
+                    Assert.False(forward.IsEmpty, pair);
+                }
+                Assert.True(forward.Changes.Count == backward.Changes.Count, $"{pair}: {forward.Changes.Count} forward, {backward.Changes.Count} backward");
+                Assert.Equal(forward.Count(ChangeDirection.FavoursProvider), backward.Count(ChangeDirection.FavoursPayer));
+                Assert.Equal(forward.Count(ChangeDirection.FavoursPayer), backward.Count(ChangeDirection.FavoursProvider));
+                Assert.Equal(forward.Count(ChangeDirection.Neutral), backward.Count(ChangeDirection.Neutral));
+                Assert.Equal(forward.KindsDiffer, backward.KindsDiffer);
+            }
+        }
+    }
+
     [Fact]
     public void A_file_that_cannot_be_read_exits_2_and_says_which()
     {
