@@ -314,6 +314,24 @@ public class DiffTests
         }
     }
 
+    /// <summary>A setting of a shape the model does not know (a plug-in's) is kept by its text: its change is listed as unclassified, never dropped.</summary>
+    [Fact]
+    public void A_setting_of_an_unknown_shape_is_reported_unclassified()
+    {
+        string text = File.ReadAllText(Golden.PathOf("contracts", "partial-capitation.vbc"));
+        var old = Binder.Bind(ContractParser.Parse(text, "old.vbc"));
+        var @new = Binder.Bind(ContractParser.Parse(text.Replace("$322.00 PMPM", "$335.00 PMPM"), "new.vbc"));
+        var capitation = @new.Clauses.Single(c => c.Kind.Keyword == "capitation");
+        var rate = capitation.Setting("rate")!;
+        capitation.AddSetting("rate", new UnknownShape(rate.Spec, rate.Syntax));
+        var change = Assert.Single(ContractDiff.Compare(old, @new).Changes);
+        Assert.Equal(("capitation.rate", ChangeDirection.Unclassified), (change.Id, change.Direction));
+        Assert.Equal("$335.00 PMPM", change.New);
+        Assert.True(ContractDiff.Compare(@new, @new).IsEmpty);
+    }
+
+    private sealed record UnknownShape(Vbc.Clauses.ParameterSpec Spec, Vbc.Syntax.EntrySyntax Syntax) : BoundSetting(Spec, Syntax);
+
     [Fact]
     public void A_file_that_cannot_be_read_exits_2_and_says_which()
     {
