@@ -15,6 +15,12 @@ if (args.Length > 0 && args[0] == "--lsp")
     return await LspBenchmark.RunAsync(args.Length > 1 ? args[1] : Directory.GetCurrentDirectory());
 }
 
+if (args.Length > 0 && args[0] == "--diff")
+{
+    // The diff's figures (docs/diff.md): dotnet run -c Release --project src/Vbc.Benchmarks -- --diff
+    return DiffBenchmark.Run(args.Length > 1 ? args[1] : Directory.GetCurrentDirectory());
+}
+
 if (args.Length > 0 && args[0] == "--child")
 {
     var request = JsonSerializer.Deserialize<ChildRequest>(args[1]) ?? throw new ArgumentException("No child request.");

@@ -4,7 +4,8 @@ using Vbc.Cli.Commands;
 namespace Vbc.Cli;
 
 /// <summary>
-/// The vbc command. Exit codes: 0 success; 1 problems in a contract or its data (reported as diagnostics);
+/// The vbc command. Exit codes: 0 success; 1 problems in a contract or its data (reported as diagnostics), or for
+/// <c>diff</c>, changes found (as diff has it);
 /// 2 usage or file errors (a wrong option, a file that cannot be read); 3 an internal error in vbc.
 /// </summary>
 public static class Program
@@ -20,7 +21,7 @@ public static class Program
     {
         var root = new RootCommand(
             "vbc: settle value-based payment contracts written in the vbc language.\n\n" +
-            "Exit codes: 0 success; 1 problems in a contract or its data (each reported as file(line,col): error CODE: message); " +
+            "Exit codes: 0 success; 1 problems in a contract or its data (each reported as file(line,col): error CODE: message), or for diff, changes found; " +
             "2 usage or file errors; 3 an internal error in vbc (please report it).");
         // Everything goes through guarded writers: control characters escaped, a failed write a file error (exit 2).
         var rawError = error;
@@ -30,6 +31,7 @@ public static class Program
         root.Subcommands.Add(CheckCommand.Create(console));
         root.Subcommands.Add(FormatCommand.Create(console));
         root.Subcommands.Add(SettleCommand.Create(console));
+        root.Subcommands.Add(DiffCommand.Create(console));
         root.Subcommands.Add(GenerateCommand.Create(console));
         root.Subcommands.Add(ConformanceCommand.Create(console));
         root.Subcommands.Add(TestCommand.Create(console));

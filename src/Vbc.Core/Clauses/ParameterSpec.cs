@@ -120,6 +120,29 @@ public sealed record ParameterSpec(
 
     /// <summary>A per-member setting (a condition on a row); otherwise a value computed once per settlement.</summary>
     public bool IsPerMember => Level == EvaluationLevel.Member;
+
+    /// <summary>
+    /// The party a higher value of this setting favours, when the settlement is monotonic in it whatever the data
+    /// (a higher sharing rate never pays the provider less): <c>vbc diff</c> grades a change by it. Null when the
+    /// effect depends on the data or on other settings; the diff then says "depends".
+    /// </summary>
+    public Party? HigherFavours { get; init; }
+
+    /// <summary>
+    /// The value an absent setting stands for (a minimum savings rate not written is 0%): writing it changes nothing, and
+    /// adding or removing another value is graded against it. An option not written means the first of <see cref="Options"/>.
+    /// </summary>
+    public decimal? Default { get; init; }
+
+    /// <summary>An absent setting means no limit (a cap not written caps nothing): adding it lowers the limit from unlimited.</summary>
+    public bool AbsentIsUnlimited { get; init; }
+}
+
+/// <summary>A side of a contract: the one who pays and the one who is paid.</summary>
+public enum Party
+{
+    Provider,
+    Payer,
 }
 
 /// <summary>A value a clause makes available to others by name.</summary>

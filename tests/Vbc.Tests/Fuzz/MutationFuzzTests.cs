@@ -80,7 +80,8 @@ public class MutationFuzzTests(ITestOutputHelper output)
         var dataLines = File.ReadLines(e.Data).Take(DataRows + 1).ToList();
         var data = string.Join("\n", dataLines) + "\n";
         var random = new DeterministicRandom((ulong)(Seed ^ StableHash(example)));
-        var folder = Path.Combine(Path.GetTempPath(), "vbc-fuzz", example);
+        // One folder per test process: other worktrees on the same machine run this test at the same time.
+        var folder = Path.Combine(Path.GetTempPath(), $"vbc-fuzz-{Environment.ProcessId}", example);
         if (Directory.Exists(folder))
         {
             Directory.Delete(folder, recursive: true);

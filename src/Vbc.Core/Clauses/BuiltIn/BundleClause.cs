@@ -32,20 +32,25 @@ public sealed class BundleClause : ClauseKind
             Required: true, Level: EvaluationLevel.Member),
         new ParameterSpec("target price", ParameterShape.ExpressionOrTable, TypeExpectation.Money,
             "Each episode's target price: a table by episode type ('by episode_type { \"LEJR\": $24,500 }') or a money column.",
-            "by episode_type { \"LEJR\": $24,500.00 }", Required: true, Level: EvaluationLevel.Member, Min: 0, Table: TargetTable),
+            "by episode_type { \"LEJR\": $24,500.00 }", Required: true, Level: EvaluationLevel.Member, Min: 0, Table: TargetTable)
+        { HigherFavours = Party.Provider },
         new ParameterSpec("actual cost", ParameterShape.Expression, TypeExpectation.Money,
             "Each episode's actual cost. Default: the cost from the 'cost' clause (categories less carve-outs, truncated).", "episode_cost", Level: EvaluationLevel.Member),
         new ParameterSpec("stop gain", ParameterShape.Expression, TypeExpectation.Percent,
-            "The most the payer pays, as a share of the total target price.", "20%", Min: 0, Max: 1),
+            "The most the payer pays, as a share of the total target price.", "20%", Min: 0, Max: 1)
+        { HigherFavours = Party.Provider, AbsentIsUnlimited = true },
         new ParameterSpec("stop loss", ParameterShape.Expression, TypeExpectation.Percent,
-            "The most the provider repays, as a share of the total target price.", "20%", Min: 0, Max: 1),
+            "The most the provider repays, as a share of the total target price.", "20%", Min: 0, Max: 1)
+        { HigherFavours = Party.Payer, AbsentIsUnlimited = true },
         new ParameterSpec("quality adjustment", ParameterShape.Expression, TypeExpectation.Percent,
             "A reduction of the reconciliation amount (paid or repaid) by quality, for example '10% * (100% - quality_score)'. It may read 'gain' (whether the amount is paid to the provider) to treat the two sides differently: 'if gain then 10% * (100% - quality_score) else 10% * quality_score'.",
             "10% * (100% - quality_score)", Min: 0, Max: 1) { SeesOwnAmount = true },
         new ParameterSpec(GainKey, ParameterShape.Expression, TypeExpectation.Percent,
-            "A reduction of a positive reconciliation (the payer pays) by quality; BPCI Advanced: '10% * (100% - quality_score)', so poor quality earns less.", "10% * (100% - quality_score)", Min: 0, Max: 1),
+            "A reduction of a positive reconciliation (the payer pays) by quality; BPCI Advanced: '10% * (100% - quality_score)', so poor quality earns less.", "10% * (100% - quality_score)", Min: 0, Max: 1)
+        { HigherFavours = Party.Payer, Default = 0m },
         new ParameterSpec(LossKey, ParameterShape.Expression, TypeExpectation.Percent,
-            "A reduction of a repayment (the provider repays) by quality; BPCI Advanced: '10% * quality_score', so good quality repays less.", "10% * quality_score", Min: 0, Max: 1),
+            "A reduction of a repayment (the provider repays) by quality; BPCI Advanced: '10% * quality_score', so good quality repays less.", "10% * quality_score", Min: 0, Max: 1)
+        { HigherFavours = Party.Provider, Default = 0m },
     };
 
     private const string BothKey = "quality adjustment";

@@ -23,7 +23,8 @@ public sealed class CapitationClause : ClauseKind
 
     public override IReadOnlyList<ParameterSpec> Parameters { get; } = new[]
     {
-        new ParameterSpec("rate", ParameterShape.Expression, TypeExpectation.Pmpm, "The capitation rate per member per month.", "$450.00 PMPM", Required: true, Min: 0),
+        new ParameterSpec("rate", ParameterShape.Expression, TypeExpectation.Pmpm, "The capitation rate per member per month.", "$450.00 PMPM", Required: true, Min: 0)
+        { HigherFavours = Party.Provider },
         new ParameterSpec("services", ParameterShape.List, TypeExpectation.MoneyColumn,
             "The services the capitation covers (money columns); their cost, less carve-outs, is the covered cost. Leave out for global capitation reported without covered cost.",
             "professional, outpatient, pharmacy", Level: EvaluationLevel.Member),
@@ -136,8 +137,10 @@ public sealed class StopLossClause : ClauseKind
 
     public override IReadOnlyList<ParameterSpec> Parameters { get; } = new[]
     {
-        new ParameterSpec("attachment", ParameterShape.Expression, TypeExpectation.Money, "The attachment point: covered cost per member above which stop-loss pays.", "$100,000", Required: true, Min: 0),
-        new ParameterSpec("coinsurance", ParameterShape.Expression, TypeExpectation.Percent, "The share of the cost above the attachment point the payer reimburses.", "80%", Required: true, Min: 0, Max: 1),
+        new ParameterSpec("attachment", ParameterShape.Expression, TypeExpectation.Money, "The attachment point: covered cost per member above which stop-loss pays.", "$100,000", Required: true, Min: 0)
+        { HigherFavours = Party.Payer },
+        new ParameterSpec("coinsurance", ParameterShape.Expression, TypeExpectation.Percent, "The share of the cost above the attachment point the payer reimburses.", "80%", Required: true, Min: 0, Max: 1)
+        { HigherFavours = Party.Provider },
     };
 }
 
@@ -150,10 +153,13 @@ public sealed class WithholdClause : ClauseKind
 
     public override IReadOnlyList<ParameterSpec> Parameters { get; } = new[]
     {
-        new ParameterSpec("rate", ParameterShape.Expression, TypeExpectation.Percent, "The share held back.", "2%", Required: true, Min: 0, Max: 1),
-        new ParameterSpec("of", ParameterShape.Expression, TypeExpectation.Money, "The amount the withhold is taken from (capitation, the benchmark, ...).", "capitation", Required: true, Min: 0),
+        new ParameterSpec("rate", ParameterShape.Expression, TypeExpectation.Percent, "The share held back.", "2%", Required: true, Min: 0, Max: 1)
+        { HigherFavours = Party.Payer },
+        new ParameterSpec("of", ParameterShape.Expression, TypeExpectation.Money, "The amount the withhold is taken from (capitation, the benchmark, ...).", "capitation", Required: true, Min: 0)
+        { HigherFavours = Party.Payer },
         new ParameterSpec("returned", ParameterShape.Expression, TypeExpectation.Percent,
-            "The share of the withhold returned, usually a quality score ('quality_composite', or 'if quality_gate_met then 100% else 0%').", "quality_composite", Required: true, Min: 0, Max: 1),
+            "The share of the withhold returned, usually a quality score ('quality_composite', or 'if quality_gate_met then 100% else 0%').", "quality_composite", Required: true, Min: 0, Max: 1)
+        { HigherFavours = Party.Provider },
     };
 
     public override IEnumerable<OutputSpec> DeclareOutputs(BlockSyntax block, string? name)
@@ -190,7 +196,8 @@ public sealed class BonusClause : ClauseKind
     public override IReadOnlyList<ParameterSpec> Parameters { get; } = new[]
     {
         new ParameterSpec("when", ParameterShape.Expression, TypeExpectation.Flag, "The condition for the bonus, usually a measure meeting a threshold.", "hba1c_control >= 70%", Required: true),
-        new ParameterSpec("amount", ParameterShape.Expression, TypeExpectation.MoneyOrPmpm, "The bonus: a lump sum, or an amount PMPM paid on the population's member months.", "$2.00 PMPM", Required: true, Min: 0),
+        new ParameterSpec("amount", ParameterShape.Expression, TypeExpectation.MoneyOrPmpm, "The bonus: a lump sum, or an amount PMPM paid on the population's member months.", "$2.00 PMPM", Required: true, Min: 0)
+        { HigherFavours = Party.Provider },
     };
 
     public override void Check(BoundClause clause, ClauseCheckContext context)

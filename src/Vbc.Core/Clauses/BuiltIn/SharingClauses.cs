@@ -15,9 +15,15 @@ internal static class SharingSpecs
         Keys: TypeExpectation.Count, KeysAreRanges: true,
         Results: TypeExpectation.Percent, ResultsMayInterpolate: true);
 
+    // A higher minimum savings rate shares savings less often (favours the payer); a higher minimum loss rate shares
+    // losses less often (favours the provider).
     public static ParameterSpec MinimumRate(string key, string what) => new(key, ParameterShape.ExpressionOrTable, TypeExpectation.Percent,
         $"The {what} rate r must reach before anything is shared: a fixed rate, or a table by population size whose rows may fall linearly across a band ('5,000 to 5,999: 3.9% to 3.6%'). Default 0%.",
-        "2%", Min: 0, Max: 1, Table: ByPopulation);
+        "2%", Min: 0, Max: 1, Table: ByPopulation)
+    {
+        HigherFavours = what == "loss" ? Party.Provider : Party.Payer,
+        Default = 0m,
+    };
 
     public static readonly ParameterSpec Sharing = new("sharing", ParameterShape.Option, TypeExpectation.Text,
         "First dollar: once the minimum rate is met, all of it is shared. Second dollar: only the part beyond the minimum rate. Default first dollar.",
@@ -80,11 +86,14 @@ public sealed class SharedSavingsClause : ClauseKind
         SharingSpecs.MinimumRate("minimum savings rate", "savings"),
         SharingSpecs.Sharing,
         new ParameterSpec("rate", ParameterShape.Expression, TypeExpectation.Percent,
-            "The sharing rate: the provider's share of shareable savings. May be scaled by quality ('50% * quality_score').", "50%", Required: true, Min: 0, Max: 1),
+            "The sharing rate: the provider's share of shareable savings. May be scaled by quality ('50% * quality_score').", "50%", Required: true, Min: 0, Max: 1)
+        { HigherFavours = Party.Provider },
         new ParameterSpec("cap", ParameterShape.Expression, TypeExpectation.Money,
-            "The most that can be earned, usually a share of the benchmark ('10% of benchmark').", "10% of benchmark", Min: 0),
+            "The most that can be earned, usually a share of the benchmark ('10% of benchmark').", "10% of benchmark", Min: 0)
+        { HigherFavours = Party.Provider, AbsentIsUnlimited = true },
         new ParameterSpec("sequestration", ParameterShape.Expression, TypeExpectation.Percent,
-            "A reduction applied to the payment before the cap (Medicare's 2% sequestration).", "2%", Min: 0, Max: 1),
+            "A reduction applied to the payment before the cap (Medicare's 2% sequestration).", "2%", Min: 0, Max: 1)
+        { HigherFavours = Party.Payer, Default = 0m },
         new ParameterSpec("only if", ParameterShape.Expression, TypeExpectation.Flag,
             "A condition for any savings to be paid, such as a quality gate; when it fails, savings are forfeited.", "quality_gate_met"),
     };
@@ -174,13 +183,18 @@ public sealed class SharedLossesClause : ClauseKind
         SharingSpecs.MinimumRate("minimum loss rate", "loss"),
         SharingSpecs.Sharing,
         new ParameterSpec("rate", ParameterShape.Expression, TypeExpectation.Percent,
-            "The loss rate: the provider's share of shareable losses. May be derived from quality ('1 - 75% * quality_score').", "30%", Required: true),
-        new ParameterSpec("rate floor", ParameterShape.Expression, TypeExpectation.Percent, "The lowest the loss rate may be.", "40%", Min: 0, Max: 1),
-        new ParameterSpec("rate ceiling", ParameterShape.Expression, TypeExpectation.Percent, "The highest the loss rate may be.", "75%", Min: 0, Max: 1),
+            "The loss rate: the provider's share of shareable losses. May be derived from quality ('1 - 75% * quality_score').", "30%", Required: true)
+        { HigherFavours = Party.Payer },
+        new ParameterSpec("rate floor", ParameterShape.Expression, TypeExpectation.Percent, "The lowest the loss rate may be.", "40%", Min: 0, Max: 1)
+        { HigherFavours = Party.Payer },
+        new ParameterSpec("rate ceiling", ParameterShape.Expression, TypeExpectation.Percent, "The highest the loss rate may be.", "75%", Min: 0, Max: 1)
+        { HigherFavours = Party.Payer, AbsentIsUnlimited = true },
         new ParameterSpec("cap", ParameterShape.Expression, TypeExpectation.Money,
-            "The most the provider can owe: a share of the benchmark, of revenue, or the lesser of the two.", "lesser of 8% of revenue and 4% of benchmark", Min: 0),
+            "The most the provider can owe: a share of the benchmark, of revenue, or the lesser of the two.", "lesser of 8% of revenue and 4% of benchmark", Min: 0)
+        { HigherFavours = Party.Payer, AbsentIsUnlimited = true },
         new ParameterSpec("reduction", ParameterShape.Expression, TypeExpectation.Money,
-            "An amount taken off the losses owed after the cap (a disaster adjustment); owed never goes below zero.", "disaster_adjustment", Min: 0),
+            "An amount taken off the losses owed after the cap (a disaster adjustment); owed never goes below zero.", "disaster_adjustment", Min: 0)
+        { HigherFavours = Party.Provider, Default = 0m },
     };
 
     public override IEnumerable<OutputSpec> DeclareOutputs(BlockSyntax block, string? name)
