@@ -157,7 +157,10 @@ public static class MemberLevelLowering
                     : new TruncateAtAmount(value.Number);
             }
 
-            var cost = new CostBasis(plan.Categories.Select(Column).ToEquatableArray(), plan.CarveOuts.Select(c => Column(c.Part)).ToEquatableArray());
+            // In name order: the sums are exact, so the order a contract lists its categories in cannot change a cent,
+            // and two versions that list them differently need the same work.
+            var cost = new CostBasis(plan.Categories.Select(Column).OrderBy(c => c.Name, StringComparer.Ordinal).ToEquatableArray(),
+                plan.CarveOuts.Select(c => Column(c.Part)).OrderBy(c => c.Name, StringComparer.Ordinal).ToEquatableArray());
             var table = contract.Tables.Count == 1 ? contract.Tables[0] : null;
             var joins = (table?.Joins ?? Enumerable.Empty<ColumnSymbol>()).Select(j => new IrJoin(Column(j), j.JoinsTo!)).ToEquatableArray();
             var id = contract.IdColumn is { } idColumn ? Column(idColumn) : null;

@@ -82,7 +82,9 @@ public static class LiveAmounts
         {
             candidates.Add(dir);
         }
-        return candidates.Select(c => Path.Combine(c, path)).FirstOrDefault(File.Exists) ?? path;
+        // Not found: the path beside the contract, never the server process's working folder (which has nothing to do
+        // with the document, and which made the result depend on where the server happened to start).
+        return candidates.Select(c => Path.Combine(c, path)).FirstOrDefault(File.Exists) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(contractPath)) ?? "", path);
     }
 
     /// <summary>Settles the analysed contract on the scenario. Never throws for a problem in the contract or data: the result says it.</summary>
