@@ -222,7 +222,11 @@ public static class SettlementEngine
             .Select(i => new InputValue(i.Name, i.DeclaredType, i.Type, inputs.TryGetValue(i, out var v) ? v : null))
             .ToList();
         var statement = new Statement(contract.Info, contract.Source.Path, year.Value, level?.Label, request.Organisation,
-            inputValues, data, members?.Population, lines, total);
+            inputValues, data, members?.Population, lines, total)
+        {
+            Plugins = contract.Clauses.Select(c => c.Kind).OfType<Vbc.Clauses.Authoring.PluginClause>().Select(k => k.Pin).OfType<PluginPin>()
+                .Distinct().OrderBy(p => p.Name, StringComparer.Ordinal).ToList(),
+        };
         return new SettlementResult(statement, Array.Empty<Diagnostic>()) { Warnings = dataWarnings };
     }
 

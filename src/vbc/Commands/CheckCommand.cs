@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Vbc.Diagnostics;
 using Vbc.Parsing;
+using Vbc.Plugins;
 using Vbc.Reports;
 using Vbc.Semantics;
 
@@ -29,11 +30,13 @@ internal static class CheckCommand
             warningsAsErrors,
             format,
         };
-        command.SetAction(parse => Run(console, parse.GetValue(files)!, parse.GetValue(warningsAsErrors), parse.GetValue(format) ?? "text"));
+        var plugins = new PluginArguments();
+        plugins.AddTo(command);
+        command.SetAction(parse => Run(console, parse.GetValue(files)!, parse.GetValue(warningsAsErrors), parse.GetValue(format) ?? "text", plugins.From(parse)));
         return command;
     }
 
-    internal static int Run(Streams console, IReadOnlyList<string> files, bool warningsAsErrors, string format = "text")
+    internal static int Run(Streams console, IReadOnlyList<string> files, bool warningsAsErrors, string format = "text", PluginOptions? plugins = null)
     {
         bool text = format == "text";
         int exit = Program.Success;
@@ -51,7 +54,8 @@ internal static class CheckCommand
                 exit = Program.UsageErrors;
                 continue;
             }
-            var contract = Binder.Bind(ContractParser.ParseFile(file));
+            // A contract that names plug-ins is bound with their clause kinds (the plug-in host); others as always.
+            var contract = PluginHost.Bind(ContractParser.ParseFile(file), plugins);
             foreach (var d in contract.Diagnostics)
             {
                 if (text)
