@@ -2,12 +2,12 @@ namespace Vbc.Plugins;
 
 /// <summary>
 /// The limits of one call into plug-in code (one settlement of a clause, one check, one construction). Steps are
-/// loop turns and calls of plug-in code; time and memory are checked every 1,024 steps; the thread that runs the
+/// loop turns and calls of plug-in code; time and memory are checked every 16 steps; the thread that runs the
 /// plug-in has its own stack of <see cref="StackBytes"/>, and each call checks there is room left on it.
 /// </summary>
 public sealed record PluginLimits(long Steps, int TimeMilliseconds, long MemoryBytes, int StackBytes)
 {
-    public static PluginLimits Default { get; } = new(Steps: 10_000_000, TimeMilliseconds: 2_000, MemoryBytes: 256L << 20, StackBytes: 16 << 20);
+    public static PluginLimits Default { get; } = new(Steps: 10_000_000, TimeMilliseconds: 2_000, MemoryBytes: 256L << 20, StackBytes: 1 << 20);
 }
 
 /// <summary>Where scripts and compiled plug-ins are found, and the limits plug-in code runs under.</summary>

@@ -5,7 +5,7 @@ namespace Vbc.Plugins.Runtime;
 
 /// <summary>
 /// The checks the host injects into plug-in code (at the entry of every method, accessor, lambda and local function,
-/// and at the top of every loop body). They count steps, and every 1,024 steps compare the time and the bytes this
+/// and at the top of every loop body). They count steps, and every 16 steps compare the time and the bytes this
 /// thread allocated with the limits; each entry also makes sure the stack has room for more calls, so recursion
 /// without end stops with a diagnostic instead of overflowing the stack (which would end the process).
 /// Plug-in code cannot name this class: the sandbox refuses every vbc type outside the author API.
@@ -77,7 +77,7 @@ internal sealed class Meter
         {
             throw new BudgetExceeded(Limit.Steps);
         }
-        if ((_steps & 1023) == 0)
+        if ((_steps & 15) == 0)
         {
             if (Stopwatch.GetElapsedTime(_startTicks).TotalMilliseconds > _limits.TimeMilliseconds)
             {
