@@ -15,7 +15,7 @@ public sealed class PluginCache
 
     public string Directory { get; }
 
-    /// <summary>VBC_PLUGIN_CACHE, else $XDG_CACHE_HOME/vbc/plugins, else ~/.cache/vbc/plugins.</summary>
+    /// <summary>VBC_PLUGIN_CACHE, else $XDG_CACHE_HOME/vbc/plugins, else ~/.cache/vbc/plugins (the temporary folder without a home).</summary>
     public static string DefaultDirectory()
     {
         if (Environment.GetEnvironmentVariable("VBC_PLUGIN_CACHE") is { Length: > 0 } own)
@@ -23,10 +23,15 @@ public sealed class PluginCache
             return own;
         }
         var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-        var root = xdg is { Length: > 0 } && Path.IsPathRooted(xdg)
-            ? xdg
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-        return Path.Combine(root, "vbc", "plugins");
+        if (xdg is { Length: > 0 } && Path.IsPathRooted(xdg))
+        {
+            return Path.Combine(xdg, "vbc", "plugins");
+        }
+        // Without a home folder (a bare CI job), the temporary folder rather than a '.cache' in the current one.
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return Path.IsPathRooted(home)
+            ? Path.Combine(home, ".cache", "vbc", "plugins")
+            : Path.Combine(Path.GetTempPath(), "vbc-plugin-cache");
     }
 
     public enum Outcome

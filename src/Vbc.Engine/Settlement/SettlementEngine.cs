@@ -224,10 +224,17 @@ public static class SettlementEngine
         var statement = new Statement(contract.Info, contract.Source.Path, year.Value, level?.Label, request.Organisation,
             inputValues, data, members?.Population, lines, total)
         {
-            Plugins = contract.Clauses.Select(c => c.Kind).OfType<Vbc.Clauses.Authoring.PluginClause>().Select(k => k.Pin).OfType<PluginPin>()
-                .Distinct().OrderBy(p => p.Name, StringComparer.Ordinal).ToList(),
+            Plugins = PluginsUsed(contract),
         };
         return new SettlementResult(statement, Array.Empty<Diagnostic>()) { Warnings = dataWarnings };
+    }
+
+    /// <summary>The plug-ins whose clauses the contract holds, at the top or nested (in a level), once each, by name.</summary>
+    private static IReadOnlyList<PluginPin> PluginsUsed(BoundContract contract)
+    {
+        IEnumerable<BoundClause> Walk(BoundClause c) => c.Children.SelectMany(Walk).Prepend(c);
+        return contract.Clauses.SelectMany(Walk).Select(c => c.Kind).OfType<Vbc.Clauses.Authoring.PluginClause>().Select(k => k.Pin).OfType<PluginPin>()
+            .Distinct().OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
     }
 
     private static SettlementResult Fail(Diagnostic diagnostic) => new(null, new[] { diagnostic });

@@ -60,12 +60,12 @@ internal static class PluginTestKit
     public static BoundContract Bind(string contractPath, PluginOptions? options = null) =>
         PluginHost.Bind(ContractParser.ParseFile(contractPath), options ?? Options());
 
-    public static SettlementResult Settle(BoundContract contract, string dir)
+    public static SettlementResult Settle(BoundContract contract, string dir, IReadOnlyDictionary<string, string>? inputs = null)
     {
         var data = Path.Combine(dir, "data.csv");
         File.WriteAllText(data, Data);
         using var source = new CsvMemberSource(data);
-        return SettlementEngine.Settle(contract, new SettlementRequest { Data = source });
+        return SettlementEngine.Settle(contract, new SettlementRequest { Data = source, Inputs = inputs ?? new Dictionary<string, string>() });
     }
 
     public static string Script(string dir, string name, string body)

@@ -66,11 +66,41 @@ public sealed class SettleContext
     public decimal Get(Setting<decimal> setting) => GetOptional(setting) ?? 0m;
 
     /// <summary>The value of a number setting, or null when the contract does not write it.</summary>
-    public decimal? GetOptional(Setting<decimal> setting) =>
-        _gate.Pass(() => Clauses.BuiltIn.SettleHelpers.OptionalNumber(_settlement, _clause, setting.Key));
+    public decimal? GetOptional(Setting<decimal> setting) => Evaluated(() =>
+    {
+        if (_clause.Setting(setting.Key) is not BoundExpressionSetting written)
+        {
+            return (decimal?)null;
+        }
+        decimal value = _settlement.Evaluate(written.Expression).Number;
+        var spec = written.Spec;
+        if (value < spec.Min || value > spec.Max)
+        {
+            // The same check and message as a built-in setting's (VBC4003), reported by the host once the call ends.
+            Failure ??= SettlementDiagnostics.OutOfRange(Location.In(_settlement.Contract.Source, written.Expression.Span), $"'{setting.Key}' of {_clause.Title}",
+                Display.Format(value, written.Expression.Type), Display.Bounds(spec.Min, spec.Max, written.Expression.Type));
+            throw new PluginStopped();
+        }
+        return value;
+    });
 
     /// <summary>Whether a condition holds (false when the setting is not written).</summary>
-    public bool Get(Setting<bool> setting) => _gate.Pass(() => Clauses.BuiltIn.SettleHelpers.OptionalFlag(_settlement, _clause, setting.Key) ?? false);
+    public bool Get(Setting<bool> setting) => Evaluated(() => _clause.Expression(setting.Key) is { } e && _settlement.Evaluate(e).Flag);
+
+    // A setting's expression that cannot be computed (a division by zero in the contract's own arithmetic) is the
+    // contract's problem, reported as a built-in clause's would be (VBC4005), not as the plug-in's failure.
+    private T Evaluated<T>(Func<T> read) => _gate.Pass(() =>
+    {
+        try
+        {
+            return read();
+        }
+        catch (Evaluation.EvaluationException e)
+        {
+            Failure ??= SettlementDiagnostics.EvaluationFailed(Location.In(_settlement.Contract.Source, e.Span), e.Message);
+            throw new PluginStopped();
+        }
+    });
 
     /// <summary>Whether the contract writes this setting.</summary>
     public bool Has(SettingDeclaration setting) => _gate.Pass(() => _clause.Has(setting.Key));
@@ -80,7 +110,9 @@ public sealed class SettleContext
         _gate.Pass(() => _clause.Expression(setting.Key) is { } e ? _settlement.Explain(e) : "(not written)");
 
     /// <summary>The population's sum the clause declared with <c>SumOverMembers</c>.</summary>
-    public decimal Total(MemberSum sum) => _gate.Pass(() => _settlement.Total(_clause, sum.Key));
+    public decimal Total(MemberSum sum) => _gate.Pass(() => _clause.Has(sum.Of.Key)
+        ? _settlement.Total(_clause, sum.Key)
+        : throw new InvalidOperationException($"The sum over '{sum.Of.Key}' is read, but the contract does not write '{sum.Of.Key}': check Has before reading it"));
 
     /// <summary>Makes a declared value known to other clauses.</summary>
     public void Set(Output output, decimal value) => _gate.Pass(() => _settlement.SetOutput(output.Name, Value.Of(value)));

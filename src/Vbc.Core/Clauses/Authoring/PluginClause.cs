@@ -297,7 +297,12 @@ public abstract partial class PluginClause : IClauseKind
         return null;
     }
 
-    public override string ToString() => _frozen?.Keyword ?? GetType().Name;
+    // Sealed: vbc may call these on any kind, outside the host's limits, so a plug-in may not override them.
+    public sealed override string ToString() => _frozen?.Keyword ?? GetType().Name;
+
+    public sealed override bool Equals(object? obj) => ReferenceEquals(this, obj);
+
+    public sealed override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
 }
 
 /// <summary>One call into plug-in code: which kind, for which clause, at which stage, and the gate its context uses.</summary>
