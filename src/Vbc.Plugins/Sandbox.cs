@@ -69,11 +69,19 @@ internal static class Sandbox
             }
         }
 
+        // One refusal per offending expression: once 'System.IO.File.ReadAllText(...)' is refused, 'System.IO.File'
+        // inside it is not reported again.
+        Microsoft.CodeAnalysis.Text.TextSpan? refusedSpan = null;
         foreach (var node in tree.GetRoot().DescendantNodes())
         {
+            if (refusedSpan is { } inside && inside.Contains(node.Span))
+            {
+                continue;
+            }
             if (RefusedSyntax(node, model, pluginBase) is { } refused)
             {
                 Refuse(node, refused.What, refused.Why);
+                refusedSpan = node is ExpressionSyntax ? node.Span : null;
                 continue;
             }
             if (node is not ExpressionSyntax expression)
@@ -85,6 +93,7 @@ internal static class Sandbox
             if (symbol is not null && SymbolProblem(symbol, own) is { } symbolProblem)
             {
                 Refuse(node, symbolProblem.What, symbolProblem.Why);
+                refusedSpan = node.Span;
                 continue;
             }
             var types = model.GetTypeInfo(expression);
@@ -93,6 +102,7 @@ internal static class Sandbox
                 if (type is not null && TypeProblem(type, own) is { } typeProblem)
                 {
                     Refuse(node, typeProblem.What, typeProblem.Why);
+                    refusedSpan = node.Span;
                     break;
                 }
             }

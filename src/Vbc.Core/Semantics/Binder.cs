@@ -52,7 +52,11 @@ public sealed partial class Binder
     /// host), and the problems the host met loading them, so that the contract's diagnostics are one list.
     /// </summary>
     public static BoundContract Bind(ParsedContract parsed, ClauseRegistry registry, IReadOnlyList<Diagnostic> loading) =>
-        new Binder(parsed, registry).Run(loading);
+        new Binder(parsed, registry) { _pluginsMissing = loading.Any(d => d.IsError) }.Run(loading);
+
+    // A plug-in that could not be loaded leaves its clauses unknown: that is reported once, at the plug-in, so the
+    // clauses are not each reported as unknown too (VBC2001).
+    private bool _pluginsMissing;
 
     private BoundContract Run(IReadOnlyList<Diagnostic> loading)
     {
@@ -97,7 +101,7 @@ public sealed partial class Binder
 
         var info = ContractClause.InfoOf(contractClause, Source.Path);
         return new BoundContract(_parsed, info, contractClause, _columns, BuiltTables(), _inputs, _values.Select(v => v.Symbol).ToList(),
-            _clauses, _performanceYear, WithoutEchoes(_diagnostics.ToList()).ToImmutableArray())
+            _clauses, _performanceYear, WithoutEchoes(_diagnostics.ToList()).Where(d => !(_pluginsMissing && d.Code == "VBC2001")).ToImmutableArray())
         {
             References = _references,
         };

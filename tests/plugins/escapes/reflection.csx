@@ -1,5 +1,5 @@
 // Reaches vbc's internals by reflection.
-// expect: VBC7005 GetType
+// expect: VBC7005 reflection would reach past the allow-list
 using System;
 using System.Collections.Generic;
 using System.Linq;
