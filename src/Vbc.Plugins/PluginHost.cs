@@ -193,7 +193,17 @@ public static class PluginHost
             context.Unload();
             return (null, new[] { PluginDiagnostics.CompileError(Location.OfFile(path), "load", e.Message.TrimEnd('.')) });
         }
-        var types = assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(PluginClause)) && !t.IsAbstract).ToList();
+        List<Type> types;
+        try
+        {
+            types = assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(PluginClause)) && !t.IsAbstract).ToList();
+        }
+        catch (Exception e) when (e is ReflectionTypeLoadException or FileLoadException or FileNotFoundException or TypeLoadException)
+        {
+            // Compiled against an author API this vbc does not have (a cache entry of another build, say).
+            context.Unload();
+            return (null, new[] { PluginDiagnostics.CompileError(Location.OfFile(path), "load", $"the compiled plug-in does not load in this vbc: {e.Message.TrimEnd('.')}") });
+        }
         var constructor = types.Count == 1 ? types[0].GetConstructor(Type.EmptyTypes) : null;
         if (constructor is null)
         {

@@ -37,7 +37,12 @@ internal static class ScriptCompiler
     /// <summary>The cache key: the source's SHA-256 and everything else that shapes the compiled bytes.</summary>
     public static string CacheKey(string sourceSha256) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            $"{sourceSha256}\nauthor-api {AuthorApi.Version}\ncompiler {CompilerVersion}\nallow-list {Sandbox.Version}\nhost {typeof(ScriptCompiler).Assembly.GetName().Version}")));
+            $"{sourceSha256}\nauthor-api {AuthorApi.Version}\ncompiler {CompilerVersion}\nallow-list {Sandbox.Version}\nbuild {Build}")));
+
+    // The identities of the two assemblies a compiled plug-in binds to (deterministic builds: they change only when
+    // their code does), so that a cache entry never outlives the vbc it was compiled for.
+    private static readonly string Build =
+        $"{typeof(PluginClause).Assembly.ManifestModule.ModuleVersionId:N} {typeof(ScriptCompiler).Assembly.ManifestModule.ModuleVersionId:N}";
 
     public sealed record Result(byte[]? Assembly, IReadOnlyList<Diagnostic> Diagnostics);
 
