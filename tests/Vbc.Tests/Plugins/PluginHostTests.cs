@@ -161,6 +161,27 @@ public class PluginHostTests
         Assert.Contains("90% of expected cost", warning.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_cli_loads_plugins_from_the_folder_and_cache_it_is_given()
+    {
+        var dir = Folder("cli");
+        var shared = Folder("cli-shared");
+        var cache = Path.Combine(dir, "cache");
+        Script(shared, "flat-fee.csx", ValidScript());
+        var contract = Contract(dir, "flat-fee.csx", "flat fee {\n  amount: $7.00\n  share: 0%\n}");
+        File.WriteAllText(Path.Combine(dir, "data.csv"), PluginTestKit.Data);
+
+        var missing = CliRunner.Run("check", contract, "--plugin-cache", cache);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("VBC7002", missing.Output, StringComparison.Ordinal);
+
+        var settled = CliRunner.Run("settle", contract, "--data", Path.Combine(dir, "data.csv"), "--plugins", shared, "--plugin-cache", cache, "--format", "json");
+        Assert.True(settled.ExitCode == 0, settled.Output + settled.Error);
+        Assert.Contains("\"total\": \"7.00\"", settled.Output, StringComparison.Ordinal);
+        Assert.Contains("\"plugins\": [", settled.Output, StringComparison.Ordinal);
+        Assert.Single(Directory.GetFiles(cache, "*.dll"));
+    }
+
     // ---- cache --------------------------------------------------------------------------------------------------
 
     private static (LoadedPlugin? Plugin, IReadOnlyList<Diagnostics.Diagnostic> Diagnostics) Load(string script, string cache) =>
