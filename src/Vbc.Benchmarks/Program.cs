@@ -20,6 +20,11 @@ if (args.Length > 0 && args[0] == "--diff")
     // The diff's figures (docs/diff.md): dotnet run -c Release --project src/Vbc.Benchmarks -- --diff
     return DiffBenchmark.Run(args.Length > 1 ? args[1] : Directory.GetCurrentDirectory());
 }
+if (args.Length > 0 && args[0] == "--plugins")
+{
+    // Plug-in compile, cache and unload figures (docs/plugins.md): dotnet run -c Release --project src/Vbc.Benchmarks -- --plugins [VERSIONS]
+    return PluginBenchmark.Run(Directory.GetCurrentDirectory(), args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200);
+}
 
 if (args.Length > 0 && args[0] == "--child")
 {

@@ -296,6 +296,9 @@ public sealed partial class Binder
             case "values":
                 DeclareValues(block);
                 break;
+            case PluginReferences.Keyword:
+                // Read before binding (PluginReferences), by the host that loads the scripts.
+                break;
             default:
                 if (CreateClause(block, parent: null) is { } recovered)
                 {

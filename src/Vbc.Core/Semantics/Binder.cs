@@ -21,7 +21,7 @@ namespace Vbc.Semantics;
 public sealed partial class Binder
 {
     /// <summary>Blocks that declare names rather than settle anything.</summary>
-    public static readonly IReadOnlyList<string> DeclarationBlocks = new[] { "data", "inputs", "values" };
+    public static readonly IReadOnlyList<string> DeclarationBlocks = new[] { "data", "inputs", "values", PluginReferences.Keyword };
 
     private readonly ParsedContract _parsed;
     private readonly ClauseRegistry _registry;
@@ -45,11 +45,24 @@ public sealed partial class Binder
     private SourceText Source => _parsed.Source;
 
     public static BoundContract Bind(ParsedContract parsed, ClauseRegistry? registry = null) =>
-        new Binder(parsed, registry ?? ClauseRegistry.Default).Run();
+        new Binder(parsed, registry ?? ClauseRegistry.Default).Run(Array.Empty<Diagnostic>());
 
-    private BoundContract Run()
+    /// <summary>
+    /// Binds with the clause kinds of the plug-ins the contract names (<paramref name="registry"/>, made by the plug-in
+    /// host), and the problems the host met loading them, so that the contract's diagnostics are one list.
+    /// </summary>
+    public static BoundContract Bind(ParsedContract parsed, ClauseRegistry registry, IReadOnlyList<Diagnostic> loading) =>
+        new Binder(parsed, registry) { _pluginsMissing = loading.Any(d => d.IsError) }.Run(loading);
+
+    // A plug-in that could not be loaded leaves its clauses unknown: that is reported once, at the plug-in, so the
+    // clauses are not each reported as unknown too (VBC2001).
+    private bool _pluginsMissing;
+
+    private BoundContract Run(IReadOnlyList<Diagnostic> loading)
     {
         _diagnostics.AddRange(_parsed.Diagnostics);
+        _diagnostics.AddRange(PluginReferences.Read(_parsed).Diagnostics);
+        _diagnostics.AddRange(loading);
         _scope.TryAdd(_performanceYear);
 
         // Pass 1: declarations.
@@ -88,7 +101,7 @@ public sealed partial class Binder
 
         var info = ContractClause.InfoOf(contractClause, Source.Path);
         return new BoundContract(_parsed, info, contractClause, _columns, BuiltTables(), _inputs, _values.Select(v => v.Symbol).ToList(),
-            _clauses, _performanceYear, WithoutEchoes(_diagnostics.ToList()).ToImmutableArray())
+            _clauses, _performanceYear, WithoutEchoes(_diagnostics.ToList()).Where(d => !(_pluginsMissing && d.Code == "VBC2001")).ToImmutableArray())
         {
             References = _references,
         };

@@ -109,6 +109,9 @@ public sealed record Statement(
     /// <summary>How to reproduce the statement: vbc's version, each input file with its SHA-256, the command. Null when not known (settled through the API).</summary>
     public Reproduction? Reproduce { get; init; }
 
+    /// <summary>The plug-ins whose clauses the contract uses: name, version and the SHA-256 of each script's source.</summary>
+    public IReadOnlyList<PluginPin> Plugins { get; init; } = Array.Empty<PluginPin>();
+
     public IEnumerable<StatementLine> Components => Lines.Where(l => l.Kind == LineKind.Component);
 }
 
@@ -116,6 +119,9 @@ public sealed record Statement(
 public sealed record InputFile(string Role, string Path, string? Sha256);
 
 /// <summary>What someone needs to settle the same statement again and to check they hold the same files.</summary>
+/// <summary>A plug-in a statement was settled with: its name in the contract, its clause keyword, its version and source hash.</summary>
+public sealed record PluginPin(string Name, string Keyword, string Version, string Sha256);
+
 public sealed record Reproduction(string VbcVersion, IReadOnlyList<InputFile> Files, string Command);
 
 /// <summary>The rounding the domain states: payment lines to cents, half away from zero.</summary>

@@ -45,6 +45,11 @@ public static class HtmlStatementWriter
             DataNotes(o, data);
         }
 
+        if (statement.Plugins.Count > 0)
+        {
+            Plugins(o, statement.Plugins);
+        }
+
         if (statement.Reproduce is { } reproduce)
         {
             Reproduce(o, reproduce);
@@ -276,6 +281,18 @@ public static class HtmlStatementWriter
             o.Append($"<tr><td class=\"text\">{Escape(line.Label)}</td><td class=\"text\">{Escape(line.Clause)}</td><td class=\"num\">{Escape(Display.Money(AmountOf(line)))}</td></tr>\n");
         }
         o.Append($"<tr class=\"total\"><td colspan=\"2\">Total ({Escape(Waterfall.Direction(s.Total))})</td><td class=\"num\">{Escape(Display.Money(s.Total))}</td></tr>\n");
+        o.Append("</tbody>\n</table>\n</section>\n");
+    }
+
+    private static void Plugins(StringBuilder o, IReadOnlyList<PluginPin> plugins)
+    {
+        o.Append("<section id=\"plugins\">\n<h2>Plug-ins</h2>\n");
+        o.Append("<p class=\"small muted\">Clauses of these kinds were settled by C# scripts; a contract that pins a script's SHA-256 refuses any other source.</p>\n");
+        o.Append("<table class=\"keep\">\n<thead><tr><th scope=\"col\">Plug-in</th><th scope=\"col\">Clause</th><th scope=\"col\">Version</th><th scope=\"col\">SHA-256 of the source</th></tr></thead>\n<tbody>\n");
+        foreach (var p in plugins)
+        {
+            o.Append($"<tr><td><code>{Escape(p.Name)}</code></td><td class=\"text\">{Escape(p.Keyword)}</td><td>{Escape(p.Version)}</td><td class=\"text\"><code class=\"hash\">{Escape(p.Sha256)}</code></td></tr>\n");
+        }
         o.Append("</tbody>\n</table>\n</section>\n");
     }
 

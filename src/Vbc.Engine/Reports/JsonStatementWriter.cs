@@ -254,6 +254,22 @@ public static class JsonStatementWriter
 
         Decimal(w, "total", s.Total);
 
+        // Written only when the contract uses plug-ins, so statements without them keep their bytes.
+        if (s.Plugins.Count > 0)
+        {
+            w.WriteStartArray("plugins");
+            foreach (var plugin in s.Plugins)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", plugin.Name);
+                w.WriteString("keyword", plugin.Keyword);
+                w.WriteString("version", plugin.Version);
+                w.WriteString("sha256", plugin.Sha256);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+
         if (s.Reproduce is { } r)
         {
             w.WriteStartObject("reproduce");

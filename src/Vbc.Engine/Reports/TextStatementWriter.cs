@@ -157,6 +157,16 @@ public static class TextStatementWriter
                 o.Append($"  line {row.Line} (row {row.DataRow}{(row.MemberId is null ? "" : ", member " + row.MemberId)}): {row.Problem}; {row.DollarsShown}\n");
             }
         }
+        if (s.Plugins.Count > 0)
+        {
+            Section(o, "PLUG-INS");
+            o.Append("  Clauses of these kinds were settled by C# scripts. SHA-256 of each script's source:\n");
+            foreach (var plugin in s.Plugins)
+            {
+                o.Append($"  {plugin.Name}: clause '{plugin.Keyword}', version {plugin.Version}\n");
+                Field(o, "", "sha256 " + plugin.Sha256);
+            }
+        }
         if (s.Reproduce is { } r)
         {
             Section(o, "REPRODUCE");

@@ -273,13 +273,24 @@ public static class SettlementEngine
             .Select(i => new InputValue(i.Name, i.DeclaredType, i.Type, inputs.TryGetValue(i, out var v) ? v : null))
             .ToList();
         var statement = new Statement(contract.Info, contract.Source.Path, year, level?.Label, request.Organisation,
-            inputValues, data, members?.Population, lines, total);
+            inputValues, data, members?.Population, lines, total)
+        {
+            Plugins = PluginsUsed(contract),
+        };
         return new SettlementResult(statement, Array.Empty<Diagnostic>())
         {
             Warnings = dataWarnings,
             MemberLevel = new MemberLevelRun(contract, year, members, data, dataWarnings, new Dictionary<InputSymbol, Value>(memberInputs)),
             Outputs = new Dictionary<string, Value>(settlement.Outputs, StringComparer.OrdinalIgnoreCase),
         };
+    }
+
+    /// <summary>The plug-ins whose clauses the contract holds, at the top or nested (in a level), once each, by name.</summary>
+    private static IReadOnlyList<PluginPin> PluginsUsed(BoundContract contract)
+    {
+        IEnumerable<BoundClause> Walk(BoundClause c) => c.Children.SelectMany(Walk).Prepend(c);
+        return contract.Clauses.SelectMany(Walk).Select(c => c.Kind).OfType<Vbc.Clauses.Authoring.PluginClause>().Select(k => k.Pin).OfType<PluginPin>()
+            .Distinct().OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
     }
 
     private static SettlementResult Fail(Diagnostic diagnostic) => new(null, new[] { diagnostic });

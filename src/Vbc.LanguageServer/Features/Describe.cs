@@ -149,6 +149,7 @@ internal static class Describe
     {
         "data" => "**data**: the columns of the member-level data file, each with its type (`member_id: id`).",
         "inputs" => "**inputs**: values given when the contract is settled (`--input NAME=VALUE` or an inputs file), each with its type.",
+        "plugins" => "**plugins**: clause kinds written as C# scripts, each named with its script and, to pin its source, its SHA-256 (docs/plugins.md).",
         _ => "**values**: named values, a name for an expression used elsewhere in the contract.",
     };
 

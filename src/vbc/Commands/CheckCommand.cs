@@ -2,6 +2,7 @@ using System.CommandLine;
 using Vbc.Diagnostics;
 using Vbc.MemberLevel;
 using Vbc.Parsing;
+using Vbc.Plugins;
 using Vbc.Reports;
 using Vbc.Semantics;
 using Vbc.Settlement;
@@ -48,13 +49,15 @@ internal static class CheckCommand
             year,
             input,
         };
+        var plugins = new PluginArguments();
+        plugins.AddTo(command);
         command.SetAction(parse => parse.GetValue(dump) is { } stage
-            ? Dump(console, parse.GetValue(files)!, stage, parse.GetValue(year), parse.GetValue(input) ?? Array.Empty<string>())
-            : Run(console, parse.GetValue(files)!, parse.GetValue(warningsAsErrors), parse.GetValue(format) ?? "text"));
+            ? Dump(console, parse.GetValue(files)!, stage, parse.GetValue(year), parse.GetValue(input) ?? Array.Empty<string>(), plugins.From(parse))
+            : Run(console, parse.GetValue(files)!, parse.GetValue(warningsAsErrors), parse.GetValue(format) ?? "text", plugins.From(parse)));
         return command;
     }
 
-    internal static int Run(Streams console, IReadOnlyList<string> files, bool warningsAsErrors, string format = "text")
+    internal static int Run(Streams console, IReadOnlyList<string> files, bool warningsAsErrors, string format = "text", PluginOptions? plugins = null)
     {
         bool text = format == "text";
         int exit = Program.Success;
@@ -72,7 +75,8 @@ internal static class CheckCommand
                 exit = Program.UsageErrors;
                 continue;
             }
-            var contract = Binder.Bind(ContractParser.ParseFile(file));
+            // A contract that names plug-ins is bound with their clause kinds (the plug-in host); others as always.
+            var contract = PluginHost.Bind(ContractParser.ParseFile(file), plugins);
             foreach (var d in contract.Diagnostics)
             {
                 if (text)
@@ -118,7 +122,7 @@ internal static class CheckCommand
     /// One stage of one contract on standard output: its syntax tree, its symbols, or its member-level IR for a run.
     /// Problems go to standard error; the IR needs a contract without errors (exit 1 otherwise).
     /// </summary>
-    internal static int Dump(Streams console, IReadOnlyList<string> files, string stage, int? year, IReadOnlyList<string> inputPairs)
+    internal static int Dump(Streams console, IReadOnlyList<string> files, string stage, int? year, IReadOnlyList<string> inputPairs, PluginOptions? plugins = null)
     {
         if (files.Count != 1)
         {
@@ -140,7 +144,7 @@ internal static class CheckCommand
             return Program.UsageErrors;
         }
         var parsed = ContractParser.ParseFile(files[0]);
-        var contract = Binder.Bind(parsed);
+        var contract = PluginHost.Bind(parsed, plugins);
         foreach (var d in contract.Diagnostics)
         {
             console.Error.WriteLine(d);

@@ -85,7 +85,7 @@ internal static class CurveCommand
         var curves = new List<(string Path, PayoutCurve Curve)>();
         foreach (var path in new[] { contractPath, vsPath }.OfType<string>())
         {
-            var contract = Binder.Bind(ContractParser.ParseFile(path));
+            var contract = Vbc.Plugins.PluginHost.Bind(ContractParser.ParseFile(path));
             if (contract.HasErrors)
             {
                 SettleCommand.Report(console, contract.Diagnostics.Where(d => d.IsError));

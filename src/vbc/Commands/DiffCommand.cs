@@ -88,7 +88,7 @@ internal static class DiffCommand
             console.Error.WriteLine(problem);
             return null;
         }
-        var contract = Binder.Bind(ContractParser.ParseFile(path));
+        var contract = Vbc.Plugins.PluginHost.Bind(ContractParser.ParseFile(path));
         if (contract.HasErrors)
         {
             foreach (var d in contract.Diagnostics)

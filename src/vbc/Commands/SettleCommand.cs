@@ -4,6 +4,7 @@ using System.Text;
 using Vbc.Data;
 using Vbc.Diagnostics;
 using Vbc.Parsing;
+using Vbc.Plugins;
 using Vbc.Reports;
 using Vbc.Semantics;
 using Vbc.Settlement;
@@ -28,6 +29,9 @@ internal static class SettleCommand
     {
         /// <summary>Each --data as given: FILE, or TABLE=FILE for a contract that names its tables.</summary>
         public IReadOnlyList<string> DataArguments { get; init; } = Array.Empty<string>();
+
+        /// <summary>--plugins and --plugin-cache.</summary>
+        public PluginOptions Plugins { get; init; } = PluginOptions.Default;
 
         /// <summary>The files of the tables after the first (whose file is <see cref="Data"/>), by table name.</summary>
         public IReadOnlyList<(string Table, string File)> MoreTables { get; init; } = Array.Empty<(string, string)>();
@@ -97,6 +101,8 @@ internal static class SettleCommand
         {
             contract, data, claims, input, inputs, organisationColumn, year, format, output, excludeBadRows,
         };
+        var plugins = new PluginArguments();
+        plugins.AddTo(command);
         command.SetAction(parse => Run(console, new Options(
             parse.GetValue(contract)!,
             null,
@@ -111,6 +117,7 @@ internal static class SettleCommand
             parse.Tokens.Select(t => t.Value).ToList())
         {
             DataArguments = parse.GetValue(data) ?? Array.Empty<string>(),
+            Plugins = plugins.From(parse),
         }));
         return command;
     }
@@ -155,7 +162,7 @@ internal static class SettleCommand
             console.Error.WriteLine(outProblem);
             return Program.UsageErrors;
         }
-        var contract = Binder.Bind(ContractParser.ParseFile(o.Contract));
+        var contract = PluginHost.Bind(ContractParser.ParseFile(o.Contract), o.Plugins);
         if (contract.HasErrors)
         {
             Report(console, contract.Diagnostics.Where(d => d.IsError));

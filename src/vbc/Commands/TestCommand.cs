@@ -89,7 +89,7 @@ internal static class TestCommand
                 continue;
             }
             console.Out.WriteLine($"{path} ({Count(file.Scenarios.Count, "scenario")})");
-            var contract = Binder.Bind(ContractParser.ParseFile(path));
+            var contract = Vbc.Plugins.PluginHost.Bind(ContractParser.ParseFile(path));
             if (contract.HasErrors)
             {
                 Report(console, contract.Diagnostics.Where(d => d.IsError));

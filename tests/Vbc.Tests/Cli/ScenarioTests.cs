@@ -31,7 +31,7 @@ public class ScenarioTests
         var file = ScenarioFile.Read(sidecar);
         Assert.Empty(file.Diagnostics);
         Assert.NotEmpty(file.Scenarios);
-        var bound = Binder.Bind(ContractParser.ParseFile(path));
+        var bound = Vbc.Plugins.PluginHost.Bind(ContractParser.ParseFile(path));
         foreach (var result in ScenarioRunner.Run(bound, file))
         {
             Assert.True(result.Passed, $"{contract}, scenario '{result.Scenario.Name}': "
@@ -48,7 +48,7 @@ public class ScenarioTests
         var text = File.ReadAllText(ScenarioFile.PathFor(path));
         Assert.Contains("total: -$320,000.00", text);
         var file = ScenarioFile.Parse(text.Replace("total: -$320,000.00", "total: -$320,000.01"), ScenarioFile.PathFor(path));
-        var result = Assert.Single(ScenarioRunner.Run(Binder.Bind(ContractParser.ParseFile(path)), file));
+        var result = Assert.Single(ScenarioRunner.Run(Vbc.Plugins.PluginHost.Bind(ContractParser.ParseFile(path)), file));
         Assert.False(result.Passed);
         var mismatch = Assert.Single(result.Mismatches);
         Assert.Equal((ScenarioExpectation.TotalId, -320_000.01m, (decimal?)-320_000.00m), (mismatch.Expected.LineId, mismatch.Expected.Amount, mismatch.Actual));

@@ -23,7 +23,7 @@ public class ExampleContractTests
     [MemberData(nameof(Contracts))]
     public void Checks_clean_without_warnings(string contract)
     {
-        var bound = Binder.Bind(ContractParser.ParseFile(Golden.PathOf(contract)));
+        var bound = Vbc.Plugins.PluginHost.Bind(ContractParser.ParseFile(Golden.PathOf(contract)));
         Assert.True(bound.Diagnostics.IsEmpty, string.Join("\n", bound.Diagnostics));
     }
 

@@ -225,7 +225,7 @@ internal sealed class PopulationFigures
 internal static class Example
 {
     public static Statement Settle(string contractFile, string dataFile, int? year = null, params (string Name, string Value)[] inputs) =>
-        Settle(Binder.Bind(ContractParser.ParseFile(Golden.PathOf("contracts", contractFile))), dataFile, year, inputs);
+        Settle(Vbc.Plugins.PluginHost.Bind(ContractParser.ParseFile(Golden.PathOf("contracts", contractFile))), dataFile, year, inputs);
 
     /// <summary>Settles contract text written in the test (an example with some terms changed).</summary>
     public static Statement SettleText(string text, string dataFile, int? year = null, params (string Name, string Value)[] inputs) =>

@@ -19,7 +19,7 @@ public class MemberLevelIrTests
 
     private static (MemberLevelIr Ir, IReadOnlyList<LoweredTable> Tables) Lower(string text, string example)
     {
-        var contract = Binder.Bind(ContractParser.Parse(text, example));
+        var contract = Vbc.Plugins.PluginHost.Bind(ContractParser.Parse(text, example), new Vbc.Plugins.PluginOptions { PluginsDirectory = Golden.PathOf("plugins") });
         Assert.False(contract.HasErrors, string.Join("\n", contract.Diagnostics));
         var args = Examples.StageBaselineTests.RunArguments(example).ToList();
         int? year = null;

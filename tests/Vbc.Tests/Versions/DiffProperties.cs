@@ -30,7 +30,9 @@ public class DiffProperties
     private static readonly string[] Examples = Directory.GetFiles(Golden.PathOf("contracts"), "*.vbc", SearchOption.AllDirectories)
         .OrderBy(p => p, StringComparer.Ordinal).ToArray();
 
-    private static BoundContract Bind(string text, string path) => Binder.Bind(ContractParser.Parse(text, path));
+    // Through the plug-in host, so an example that uses a plug-in (found in plugins/ by name) binds as vbc binds it.
+    private static BoundContract Bind(string text, string path) =>
+        Vbc.Plugins.PluginHost.Bind(ContractParser.Parse(text, path), new Vbc.Plugins.PluginOptions { PluginsDirectory = Golden.PathOf("plugins") });
 
     // ---- rewrites that keep the meaning ------------------------------------------------------------------------------
 

@@ -292,7 +292,7 @@ public class DiffTests
     public void Every_pair_of_examples_compares_and_reads_the_same_backwards()
     {
         var contracts = Directory.GetFiles(Golden.PathOf("contracts"), "*.vbc", SearchOption.AllDirectories).OrderBy(p => p, StringComparer.Ordinal)
-            .Select(p => Binder.Bind(ContractParser.ParseFile(p))).ToList();
+            .Select(p => Vbc.Plugins.PluginHost.Bind(ContractParser.ParseFile(p))).ToList();
         foreach (var a in contracts)
         {
             Assert.True(ContractDiff.Compare(a, a).IsEmpty, a.Source.Path);
@@ -342,7 +342,7 @@ public class DiffTests
     }
 
     internal static ContractDiff Diff(string oldFile, string newFile) =>
-        ContractDiff.Compare(Binder.Bind(ContractParser.ParseFile(Golden.PathOf(oldFile))), Binder.Bind(ContractParser.ParseFile(Golden.PathOf(newFile))));
+        ContractDiff.Compare(Vbc.Plugins.PluginHost.Bind(ContractParser.ParseFile(Golden.PathOf(oldFile))), Vbc.Plugins.PluginHost.Bind(ContractParser.ParseFile(Golden.PathOf(newFile))));
 
     internal static ContractDiff Compare(string oldText, string newText)
     {

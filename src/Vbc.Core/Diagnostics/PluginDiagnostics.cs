@@ -1,0 +1,56 @@
+using Vbc.Text;
+
+namespace Vbc.Diagnostics;
+
+/// <summary>
+/// Problems with clause kinds written as C# scripts: the contract's <c>plugins</c> block, loading, the sandbox's checks,
+/// and plug-in code that fails or overruns its limits while it runs. Codes VBC7001-VBC7049. A plug-in's own
+/// diagnostics carry its own prefix (docs/plugins.md).
+/// </summary>
+public static class PluginDiagnostics
+{
+    private static Diagnostic Error(string code, Location at, string message) => new(code, Severity.Error, at, message);
+
+    public static Diagnostic MalformedEntry(SourceText s, TextSpan span, string text) =>
+        Error("VBC7001", Location.In(s, span), $"'{text}' does not name a plug-in script. Write 'name: \"plugins/file.csx\"', or 'name {{ script: \"plugins/file.csx\"  sha256: \"<64 hex digits>\" }}' to pin its source.");
+
+    public static Diagnostic ScriptNotFound(SourceText s, TextSpan span, string name, string looked) =>
+        Error("VBC7002", Location.In(s, span), $"The script of the plug-in '{name}' cannot be read (looked for {looked}). Paths are relative to the contract; give --plugins DIR for scripts kept in one folder.");
+
+    public static Diagnostic PinMismatch(SourceText s, TextSpan span, string name, string pinned, string actual) =>
+        Error("VBC7003", Location.In(s, span), $"The script of the plug-in '{name}' has SHA-256 {actual}, but the contract pins {pinned}: the script is not the one the contract was agreed with, so it is refused. Restore the agreed script, or agree the new one and pin its hash.");
+
+    public static Diagnostic CompileError(Location at, string compilerCode, string message) =>
+        Error("VBC7004", at, $"The plug-in does not compile: {message} ({compilerCode}).");
+
+    public static Diagnostic Refused(Location at, string what, string why) =>
+        Error("VBC7005", at, $"The plug-in uses {what}, which plug-ins may not use: {why}. docs/plugins.md lists what plug-ins may use.");
+
+    public static Diagnostic NoClauseKind(Location at, string problem) =>
+        Error("VBC7006", at, $"{problem} A plug-in script declares exactly one public class deriving from PluginClause, with a constructor without parameters.");
+
+    public static Diagnostic KeywordClash(SourceText s, TextSpan span, string name, string keyword, string other) =>
+        Error("VBC7007", Location.In(s, span), $"The plug-in '{name}' adds the clause '{keyword}', which {other} already defines. Give the plug-in's clause another keyword, or use one of the two.");
+
+    public static Diagnostic NamedTwice(SourceText s, TextSpan span, string name, int firstLine) =>
+        Error("VBC7008", Location.In(s, span), $"The plug-in '{name}' is named twice (first on line {firstLine}). Name each plug-in once.");
+
+    public static Diagnostic BadDeclaration(Location at, string problem) =>
+        Error("VBC7009", at, $"The plug-in's declarations are not valid: {problem}");
+
+    public static Diagnostic Threw(Location at, string clause, string stage, string exception, string message) =>
+        Error("VBC7010", at, $"The plug-in clause '{clause}' failed while {stage}: {exception}: {message}. The settlement is stopped; nothing of this run is paid on a partial result. Correct the plug-in.");
+
+    public static Diagnostic StepLimit(Location at, string clause, long steps) =>
+        Error("VBC7011", at, $"The plug-in clause '{clause}' was stopped after {steps:#,##0} steps (loop turns and calls), the limit for one settlement: it loops or recurses without end, or does far more work than a clause needs.");
+
+    public static Diagnostic TimeLimit(Location at, string clause, int milliseconds) =>
+        Error("VBC7012", at, $"The plug-in clause '{clause}' was stopped after {milliseconds:#,##0} ms, the time limit for one settlement. Plug-in code runs once per settlement, not per member: it should take milliseconds.");
+
+    public static Diagnostic MemoryLimit(Location at, string clause, long megabytes) =>
+        Error("VBC7013", at, $"The plug-in clause '{clause}' was stopped after allocating more than {megabytes:#,##0} MB, the memory limit for one settlement.");
+
+    public static Diagnostic TooDeep(Location at, string clause) =>
+        Error("VBC7014", at, $"The plug-in clause '{clause}' was stopped because its calls nested too deeply (recursion without end): the stack would have overflowed.");
+
+}

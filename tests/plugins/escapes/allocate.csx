@@ -1,0 +1,28 @@
+// Allocates without end.
+// expect: VBC7013 memory
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Vbc.Clauses.Authoring;
+
+public sealed class Escape : PluginClause
+{
+    private readonly Setting<decimal> _amount;
+
+    public Escape() => _amount = MoneySetting("amount", "Any amount.", "$1.00");
+
+    public override string Keyword => "escape";
+
+    public override string Summary => "A plug-in that tries to escape the sandbox.";
+
+    public override string CodePrefix => "ESC";
+
+    protected override void Settle(SettleContext s)
+    {
+        var hoard = new List<decimal[]>();
+        while (true)
+        {
+            hoard.Add(new decimal[100_000]);
+        }
+    }
+}

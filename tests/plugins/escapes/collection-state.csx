@@ -1,0 +1,23 @@
+// Keeps state in a readonly collection of the clause.
+// expect: VBC7005 System.Collections.Generic.List<decimal>
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Vbc.Clauses.Authoring;
+
+public sealed class Escape : PluginClause
+{
+    private readonly Setting<decimal> _amount;
+
+    public Escape() => _amount = MoneySetting("amount", "Any amount.", "$1.00");
+
+    public override string Keyword => "escape";
+
+    public override string Summary => "A plug-in that tries to escape the sandbox.";
+
+    public override string CodePrefix => "ESC";
+
+    private readonly List<decimal> _history = new();
+
+    protected override void Settle(SettleContext s) => _history.Add(1m);
+}

@@ -1,0 +1,25 @@
+// Reaches a banned method through a delegate.
+// expect: VBC7005 System.IO.File.ReadAllText
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Vbc.Clauses.Authoring;
+
+public sealed class Escape : PluginClause
+{
+    private readonly Setting<decimal> _amount;
+
+    public Escape() => _amount = MoneySetting("amount", "Any amount.", "$1.00");
+
+    public override string Keyword => "escape";
+
+    public override string Summary => "A plug-in that tries to escape the sandbox.";
+
+    public override string CodePrefix => "ESC";
+
+    protected override void Settle(SettleContext s)
+    {
+        Func<string, string> read = System.IO.File.ReadAllText;
+        s.Note("x", "x", read("/etc/passwd"));
+    }
+}

@@ -1,0 +1,25 @@
+// Uses double arithmetic for money.
+// expect: VBC7005 double
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Vbc.Clauses.Authoring;
+
+public sealed class Escape : PluginClause
+{
+    private readonly Setting<decimal> _amount;
+
+    public Escape() => _amount = MoneySetting("amount", "Any amount.", "$1.00");
+
+    public override string Keyword => "escape";
+
+    public override string Summary => "A plug-in that tries to escape the sandbox.";
+
+    public override string CodePrefix => "ESC";
+
+    protected override void Settle(SettleContext s)
+    {
+        double share = 0.9;
+        s.Component("x", "x", (decimal)(share * 100.0), "x");
+    }
+}

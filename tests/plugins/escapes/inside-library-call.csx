@@ -1,0 +1,24 @@
+// Spends its time inside one library call, out of reach of the injected checks.
+// expect: VBC7012 time limit
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Vbc.Clauses.Authoring;
+
+public sealed class Escape : PluginClause
+{
+    private readonly Setting<decimal> _amount;
+
+    public Escape() => _amount = MoneySetting("amount", "Any amount.", "$1.00");
+
+    public override string Keyword => "escape";
+
+    public override string Summary => "A plug-in that tries to escape the sandbox.";
+
+    public override string CodePrefix => "ESC";
+
+    protected override void Settle(SettleContext s)
+    {
+        s.Note("x", "x", Enumerable.Repeat(1L, int.MaxValue).Sum().ToString());
+    }
+}

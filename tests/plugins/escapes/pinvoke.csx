@@ -1,0 +1,24 @@
+// Calls native code (P/Invoke).
+// expect: VBC7005 P/Invoke
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Vbc.Clauses.Authoring;
+
+public sealed class Escape : PluginClause
+{
+    private readonly Setting<decimal> _amount;
+
+    public Escape() => _amount = MoneySetting("amount", "Any amount.", "$1.00");
+
+    public override string Keyword => "escape";
+
+    public override string Summary => "A plug-in that tries to escape the sandbox.";
+
+    public override string CodePrefix => "ESC";
+
+    [System.Runtime.InteropServices.DllImport("libc")]
+    private static extern int getpid();
+
+    protected override void Settle(SettleContext s) => getpid();
+}

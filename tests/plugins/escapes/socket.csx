@@ -1,0 +1,24 @@
+// Opens a socket.
+// expect: VBC7005 System.Net.Sockets
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Vbc.Clauses.Authoring;
+
+public sealed class Escape : PluginClause
+{
+    private readonly Setting<decimal> _amount;
+
+    public Escape() => _amount = MoneySetting("amount", "Any amount.", "$1.00");
+
+    public override string Keyword => "escape";
+
+    public override string Summary => "A plug-in that tries to escape the sandbox.";
+
+    public override string CodePrefix => "ESC";
+
+    protected override void Settle(SettleContext s)
+    {
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+    }
+}

@@ -1,0 +1,25 @@
+// Uses unsafe code and pointers.
+// expect: VBC7004 unsafe
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Vbc.Clauses.Authoring;
+
+public sealed class Escape : PluginClause
+{
+    private readonly Setting<decimal> _amount;
+
+    public Escape() => _amount = MoneySetting("amount", "Any amount.", "$1.00");
+
+    public override string Keyword => "escape";
+
+    public override string Summary => "A plug-in that tries to escape the sandbox.";
+
+    public override string CodePrefix => "ESC";
+
+    protected override unsafe void Settle(SettleContext s)
+    {
+        int x = 1;
+        int* p = &x;
+    }
+}
