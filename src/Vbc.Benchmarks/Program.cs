@@ -15,6 +15,12 @@ if (args.Length > 0 && args[0] == "--lsp")
     return await LspBenchmark.RunAsync(args.Length > 1 ? args[1] : Directory.GetCurrentDirectory());
 }
 
+if (args.Length > 0 && args[0] == "--duckdb")
+{
+    // The hand-written DuckDB query, one whole process (the orchestrator times it): --duckdb FILE QUALITY REVENUE
+    return DuckDbQuery.Run(args[1], Orchestrator.ParsePercent(args[2]), Orchestrator.ParseMoney(args[3]));
+}
+
 if (args.Length > 0 && args[0] == "--child")
 {
     var request = JsonSerializer.Deserialize<ChildRequest>(args[1]) ?? throw new ArgumentException("No child request.");
