@@ -63,9 +63,14 @@ for pair in $sizes; do
     data+=(--parquet "$parquet")
 done
 
-if ! python3 -c 'import pandas' 2>/dev/null && [[ $(id -u) -eq 0 ]]; then
+# Debian's pandas is installed for Debian's Python (/usr/bin/python3), which may not be the python3 on PATH (pyenv).
+if ! /usr/bin/python3 -c 'import pandas' 2>/dev/null && ! python3 -c 'import pandas' 2>/dev/null && [[ $(id -u) -eq 0 ]]; then
     echo "Installing python3-pandas (the pandas peer)..." >&2
     (apt-get install -y -q python3-pandas || (apt-get update -q && apt-get install -y -q python3-pandas)) >&2 || true
+fi
+python=python3
+if ! python3 -c 'import pandas' 2>/dev/null && /usr/bin/python3 -c 'import pandas' 2>/dev/null; then
+    python=/usr/bin/python3
 fi
 
 pg_args=()
@@ -96,4 +101,4 @@ fi
 # Whole `vbc settle` processes are timed with vbc as it is installed: published, compiled ahead of time (ReadyToRun).
 echo "Publishing vbc (Release, ReadyToRun) into $out/vbc..." >&2
 dotnet publish src/vbc/vbc.csproj -c Release -r linux-x64 --self-contained false -o "$out/vbc" -nologo -v quiet >&2
-"${bench[@]}" "${data[@]}" --runs "$runs" "${pg_args[@]}" "${peers_only[@]}" --vbc "$out/vbc/vbc" --out "$out/report.md" --command "$command"
+"${bench[@]}" "${data[@]}" --runs "$runs" "${pg_args[@]}" "${peers_only[@]}" --python "$python" --vbc "$out/vbc/vbc" --out "$out/report.md" --command "$command"

@@ -61,6 +61,7 @@ internal sealed class Orchestrator
                 Child(Configurations.ReadWithoutIdCheck, file, 1),
                 Child(Configurations.FinishSplit, files[0], repeat),
                 Child(Configurations.ReadSep, file, 1),
+                Child(Configurations.ReadSepValues, file, 1),
             };
             if (parquet is not null)
             {

@@ -278,6 +278,7 @@ internal static class Report
         Configurations.EngineInMemory => c.Repeat > 1 ? $"engine alone (x{c.Repeat} replay)" : "engine alone",
         Configurations.LoopInMemory => c.Repeat > 1 ? $"hand-written loop alone (x{c.Repeat} replay)" : "hand-written loop alone",
         Configurations.ReadSep => "comparison: Sep 0.17.1 splitting the rows on all cores and touching the contract's fields (no value parsed, no id checked)",
+        Configurations.ReadSepValues => "comparison: as the Sep row, each field also parsed by our exact ValueParsers (UTF-16 back to UTF-8); no batches, no id check",
         Configurations.ReadParquet => "reader alone (the engine's Parquet source, on the same members as Parquet)",
         _ => c.Configuration,
     };

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Text.Unicode;
 using ParquetSharp;
@@ -312,7 +314,57 @@ public sealed class ParquetMemberReader : IDisposable
         return Result;
     }
 
+    /// <summary>
+    /// One thread decodes the file a few batches ahead of the caller, so that reading overlaps the member stage (as
+    /// the CSV reader's parse threads do). ParquetSharp is used from that thread only.
+    /// </summary>
     private IEnumerable<ColumnBatch> Iterate()
+    {
+        using var cancel = new CancellationTokenSource();
+        using var queue = new BlockingCollection<ColumnBatch>(boundedCapacity: 4);
+        Exception? failure = null;
+        var producer = Task.Factory.StartNew(() =>
+        {
+            try
+            {
+                foreach (var batch in Decode())
+                {
+                    queue.Add(batch, cancel.Token);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The caller stopped reading; Decode's finally has recorded an incomplete result.
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+            finally
+            {
+                queue.CompleteAdding();
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        try
+        {
+            foreach (var batch in queue.GetConsumingEnumerable())
+            {
+                yield return batch;
+            }
+        }
+        finally
+        {
+            cancel.Cancel();
+            producer.Wait();
+        }
+        if (failure is not null)
+        {
+            ExceptionDispatchInfo.Capture(failure).Throw();
+        }
+    }
+
+    /// <summary>The batches in file order, decoded on the calling thread; the result is recorded when it ends.</summary>
+    private IEnumerable<ColumnBatch> Decode()
     {
         var state = new State();
         bool complete = false;
@@ -332,19 +384,33 @@ public sealed class ParquetMemberReader : IDisposable
             bool stop = false;
             for (int g = 0; g < groups && !stop; g++)
             {
-                using var rowGroup = _reader!.RowGroup(g);
+                RowGroupReader? rowGroup = null;
                 var readers = new ColumnReader?[_plans.Length];
                 try
                 {
-                    for (int p = 0; p < _plans.Length; p++)
-                    {
-                        readers[p] = rowGroup.Column(_sources[p].Column);
-                    }
                     long rows = _rowGroupStarts[g + 1] - _rowGroupStarts[g];
                     for (long done = 0; done < rows && !stop; done += batchSize)
                     {
                         int count = (int)Math.Min(batchSize, rows - done);
-                        var batch = ReadBatch(readers, _rowGroupStarts[g] + done, count, state, out stop);
+                        ColumnBatch? batch = null;
+                        try
+                        {
+                            if (rowGroup is null)
+                            {
+                                rowGroup = _reader!.RowGroup(g);
+                                for (int p = 0; p < _plans.Length; p++)
+                                {
+                                    readers[p] = rowGroup.Column(_sources[p].Column);
+                                }
+                            }
+                            batch = ReadBatch(readers, _rowGroupStarts[g] + done, count, state, out stop);
+                        }
+                        catch (Exception e) when (e is ParquetException or InvalidDataException or IOException)
+                        {
+                            // A page that cannot be decoded: the file is damaged past this point.
+                            state.Add(DataDiagnostics.NotParquet(_file, FirstLine(e.Message)));
+                            stop = true;
+                        }
                         if (batch is not null)
                         {
                             yield return batch;
@@ -357,6 +423,7 @@ public sealed class ParquetMemberReader : IDisposable
                     {
                         r?.Dispose();
                     }
+                    rowGroup?.Dispose();
                 }
             }
             complete = !stop;

@@ -157,6 +157,31 @@ public class ParquetMemberReaderTests
     }
 
     [Fact]
+    public void A_damaged_page_stops_reading_with_a_diagnostic()
+    {
+        var ids = Enumerable.Range(1, 2000).Select(i => $"M{i:D6}").ToArray();
+        using var good = Pq.Write(Pq.Text("member_id", ids), Pq.Decimal("inpatient", 18, 2, ids.Select(_ => 100m).ToArray()));
+        var bytes = File.ReadAllBytes(good.Path);
+        Array.Fill(bytes, (byte)0xFF, 4, 64); // the first page's header, right after the magic bytes
+        using var damaged = TempFile.WithBytes(bytes);
+        var read = ReadParquet(damaged.Path, new[] { Specs.Id(), Specs.Money("inpatient") });
+        Assert.Equal(Severity.Error, read.Single("VBC3075").Severity);
+        Assert.False(read.Result.Complete);
+        Assert.True(read.Result.HasErrors);
+    }
+
+    [Fact]
+    public void A_reader_abandoned_early_records_an_incomplete_result()
+    {
+        var ids = Enumerable.Range(1, 50).Select(i => $"M{i:D6}").ToArray();
+        using var file = Pq.Write(Pq.Text("member_id", ids), Pq.Decimal("inpatient", 18, 2, ids.Select(_ => 100m).ToArray()));
+        using var reader = ParquetMemberReader.Open(file.Path, new[] { Specs.Id(), Specs.Money("inpatient") }, new MemberReadOptions { BatchSize = 4 });
+        var first = reader.ReadBatches().First();
+        Assert.Equal(4, first.RowCount);
+        Assert.False(reader.Result.Complete);
+    }
+
+    [Fact]
     public void The_format_is_known_by_the_first_bytes_not_the_name()
     {
         using var parquet = Pq.Write(Pq.Text("member_id", "M1"));
