@@ -15,6 +15,9 @@ internal sealed record BenchmarkOptions
           --work-mem SIZE      PostgreSQL work_mem for the query session (default 1GB)
           --psql PATH          the psql client (default /usr/bin/psql)
           --vbc PATH           also time whole `vbc settle` processes: the published vbc executable, or vbc.dll (run with dotnet), --runs times per file
+          --parquet FILE       the same members as the --data of the same position, as Parquet (`vbc generate members --format parquet`): adds vbc from Parquet
+          --peers-only         only the side-by-side whole processes (vbc from CSV and Parquet, the DuckDB query, pandas), --runs times each, alternated
+          --python PATH        the Python with pandas for the pandas peer (default python3); the peer is NOT RUN when it cannot import pandas
           --out FILE           also write the report here
           --command TEXT       the command to show in the report (bench/run.sh passes its own)
         or: Vbc.Benchmarks --only CONFIGURATION CONTRACT FILE [RUNS] [REPEAT]   (one configuration, in this process)
@@ -42,6 +45,12 @@ internal sealed record BenchmarkOptions
 
     public string? Out { get; init; }
 
+    public List<string> Parquet { get; } = new();
+
+    public bool PeersOnly { get; init; }
+
+    public string Python { get; init; } = "python3";
+
     public string? Command { get; init; }
 
     public static BenchmarkOptions Parse(string[] args)
@@ -64,6 +73,9 @@ internal sealed record BenchmarkOptions
                 case "--psql": o = o with { Psql = Next() }; break;
                 case "--vbc": o = o with { Vbc = Next() }; break;
                 case "--out": o = o with { Out = Next() }; break;
+                case "--parquet": o.Parquet.Add(Next()); break;
+                case "--peers-only": o = o with { PeersOnly = true }; break;
+                case "--python": o = o with { Python = Next() }; break;
                 case "--command": o = o with { Command = Next() }; break;
                 default: throw new ArgumentException($"Unknown option '{args[i]}'.");
             }
@@ -72,7 +84,11 @@ internal sealed record BenchmarkOptions
         {
             throw new ArgumentException("Give at least one --data FILE.");
         }
-        foreach (var f in o.Data.Append(o.Contract).Concat(o.Vbc is null ? Array.Empty<string>() : new[] { o.Vbc }).Where(f => !File.Exists(f)))
+        if (o.Parquet.Count > 0 && o.Parquet.Count != o.Data.Count)
+        {
+            throw new ArgumentException("Give one --parquet FILE per --data FILE (the same members), or none.");
+        }
+        foreach (var f in o.Data.Concat(o.Parquet).Append(o.Contract).Concat(o.Vbc is null ? Array.Empty<string>() : new[] { o.Vbc }).Where(f => !File.Exists(f)))
         {
             throw new ArgumentException($"No such file: {f}");
         }

@@ -1,3 +1,4 @@
+using nietras.SeparatedValues;
 using Vbc.Data;
 using Vbc.Parsing;
 using Vbc.Semantics;
@@ -39,7 +40,24 @@ internal static class Configurations
     /// <summary>A diagnostic: the parts of the finish (after the last batch) timed one by one on the population's costs.</summary>
     public const string FinishSplit = "finish-split";
 
-    public static readonly string[] All = { EngineEndToEnd, LoopEndToEnd, ReadOnly, EngineInMemory, LoopInMemory, EngineEndToEndLargeBatches, ReadWithoutIdCheck, FinishSplit };
+    /// <summary>
+    /// Sep 0.17.1, the vectorised CSV parser, splitting every row on all cores and touching each field the contract
+    /// reads, and nothing else: no value parsed, no id checked. A lower bound for any reader built on Sep, set against
+    /// <see cref="ReadOnly"/> (our reader, values parsed exactly and ids checked) on the same file.
+    /// </summary>
+    public const string ReadSep = "read-sep";
+
+    /// <summary>
+    /// As <see cref="ReadSep"/>, and each field the contract reads is also parsed as our reader parses it: the field's
+    /// UTF-16 text (Sep's form) turned back into UTF-8 and read by the same exact <c>ValueParsers</c>. Still no
+    /// batches built and no id checked: a lower bound for a Sep-based reader with our exactness.
+    /// </summary>
+    public const string ReadSepValues = "read-sep-values";
+
+    /// <summary>A Parquet file -> the engine's Parquet source, batches thrown away: the Parquet reader alone.</summary>
+    public const string ReadParquet = "read-parquet";
+
+    public static readonly string[] All = { EngineEndToEnd, LoopEndToEnd, ReadOnly, EngineInMemory, LoopInMemory, EngineEndToEndLargeBatches, ReadWithoutIdCheck, FinishSplit, ReadSep, ReadSepValues, ReadParquet };
 }
 
 /// <summary>What a child process is asked to do.</summary>
@@ -150,6 +168,83 @@ internal static class ChildRunner
                             throw new InvalidOperationException($"{request.File}: cannot open.");
                         }
                         foreach (var batch in TimedSource.Timed(csv.Batches(), timings, meter.Start))
+                        {
+                            count += batch.RowCount;
+                        }
+                        result = new Figures(count, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+                        break;
+                    }
+                case Configurations.ReadSep:
+                    {
+                        long count = 0;
+                        using var reader = Sep.Reader(o => o with { Unescape = true }).FromFile(request.File);
+                        var fields = specs.Select(c => reader.Header.IndexOf(c.Name)).ToArray();
+                        long chars = 0;
+                        foreach (int length in reader.ParallelEnumerate(row =>
+                        {
+                            int n = 0;
+                            foreach (int f in fields)
+                            {
+                                n += row[f].Span.Length;
+                            }
+                            return n;
+                        }))
+                        {
+                            chars += length;
+                            count++;
+                        }
+                        result = new Figures(count, chars, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+                        break;
+                    }
+                case Configurations.ReadSepValues:
+                    {
+                        long count = 0;
+                        using var reader = Sep.Reader(o => o with { Unescape = true }).FromFile(request.File);
+                        var fields = specs.Select(c => reader.Header.IndexOf(c.Name)).ToArray();
+                        var plans = specs.Select((c, i) => ColumnPlan.For(c, i, required: false)).ToArray();
+                        long bad = 0;
+                        foreach (int failed in reader.ParallelEnumerate(row =>
+                        {
+                            Span<byte> utf8 = stackalloc byte[256];
+                            int problems = 0;
+                            for (int i = 0; i < fields.Length; i++)
+                            {
+                                var text = row[fields[i]].Span.Trim();
+                                int n = System.Text.Encoding.UTF8.GetBytes(text, utf8);
+                                var bytes = utf8[..n];
+                                var outcome = plans[i].Kind switch
+                                {
+                                    PlanKind.Decimal => ValueParsers.ParseDecimal(bytes, plans[i].AllowDollar, out _),
+                                    PlanKind.MemberMonths => ValueParsers.ParseMemberMonths(bytes, out _),
+                                    PlanKind.Percent => ValueParsers.ParsePercent(bytes, out _),
+                                    PlanKind.Count => ValueParsers.ParseCount(bytes, out _),
+                                    PlanKind.Flag => ValueParsers.ParseFlag(bytes, out _),
+                                    _ => n > 0 ? ParseOutcome.Ok : ParseOutcome.Empty,
+                                };
+                                problems += outcome == ParseOutcome.Ok ? 0 : 1;
+                            }
+                            return problems;
+                        }))
+                        {
+                            bad += failed;
+                            count++;
+                        }
+                        if (bad > 0)
+                        {
+                            throw new InvalidOperationException($"{bad} values could not be read.");
+                        }
+                        result = new Figures(count, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+                        break;
+                    }
+                case Configurations.ReadParquet:
+                    {
+                        long count = 0;
+                        using var source = new ParquetMemberSource(request.File);
+                        if (source.Open(specs).Any(d => d.IsError))
+                        {
+                            throw new InvalidOperationException($"{request.File}: cannot open.");
+                        }
+                        foreach (var batch in TimedSource.Timed(source.Batches(), timings, meter.Start))
                         {
                             count += batch.RowCount;
                         }

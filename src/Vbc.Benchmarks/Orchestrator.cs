@@ -29,9 +29,19 @@ internal sealed class Orchestrator
         // Smallest file first: its parsed batches are what the in-memory configurations replay.
         var files = _o.Data.OrderBy(f => new FileInfo(f).Length).ToList();
         var sizes = new List<SizeResult>();
+        var peers = new List<PeerSet>();
         long smallestRows = 0;
         foreach (var file in files)
         {
+            string? parquet = _o.Parquet.Count > 0 ? _o.Parquet[_o.Data.IndexOf(file)] : null;
+            if (_o.Vbc is not null)
+            {
+                peers.Add(Peers(file, parquet));
+            }
+            if (_o.PeersOnly)
+            {
+                continue;
+            }
             Log($"{file} ({new FileInfo(file).Length / 1e6:F0} MB)");
             var cli = _o.Vbc is null ? new List<CliRun>() : Enumerable.Range(0, _o.Runs).Select(_ => VbcSettle(file)).ToList();
             var e2e = Child(Configurations.EngineEndToEnd, file, 1);
@@ -50,7 +60,13 @@ internal sealed class Orchestrator
                 Child(Configurations.EngineEndToEndLargeBatches, file, 1),
                 Child(Configurations.ReadWithoutIdCheck, file, 1),
                 Child(Configurations.FinishSplit, files[0], repeat),
+                Child(Configurations.ReadSep, file, 1),
+                Child(Configurations.ReadSepValues, file, 1),
             };
+            if (parquet is not null)
+            {
+                experiments.Add(Child(Configurations.ReadParquet, parquet, 1));
+            }
             PostgresResult? pg = null;
             if (server is not null)
             {
@@ -61,7 +77,7 @@ internal sealed class Orchestrator
             sizes.Add(size);
         }
 
-        var report = Report.Write(new ReportInput(_o, facts, pgVersion, pgSettings, loadAtStart, ProcFs.LoadAverages(), started, DateTime.UtcNow, sizes, _failures));
+        var report = Report.Write(new ReportInput(_o, facts, pgVersion, pgSettings, loadAtStart, ProcFs.LoadAverages(), started, DateTime.UtcNow, sizes, _failures) { Peers = peers });
         Console.Out.Write(report);
         if (_o.Out is { } path)
         {
@@ -145,6 +161,107 @@ internal sealed class Orchestrator
     }
 
     /// <summary>
+    /// The peers side by side, each a whole process as a user runs it, alternated run by run so that the load of
+    /// the machine falls on all of them alike: vbc from the CSV file, vbc from the same members in Parquet, the
+    /// hand-written DuckDB query over the CSV file (<see cref="DuckDbQuery"/>), and pandas (bench/pandas_settle.py).
+    /// </summary>
+    private PeerSet Peers(string csv, string? parquet)
+    {
+        string quality = ParsePercent(_o.Quality).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string revenue = ParseMoney(_o.Revenue).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string self = Environment.ProcessPath ?? throw new InvalidOperationException("No process path.");
+        var duckdb = Path.GetFileNameWithoutExtension(self) == "dotnet"
+            ? new List<string> { self, typeof(Orchestrator).Assembly.Location }
+            : new List<string> { self };
+        duckdb.AddRange(new[] { "--duckdb", csv, quality, revenue });
+        string? pandasProblem = PandasProblem();
+        var commands = new List<(string Name, List<string>? Command, string? NotRun)>
+        {
+            (PeerSet.VbcCsv, VbcCommand(csv), null),
+            (PeerSet.VbcParquet, parquet is null ? null : VbcCommand(parquet), parquet is null ? "no --parquet file" : null),
+            (PeerSet.DuckDb, duckdb, null),
+            (PeerSet.Pandas, pandasProblem is null ? new List<string> { _o.Python, "bench/pandas_settle.py", csv, quality, revenue } : null, pandasProblem),
+        };
+        var runs = commands.ToDictionary(c => c.Name, _ => new List<CliRun>());
+        for (int run = 0; run < _o.Runs; run++)
+        {
+            foreach (var (name, command, _) in commands.Where(c => c.Command is not null))
+            {
+                var r = TimeProcess(command!);
+                Log($"  {name} run {run + 1}/{_o.Runs}: {r.Seconds:F3} s, max RSS {r.MaxRssKb / 1024} MB, total {r.Total}");
+                runs[name].Add(r);
+            }
+        }
+        return new PeerSet(csv, parquet, new FileInfo(csv).Length, parquet is null ? 0 : new FileInfo(parquet).Length,
+            commands.Select(c => new PeerResult(c.Name, runs[c.Name], c.NotRun)).ToList());
+    }
+
+    private List<string> VbcCommand(string data)
+    {
+        var command = new List<string>();
+        if (_o.Vbc!.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+        {
+            command.Add("dotnet");
+        }
+        command.AddRange(new[] { _o.Vbc!, "settle", _o.Contract, "--data", data, "--input", $"quality_score={_o.Quality}", "--input", $"participant_revenue={_o.Revenue}" });
+        return command;
+    }
+
+    /// <summary>Null when the Python given can import pandas, else why the pandas peer is not run.</summary>
+    private string? PandasProblem()
+    {
+        try
+        {
+            var info = new ProcessStartInfo(_o.Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add("import pandas; print(pandas.__version__)");
+            using var process = Process.Start(info)!;
+            string version = process.StandardOutput.ReadToEnd().Trim();
+            process.WaitForExit();
+            return process.ExitCode == 0 ? null : $"{_o.Python} cannot import pandas (install Debian's python3-pandas)";
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return $"{_o.Python} cannot be started: {e.Message}";
+        }
+    }
+
+    /// <summary>
+    /// One whole process: wall time by the clock here, peak RSS from /usr/bin/time when present, and the total from
+    /// its TOTAL line (vbc's statement, the DuckDB host and the pandas script all print one).
+    /// </summary>
+    private static CliRun TimeProcess(IReadOnlyList<string> command)
+    {
+        bool time = File.Exists("/usr/bin/time");
+        var info = new ProcessStartInfo(time ? "/usr/bin/time" : command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (time)
+        {
+            info.ArgumentList.Add("-f");
+            info.ArgumentList.Add("maxrss=%M");
+        }
+        foreach (var a in time ? command : command.Skip(1))
+        {
+            info.ArgumentList.Add(a);
+        }
+        var sw = Stopwatch.StartNew();
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{command[0]} did not start.");
+        var stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        sw.Stop();
+        string errors = stderr.Result;
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{string.Join(" ", command)} failed (exit code {process.ExitCode}): {errors}");
+        }
+        var totalLine = stdout.Split('\n').FirstOrDefault(l => l.TrimStart().StartsWith("TOTAL", StringComparison.Ordinal)) ?? "";
+        string total = totalLine.Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "?";
+        var rssLine = errors.Split('\n').LastOrDefault(l => l.StartsWith("maxrss=", StringComparison.Ordinal));
+        long rss = rssLine is null ? -1 : long.Parse(rssLine["maxrss=".Length..].Trim(), CultureInfo.InvariantCulture);
+        return new CliRun(sw.Elapsed.TotalSeconds, rss, total);
+    }
+
+    /// <summary>
     /// One whole `vbc settle` process over the file, as a user runs it: .NET start-up, the contract, the CSV, the
     /// text statement (read and thrown away). Wall time by the clock here; peak RSS from /usr/bin/time when present.
     /// </summary>
@@ -214,3 +331,15 @@ internal sealed record SizeResult(
 
 /// <summary>One whole `vbc settle` process: wall time, peak RSS (kB, -1 when unknown) and the total it printed.</summary>
 internal sealed record CliRun(double Seconds, long MaxRssKb, string Total);
+
+/// <summary>The peers measured side by side on one member file (<see cref="Orchestrator"/>'s Peers).</summary>
+internal sealed record PeerSet(string Csv, string? Parquet, long CsvBytes, long ParquetBytes, IReadOnlyList<PeerResult> Results)
+{
+    public const string VbcCsv = "vbc settle, CSV";
+    public const string VbcParquet = "vbc settle, Parquet";
+    public const string DuckDb = "DuckDB query (read_csv, DECIMAL, quantile_cont)";
+    public const string Pandas = "pandas (read_csv, float64)";
+}
+
+/// <summary>One peer's runs, or why it was not run.</summary>
+internal sealed record PeerResult(string Name, IReadOnlyList<CliRun> Runs, string? NotRun);

@@ -25,6 +25,11 @@ if (args.Length > 0 && args[0] == "--plugins")
     // Plug-in compile, cache and unload figures (docs/plugins.md): dotnet run -c Release --project src/Vbc.Benchmarks -- --plugins [VERSIONS]
     return PluginBenchmark.Run(Directory.GetCurrentDirectory(), args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200);
 }
+if (args.Length > 0 && args[0] == "--duckdb")
+{
+    // The hand-written DuckDB query, one whole process (the orchestrator times it): --duckdb FILE QUALITY REVENUE
+    return DuckDbQuery.Run(args[1], Orchestrator.ParsePercent(args[2]), Orchestrator.ParseMoney(args[3]));
+}
 
 if (args.Length > 0 && args[0] == "--child")
 {

@@ -13,7 +13,10 @@ internal sealed record ReportInput(
     DateTime Started,
     DateTime Ended,
     IReadOnlyList<SizeResult> Sizes,
-    IReadOnlyList<string> Failures);
+    IReadOnlyList<string> Failures)
+{
+    public IReadOnlyList<PeerSet> Peers { get; init; } = Array.Empty<PeerSet>();
+}
 
 /// <summary>The Markdown report: machine, results side by side, targets, checks, and where the time goes.</summary>
 internal static class Report
@@ -45,6 +48,15 @@ internal static class Report
         sb.AppendLine($"- Load average (1, 5, 15 min): {r.LoadAtStart} at start, {r.LoadAtEnd} at end; per configuration below");
         sb.AppendLine($"- Contract `{o.Contract}`, inputs quality_score={o.Quality}, participant_revenue={o.Revenue}; {o.Runs} runs per configuration (1 cold, {o.Runs - 1} warm), each configuration in a fresh process");
         sb.AppendLine();
+
+        foreach (var set in r.Peers)
+        {
+            PeerTable(sb, set);
+        }
+        if (r.Sizes.Count == 0)
+        {
+            return sb.ToString();
+        }
 
         sb.AppendLine("## Results");
         sb.AppendLine();
@@ -183,6 +195,51 @@ internal static class Report
         sb.AppendLine();
     }
 
+    private const double TargetDuckDbRatio = 1.5;
+    private const double TargetPandasRatio = 5;
+
+    /// <summary>The peers side by side, with the targets of issue 12 that compare them.</summary>
+    private static void PeerTable(StringBuilder sb, PeerSet set)
+    {
+        sb.AppendLine($"## Side by side: whole processes on `{set.Csv}` ({set.CsvBytes / 1e6:N0} MB){(set.Parquet is null ? "" : $" and `{set.Parquet}` ({set.ParquetBytes / 1e6:N0} MB)")}");
+        sb.AppendLine();
+        sb.AppendLine("Each a whole process as a user runs it (start-up included), the peers alternated run by run; wall time by the clock, peak RSS from /usr/bin/time.");
+        sb.AppendLine();
+        sb.AppendLine("| peer | runs | best | median | peak MB | total | median / vbc CSV median |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        var csv = set.Results.First(p => p.Name == PeerSet.VbcCsv);
+        double csvMedian = csv.Runs.Count > 0 ? Median(csv.Runs.Select(x => x.Seconds).ToList()) : double.NaN;
+        foreach (var p in set.Results)
+        {
+            if (p.NotRun is not null || p.Runs.Count == 0)
+            {
+                sb.AppendLine($"| {p.Name} | NOT RUN: {p.NotRun} | | | | | |");
+                continue;
+            }
+            double median = Median(p.Runs.Select(x => x.Seconds).ToList());
+            string totals = string.Join(" / ", p.Runs.Select(x => x.Total).Distinct());
+            sb.AppendLine($"| {p.Name} | {p.Runs.Count} | {Sec(p.Runs.Min(x => x.Seconds))} | {Sec(median)} | {Mb(p.Runs.Max(x => x.MaxRssKb)):N0} | {totals} | {median / csvMedian:F2}x |");
+        }
+        sb.AppendLine();
+        double MedianOf(string name) => set.Results.FirstOrDefault(p => p.Name == name) is { NotRun: null, Runs.Count: > 0 } p ? Median(p.Runs.Select(x => x.Seconds).ToList()) : double.NaN;
+        double parquet = MedianOf(PeerSet.VbcParquet), duck = MedianOf(PeerSet.DuckDb), pandas = MedianOf(PeerSet.Pandas);
+        sb.AppendLine("| target (medians) | measured | met |");
+        sb.AppendLine("|---|---|---|");
+        sb.AppendLine(double.IsNaN(parquet) ? "| vbc from Parquet faster than from CSV | NOT RUN | |" : $"| vbc from Parquet faster than from CSV | {Sec(parquet)} vs {Sec(csvMedian)} ({csvMedian / parquet:F2}x) | {Met(parquet < csvMedian)} |");
+        sb.AppendLine(double.IsNaN(duck) ? "| vbc from CSV at least 1.5x faster than the DuckDB query | NOT RUN | |" : $"| vbc from CSV at least {TargetDuckDbRatio}x faster than the DuckDB query | {duck / csvMedian:F2}x ({Sec(duck)} vs {Sec(csvMedian)}) | {Met(duck / csvMedian >= TargetDuckDbRatio)} |");
+        sb.AppendLine(double.IsNaN(pandas) ? "| vbc from CSV at least 5x faster than pandas | NOT RUN | |" : $"| vbc from CSV at least {TargetPandasRatio}x faster than pandas | {pandas / csvMedian:F2}x ({Sec(pandas)} vs {Sec(csvMedian)}) | {Met(pandas / csvMedian >= TargetPandasRatio)} |");
+        string exact = csv.Runs.FirstOrDefault()?.Total ?? "?";
+        foreach (var p in set.Results.Where(p => p.Name != PeerSet.VbcCsv && p.Runs.Count > 0))
+        {
+            string total = p.Runs[0].Total;
+            sb.AppendLine($"| {p.Name}: the same total as vbc's exact {exact} | {total} | {Met(Normalize(total) == Normalize(exact))} |");
+        }
+        sb.AppendLine();
+    }
+
+    /// <summary>A total as printed ($1,234.56 or -1234.56), as a number to compare.</summary>
+    private static string Normalize(string total) => total.Replace("$", "", StringComparison.Ordinal).Replace(",", "", StringComparison.Ordinal);
+
     private static void Checks(StringBuilder sb, SizeResult s)
     {
         var e = s.EngineE2e.Figures;
@@ -220,6 +277,9 @@ internal static class Report
         Configurations.EngineEndToEndLargeBatches => "experiment: engine, end to end, reader as before 3534479 (65,536-row batches, new arrays)",
         Configurations.EngineInMemory => c.Repeat > 1 ? $"engine alone (x{c.Repeat} replay)" : "engine alone",
         Configurations.LoopInMemory => c.Repeat > 1 ? $"hand-written loop alone (x{c.Repeat} replay)" : "hand-written loop alone",
+        Configurations.ReadSep => "comparison: Sep 0.17.1 splitting the rows on all cores and touching the contract's fields (no value parsed, no id checked)",
+        Configurations.ReadSepValues => "comparison: as the Sep row, each field also parsed by our exact ValueParsers (UTF-16 back to UTF-8); no batches, no id check",
+        Configurations.ReadParquet => "reader alone (the engine's Parquet source, on the same members as Parquet)",
         _ => c.Configuration,
     };
 

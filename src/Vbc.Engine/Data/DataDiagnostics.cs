@@ -68,10 +68,13 @@ public static class DataDiagnostics
             $"{RowLabel(dataRow)} is longer than {maxBytes:N0} bytes, so reading stopped here. This usually means a double quote opened a value and was never closed: "
             + "check the quotes on this line. A real row that long is not supported: split its text values or leave them out of the file.");
 
-    public static Diagnostic EmptyValue(string file, long line, int column, long dataRow, string columnName, string typeName, string expected, Severity severity = Severity.Error) =>
+    /// <param name="isNull">A null of a Parquet file, which is its empty cell.</param>
+    public static Diagnostic EmptyValue(string file, long line, int column, long dataRow, string columnName, string typeName, string expected, Severity severity = Severity.Error, bool isNull = false) =>
         Make("VBC3011", severity, At(file, line, column),
-            $"{Where(dataRow, columnName)}: the value is empty, but this {typeName} column needs a value; an empty cell is never read as zero or no. "
-            + $"Write {expected}.");
+            isNull
+                ? $"{Where(dataRow, columnName)}: the value is null, but this {typeName} column needs a value; a null is never read as zero or no. Write {expected}."
+                : $"{Where(dataRow, columnName)}: the value is empty, but this {typeName} column needs a value; an empty cell is never read as zero or no. "
+                    + $"Write {expected}.");
 
     public static Diagnostic InvalidValue(string file, long line, int column, long dataRow, string columnName, string text, string typeName, string expected, Severity severity = Severity.Error) =>
         Make("VBC3012", severity, At(file, line, column),
@@ -94,9 +97,10 @@ public static class DataDiagnostics
         Make("VBC3015", severity, At(file, line, column),
             $"{Where(dataRow, columnName)}: {Quote(text)} is outside the range of a {typeName} value, which must be {bounds}. Correct the value in the source data.");
 
-    public static Diagnostic DuplicateId(string file, long line, int column, long dataRow, string columnName, string id, long firstLine, long firstDataRow, Severity severity = Severity.Error) =>
+    /// <param name="rowsOnly">A file without lines (Parquet): the first row is named by its data row only.</param>
+    public static Diagnostic DuplicateId(string file, long line, int column, long dataRow, string columnName, string id, long firstLine, long firstDataRow, Severity severity = Severity.Error, bool rowsOnly = false) =>
         Make("VBC3016", severity, At(file, line, column),
-            $"{Where(dataRow, columnName)}: the member id {Quote(id)} already appears on line {firstLine} (row {firstDataRow}). Each member must have exactly one row: "
+            $"{Where(dataRow, columnName)}: the member id {Quote(id)} already appears {(rowsOnly ? $"in row {firstDataRow}" : $"on line {firstLine} (row {firstDataRow})")}. Each member must have exactly one row: "
             + "merge the two rows or remove one."
             + (severity == Severity.Error ? "" : " This row is left out; the first is kept unless it has problems of its own."));
 
@@ -149,6 +153,43 @@ public static class DataDiagnostics
             + (year is null ? "" : $" for the same performance year {Quote(year)}")
             + ", so it would be settled twice. Keep one row for it (merge the two rows or remove one)"
             + (year is null ? ", or add a performance_year column if the rows are for different years." : "."));
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Parquet files (VBC3070-VBC3089). A Parquet file has no lines: a value's position is its data row and the
+    // 1-based number of its column in the file's schema; a problem with a whole column names the file only.
+
+    public static Diagnostic FloatingPointMoney(string file, int columnNumber, string name, string stored) =>
+        Make("VBC3070", Severity.Error, At(file, 0, columnNumber),
+            $"The money column '{name}' is stored as {stored} (binary floating point), which cannot hold most amounts in cents exactly, so vbc does not read it. "
+            + $"Write the column as DECIMAL (for example DECIMAL(18,2); precision up to 28), or as whole cents in an integer column named '{name}_cents'.");
+
+    public static Diagnostic WrongParquetType(string file, int columnNumber, string name, string stored, string typeName, string accepted) =>
+        Make("VBC3071", Severity.Error, At(file, 0, columnNumber),
+            $"The column '{name}' is stored as {stored}, which cannot hold a {typeName} value. Write it as {accepted}.");
+
+    public static Diagnostic DecimalTooPrecise(string file, int columnNumber, string name, int precision, int scale) =>
+        Make("VBC3072", Severity.Error, At(file, 0, columnNumber),
+            $"The column '{name}' is DECIMAL({precision},{scale}): a precision above 28 digits cannot be held exactly in vbc's decimals. "
+            + "Cast the column to DECIMAL(28, scale) or less where it is written (DuckDB: CAST(x AS DECIMAL(18,2)); pyarrow: pa.decimal128(18, 2)).");
+
+    public static Diagnostic MoneyWithoutUnit(string file, int columnNumber, string name, string stored) =>
+        Make("VBC3073", Severity.Error, At(file, 0, columnNumber),
+            $"The money column '{name}' is stored as whole numbers ({stored}), which does not say whether they are dollars or cents. "
+            + $"If they are cents, name the column '{name}_cents'; if they are dollars, write the column as DECIMAL (for example DECIMAL(18,2)).");
+
+    public static Diagnostic CentsAndDollars(string file, int columnNumber, string name, string centsName) =>
+        Make("VBC3074", Severity.Error, At(file, 0, columnNumber),
+            $"The file has both '{name}' and '{centsName}' (the same money in cents), so the contract's column '{name}' has two sources. Keep one of them.");
+
+    public static Diagnostic NotParquet(string file, string reason) =>
+        Make("VBC3075", Severity.Error, Location.OfFile(file),
+            $"The file starts as a Parquet file does (the bytes 'PAR1') but cannot be read as one: {reason.TrimEnd('.')}. "
+            + "It may be cut short or damaged: write it again, or give the data as CSV.");
+
+    public static Diagnostic ParquetWithClaims(string file, string claimsFile) =>
+        Make("VBC3076", Severity.Error, Location.OfFile(file),
+            $"The member file is a Parquet file and a claims file ({Quote(claimsFile)}) is given too: claims fill in money columns of CSV member files only. "
+            + "Put the money columns in the Parquet file, or give the member data as CSV.");
 
     // ---------------------------------------------------------------------------------------------------------
     // Shared wording.

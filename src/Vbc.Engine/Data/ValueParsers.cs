@@ -252,6 +252,43 @@ internal static class ValueParsers
         return ParseOutcome.Ok;
     }
 
+    /// <summary>
+    /// The checks the text parsers make, on a number that arrives already typed (a Parquet DECIMAL or integer): a
+    /// percent beyond 1 is ambiguous, counts and years are whole (and read without decimals, as <c>12.0</c> is read as
+    /// 12), member months lie from 0 to 12. Data in a typed file is accepted and refused exactly as the same text in
+    /// a CSV file is.
+    /// </summary>
+    public static ParseOutcome CheckNumber(PlanKind kind, ref decimal value)
+    {
+        switch (kind)
+        {
+            case PlanKind.Percent:
+                return value > 1m || value < -1m ? ParseOutcome.AmbiguousPercent : ParseOutcome.Ok;
+            case PlanKind.Count:
+                if (value != decimal.Truncate(value))
+                {
+                    return ParseOutcome.Invalid;
+                }
+                if (value < 0m)
+                {
+                    return ParseOutcome.OutOfRange;
+                }
+                value = decimal.Truncate(value);
+                return ParseOutcome.Ok;
+            case PlanKind.Year:
+                if (value != decimal.Truncate(value))
+                {
+                    return ParseOutcome.Invalid;
+                }
+                value = decimal.Truncate(value);
+                return value is < 1000m or > 9999m ? ParseOutcome.OutOfRange : ParseOutcome.Ok;
+            case PlanKind.MemberMonths:
+                return value is < 0m or > 12m ? ParseOutcome.OutOfRange : ParseOutcome.Ok;
+            default:
+                return ParseOutcome.Ok;
+        }
+    }
+
     /// <summary><c>92%</c> is 0.92; a plain number is a fraction (<c>0.92</c>); a plain number beyond ±1 is ambiguous.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ParseOutcome ParsePercent(ReadOnlySpan<byte> s, out decimal value)

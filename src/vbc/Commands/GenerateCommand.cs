@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Vbc.Data;
 using Vbc.Data.Synthetic;
 
 namespace Vbc.Cli.Commands;
@@ -26,6 +27,17 @@ internal static class GenerateCommand
 
     private static Option<string> Out() => new("--out") { Description = "The file to write (default: the terminal).", };
 
+    private static Option<string> Format()
+    {
+        var format = new Option<string>("--format")
+        {
+            Description = "csv (default) or parquet: the same rows, with money as DECIMAL(18,2) (parquet needs --out).",
+            DefaultValueFactory = _ => "csv",
+        };
+        format.AcceptOnlyFromAmong("csv", "parquet");
+        return format;
+    }
+
     private static Command Members(Streams console)
     {
         var members = WithDefault(NumberOption.Create<long>("--members", "How many members (rows).", "a whole number such as 1000"), 1_000);
@@ -35,9 +47,10 @@ internal static class GenerateCommand
         profile.AcceptOnlyFromAmong("medicare", "commercial");
         var costFactor = WithDefault(NumberOption.Create<double>("--cost-factor", "Scales every cost (0.95 = 5% cheaper), to show savings or losses.", "a number such as 0.95"), 1.0);
         var output = Out();
+        var format = Format();
         var command = new Command("members", "Member-level rows: ids, member months, risk, flags, cost by category, quality numerators and denominators.")
         {
-            members, seed, organisations, profile, costFactor, output,
+            members, seed, organisations, profile, costFactor, output, format,
         };
         command.SetAction(parse =>
         {
@@ -49,7 +62,7 @@ internal static class GenerateCommand
                 Profile = parse.GetValue(profile) == "commercial" ? PopulationProfile.Commercial : PopulationProfile.Medicare,
                 CostFactor = parse.GetValue(costFactor),
             };
-            return Write(console, options.Validate(), parse.GetValue(output), s => MemberDataGenerator.Write(s, options));
+            return Write(console, options.Validate(), parse.GetValue(output), s => MemberDataGenerator.Write(s, options), Parquet(parse.GetValue(format), GeneratedColumns.Members));
         });
         return command;
     }
@@ -63,9 +76,10 @@ internal static class GenerateCommand
         var pool = WithDefault(NumberOption.Create<long>("--member-pool", "Member ids are drawn from M00000001 up to this many.", "a whole number such as 5000"), 5_000);
         var costFactor = WithDefault(NumberOption.Create<double>("--cost-factor", "Scales every episode cost.", "a number such as 0.95"), 1.0);
         var output = Out();
+        var format = Format();
         var command = new Command("episodes", "Bundled-payment episodes: id, member, type, anchor date, cost, readmission.")
         {
-            episodes, seed, year, organisations, pool, costFactor, output,
+            episodes, seed, year, organisations, pool, costFactor, output, format,
         };
         command.SetAction(parse =>
         {
@@ -78,7 +92,7 @@ internal static class GenerateCommand
                 MemberPool = parse.GetValue(pool),
                 CostFactor = parse.GetValue(costFactor),
             };
-            return Write(console, options.Validate(), parse.GetValue(output), s => EpisodeDataGenerator.Write(s, options));
+            return Write(console, options.Validate(), parse.GetValue(output), s => EpisodeDataGenerator.Write(s, options), Parquet(parse.GetValue(format), GeneratedColumns.Episodes));
         });
         return command;
     }
@@ -100,7 +114,10 @@ internal static class GenerateCommand
         return command;
     }
 
-    private static int Write(Streams console, IReadOnlyList<string> problems, string? path, Func<Stream, long> write)
+    /// <summary>The columns to write as Parquet, or null for CSV.</summary>
+    private static IReadOnlyList<ColumnSpec>? Parquet(string? format, IReadOnlyList<ColumnSpec> columns) => format == "parquet" ? columns : null;
+
+    private static int Write(Streams console, IReadOnlyList<string> problems, string? path, Func<Stream, long> write, IReadOnlyList<ColumnSpec>? parquet = null)
     {
         if (problems.Count > 0)
         {
@@ -114,6 +131,15 @@ internal static class GenerateCommand
         {
             console.Error.WriteLine(outProblem);
             return Program.UsageErrors;
+        }
+        if (parquet is not null)
+        {
+            if (path is null)
+            {
+                console.Error.WriteLine("vbc generate: --format parquet writes a file: give it with --out FILE.");
+                return Program.UsageErrors;
+            }
+            return WriteParquet(console, path, write, parquet);
         }
         try
         {
@@ -137,6 +163,39 @@ internal static class GenerateCommand
                 ? $"vbc generate: cannot write to standard output: {e.Message.TrimEnd('.')}. Check that it is open and its disk has space, or write to a file with --out FILE."
                 : $"vbc generate: cannot write '{path}': {e.Message.TrimEnd('.')}. Check the folder exists and you may write there, or give another --out file.");
             return Program.UsageErrors;
+        }
+    }
+
+    /// <summary>
+    /// The same rows as the CSV (the generator writes CSV text), read back by the CSV reader and written as Parquet, so
+    /// that both files hold the same values and settle to the same cent.
+    /// </summary>
+    private static int WriteParquet(Streams console, string path, Func<Stream, long> write, IReadOnlyList<ColumnSpec> columns)
+    {
+        string csv = Path.Combine(Path.GetTempPath(), $"vbc-generate-{Guid.NewGuid():N}.csv");
+        try
+        {
+            using (var file = new FileStream(csv, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            {
+                write(file);
+            }
+            var problems = ParquetMemberWriter.FromCsv(csv, columns, path);
+            if (problems.Any(d => d.IsError))
+            {
+                // The generator's own CSV always reads: this is a defect, not a user error.
+                throw new InvalidOperationException("The generated rows could not be read back: " + string.Join("; ", problems));
+            }
+            console.Error.WriteLine($"Wrote {path} ({new FileInfo(path).Length:#,##0} bytes).");
+            return Program.Success;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            console.Error.WriteLine($"vbc generate: cannot write '{path}': {e.Message.TrimEnd('.')}. Check the folder exists and you may write there, and that the disk has space, or give another --out file.");
+            return Program.UsageErrors;
+        }
+        finally
+        {
+            File.Delete(csv);
         }
     }
 }

@@ -66,7 +66,7 @@ internal static class SettleCommand
         var contract = new Argument<string>("contract") { Description = "The contract (.vbc) to settle." };
         var data = new Option<string[]>("--data")
         {
-            Description = "Member-level data: a CSV file with a header row and one row per member (or episode). A pipe or /dev/stdin is read once, as it streams; "
+            Description = "Member-level data: a CSV file with a header row and one row per member (or episode), or a Parquet file (known by its first bytes, whatever its name). A pipe or /dev/stdin is read once, as it streams; "
                 + "a named pipe is read once a program opens it to write, and vbc stops with an error if none does within 30 seconds. "
                 + "For a contract that names its tables: TABLE=FILE, once per table (--data members=members.csv).",
             AllowMultipleArgumentsPerToken = false,
@@ -275,11 +275,12 @@ internal static class SettleCommand
 
     private sealed record DataFiles(string? Data, string? Claims, string? FirstTable)
     {
-        public CsvMemberSource? Open(Options o) =>
-            Data is null ? null : new CsvMemberSource(Data, Claims, o.ExcludeBadRows, o.Data, o.Claims);
+        /// <summary>The member file's source: CSV or Parquet, as the file's first bytes say (not its name).</summary>
+        public IMemberSource? Open(Options o) =>
+            Data is null ? null : MemberFiles.Open(Data, Claims, o.ExcludeBadRows, o.Data, o.Claims);
 
         /// <summary>For a contract with several tables: each table's source, the first being <paramref name="first"/>.</summary>
-        public Dictionary<string, IMemberSource>? OpenTables(Options o, CsvMemberSource? first)
+        public Dictionary<string, IMemberSource>? OpenTables(Options o, IMemberSource? first)
         {
             if (first is null || FirstTable is null)
             {
@@ -288,7 +289,7 @@ internal static class SettleCommand
             var tables = new Dictionary<string, IMemberSource>(StringComparer.OrdinalIgnoreCase) { [FirstTable] = first };
             foreach (var ((table, file), copy) in o.MoreTables.Zip(More))
             {
-                tables[table] = new CsvMemberSource(copy.Path, null, o.ExcludeBadRows, file);
+                tables[table] = MemberFiles.Open(copy.Path, null, o.ExcludeBadRows, file);
             }
             return tables;
         }
@@ -307,7 +308,8 @@ internal static class SettleCommand
             console.Error.WriteLine("vbc: --format csv writes one row per organisation: use it with --inputs.");
             return Program.UsageErrors;
         }
-        using var data = files.Open(o);
+        var data = files.Open(o);
+        using var dataLifetime = data as IDisposable;
         var tables = contract.HasSeveralTables ? files.OpenTables(o, data) : null;
         SettlementResult result;
         try
@@ -440,8 +442,9 @@ internal static class SettleCommand
                 }
                 year = y;
             }
-            using var csv = files.Open(o);
-            IMemberSource? data = csv is null ? null : splitColumn is null ? csv : new FilteredMemberSource(csv, splitColumn.Name, organisation);
+            var source = files.Open(o);
+            using var sourceLifetime = source as IDisposable;
+            IMemberSource? data = source is null ? null : splitColumn is null ? source : new FilteredMemberSource(source, splitColumn.Name, organisation);
             var result = SettlementEngine.Settle(contract, new SettlementRequest
             {
                 Year = year,

@@ -1,0 +1,1096 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
+using System.Text.Unicode;
+using ParquetSharp;
+using Vbc.Diagnostics;
+using Vbc.Semantics;
+using Encoding = System.Text.Encoding;
+
+namespace Vbc.Data;
+
+/// <summary>
+/// Reads a member-level Parquet file into the same <see cref="ColumnBatch"/>es, with the same checks and the same
+/// data diagnostics, as <see cref="CsvMemberReader"/> does a CSV file. Values are read from their stored form
+/// (ParquetSharp's physical readers) and turned into decimals here, exactly: a DECIMAL is its unscaled integer and
+/// scale, an integer column of cents (named <c>NAME_cents</c>) is that integer with two more decimals, and a
+/// floating-point money column is refused (VBC3070), never read as a double. Text in a Parquet file is parsed by
+/// the CSV reader's own <see cref="ValueParsers"/>, so <c>$1,234.56</c> is read and <c>12,5</c> is refused there too.
+/// A Parquet file has no lines: a row's position is its 1-based data row, and a value's column is its 1-based
+/// position in the file's schema (<see cref="ColumnBatch.Lines"/> holds data rows).
+/// </summary>
+public sealed class ParquetMemberReader : IDisposable
+{
+    private readonly string _file;
+    private readonly MemberReadOptions _options;
+    private readonly Severity _rowSeverity;
+    private readonly ParquetFileReader? _reader;
+    private readonly List<Diagnostic> _headerDiagnostics = new();
+    private readonly List<string> _fileColumns = new();
+    private readonly List<string> _ignored = new();
+    private Source[] _sources = Array.Empty<Source>();
+    private ColumnPlan[] _plans = Array.Empty<ColumnPlan>();
+    private int[] _moneyPlans = Array.Empty<int>();
+    private int _idPlan = -1;
+    private long[] _rowGroupStarts = Array.Empty<long>();
+    private bool _started;
+    private MemberReadResult? _result;
+
+    private ParquetMemberReader(string path, IReadOnlyList<ColumnSpec> specs, MemberReadOptions options)
+    {
+        _file = options.DisplayName ?? path;
+        _options = options;
+        Specs = specs;
+        _rowSeverity = options.BadRows == BadRowPolicy.Fail ? Severity.Error : Severity.Warning;
+        if (options.Claims is not null)
+        {
+            _headerDiagnostics.Add(DataDiagnostics.ParquetWithClaims(_file, options.Claims.File));
+            return;
+        }
+        try
+        {
+            _reader = new ParquetFileReader(path);
+            var meta = _reader.FileMetaData;
+            _rowGroupStarts = new long[meta.NumRowGroups + 1];
+            for (int g = 0; g < meta.NumRowGroups; g++)
+            {
+                using var rowGroup = _reader.RowGroup(g);
+                _rowGroupStarts[g + 1] = _rowGroupStarts[g] + rowGroup.MetaData.NumRows;
+            }
+        }
+        catch (ParquetException e)
+        {
+            _reader?.Dispose();
+            _reader = null;
+            _headerDiagnostics.Add(DataDiagnostics.NotParquet(_file, FirstLine(e.Message)));
+            return;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _reader?.Dispose();
+            _reader = null;
+            _headerDiagnostics.Add(GeneralDiagnostics.CannotRead(_file, e.Message));
+            return;
+        }
+        PlanColumns();
+        if (_rowGroupStarts[^1] == 0 && !_headerDiagnostics.Any(d => d.IsError))
+        {
+            _headerDiagnostics.Add(DataDiagnostics.NoDataRows(_file, 0));
+        }
+    }
+
+    /// <summary>Opens a Parquet member file and checks its schema. Problems are in <see cref="HeaderDiagnostics"/>; this never throws for bad files.</summary>
+    public static ParquetMemberReader Open(string path, IReadOnlyList<ColumnSpec> specs, MemberReadOptions? options = null) =>
+        new(path, specs, options ?? new MemberReadOptions());
+
+    public IReadOnlyList<ColumnSpec> Specs { get; }
+
+    /// <summary>Problems with the file or its schema (missing columns, types that cannot hold the contract's values). Any error here means no batch is read.</summary>
+    public IReadOnlyList<Diagnostic> HeaderDiagnostics => _headerDiagnostics;
+
+    public bool CanRead => _reader is not null && !_headerDiagnostics.Any(d => d.IsError);
+
+    /// <summary>The file's columns, in schema order.</summary>
+    public IReadOnlyList<string> FileColumns => _fileColumns;
+
+    /// <summary>Columns of the file the contract does not use.</summary>
+    public IReadOnlyList<string> IgnoredColumns => _ignored;
+
+    public MemberReadResult Result => _result ?? throw new InvalidOperationException("The result is known once ReadBatches() has been enumerated.");
+
+    public void Dispose() => _reader?.Dispose();
+
+    private static string FirstLine(string message)
+    {
+        // ParquetSharp's messages start with the native exception's type; keep what a user can act on.
+        int at = message.IndexOf("message: '", StringComparison.Ordinal);
+        string text = at >= 0 ? message[(at + 10)..].TrimEnd('\'', ')', ' ') : message;
+        int nl = text.IndexOf('\n');
+        return nl >= 0 ? text[..nl] : text;
+    }
+
+    // -------------------------------------------------------------------------------------------------------------
+    // Schema.
+
+    /// <summary>How a column's values are stored in the file.</summary>
+    private enum Stored
+    {
+        Decimal,
+        Integer,
+        Float,
+        Boolean,
+        Text,
+        Date,
+        Other,
+    }
+
+    /// <summary>Where one requested column comes from: its position in the file and how its values are stored.</summary>
+    private sealed record Source(int Column, Stored Stored, PhysicalType Physical, int Scale, int ExtraScale, short MaxDefinition, string Name);
+
+    private void PlanColumns()
+    {
+        var schema = _reader!.FileMetaData.Schema;
+        var byName = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < schema.NumColumns; i++)
+        {
+            var column = schema.Column(i);
+            using var path = column.Path;
+            string name = path.ToDotString().Trim();
+            _fileColumns.Add(name);
+            if (!byName.TryAdd(name, i))
+            {
+                _headerDiagnostics.Add(DataDiagnostics.DuplicateHeader(_file, 0, i + 1, name, byName[name] + 1, i + 1));
+            }
+        }
+        var used = new bool[_fileColumns.Count];
+        var plans = new List<ColumnPlan>();
+        var sources = new List<Source>();
+        for (int s = 0; s < Specs.Count; s++)
+        {
+            var spec = Specs[s];
+            string name = spec.Name.Trim();
+            var plan = ColumnPlan.For(spec, s, required: false);
+            if (spec.IsId && _idPlan < 0)
+            {
+                _idPlan = s;
+                plan.Required = true;
+            }
+            plans.Add(plan);
+            bool found = byName.TryGetValue(name, out int field);
+            // A money column may be given in whole cents, as NAME_cents (docs/data.md).
+            int centsField = -1;
+            bool foundCents = plan.IsMoney && byName.TryGetValue(name + "_cents", out centsField);
+            if (found && foundCents)
+            {
+                _headerDiagnostics.Add(DataDiagnostics.CentsAndDollars(_file, centsField + 1, _fileColumns[field], _fileColumns[centsField]));
+                used[field] = used[centsField] = true;
+                sources.Add(null!);
+                continue;
+            }
+            if (!found && foundCents)
+            {
+                field = centsField;
+            }
+            if (!found && !foundCents)
+            {
+                var existing = _fileColumns.ToList();
+                _headerDiagnostics.Add(DataDiagnostics.MissingColumn(_file, 0, spec.Name, spec.Type.DisplayName, Suggest.Nearest(name, existing), existing, claimsGiven: false));
+                sources.Add(null!);
+                continue;
+            }
+            used[field] = true;
+            plan.Field = field;
+            plan.Header = _fileColumns[field];
+            sources.Add(Describe(schema, field, plan, inCents: !found));
+        }
+        for (int i = 0; i < _fileColumns.Count; i++)
+        {
+            if (!used[i])
+            {
+                _ignored.Add(_fileColumns[i]);
+            }
+        }
+        _plans = plans.ToArray();
+        _sources = sources.ToArray();
+        _moneyPlans = _plans.Where(p => p.IsMoney).Select(p => p.SpecIndex).ToArray();
+    }
+
+    /// <summary>How a requested column is stored, or null with a diagnostic when it cannot hold the contract's values.</summary>
+    private Source Describe(SchemaDescriptor schema, int field, ColumnPlan plan, bool inCents)
+    {
+        var column = schema.Column(field);
+        using var logical = column.LogicalType;
+        using var path = column.Path;
+        bool nested = column.MaxRepetitionLevel > 0 || path.ToDotVector().Length > 1;
+        var physical = column.PhysicalType;
+        int number = field + 1;
+        string name = _fileColumns[field];
+        Stored stored = logical switch
+        {
+            DecimalLogicalType => Stored.Decimal,
+            DateLogicalType when physical == PhysicalType.Int32 => Stored.Date,
+            StringLogicalType or EnumLogicalType or JsonLogicalType => Stored.Text,
+            IntLogicalType => Stored.Integer,
+            NoneLogicalType or NullLogicalType => physical switch
+            {
+                PhysicalType.Boolean => Stored.Boolean,
+                PhysicalType.Int32 or PhysicalType.Int64 => Stored.Integer,
+                PhysicalType.Float or PhysicalType.Double => Stored.Float,
+                PhysicalType.ByteArray => Stored.Text,
+                _ => Stored.Other,
+            },
+            _ => Stored.Other,
+        };
+        if (nested)
+        {
+            stored = Stored.Other;
+        }
+        int precision = stored == Stored.Decimal ? column.TypePrecision : 0;
+        int scale = stored == Stored.Decimal ? column.TypeScale : 0;
+        string shown = stored switch
+        {
+            Stored.Decimal => $"DECIMAL({precision},{scale})",
+            Stored.Float => physical == PhysicalType.Float ? "FLOAT" : "DOUBLE",
+            Stored.Integer => physical == PhysicalType.Int32 ? "INT32" : "INT64",
+            Stored.Boolean => "BOOLEAN",
+            Stored.Text => "text (BYTE_ARRAY)",
+            Stored.Date => "DATE",
+            _ when column.MaxRepetitionLevel > 0 => "a list (a repeated field)",
+            _ when nested => "a field of a nested group",
+            _ => $"{physical}{(logical is NoneLogicalType ? "" : " " + logical)}",
+        };
+        var source = new Source(field, stored, physical, scale, inCents ? 2 : 0, column.MaxDefinitionLevel, name);
+        Diagnostic? problem = null;
+        string accepted = plan.Kind switch
+        {
+            PlanKind.Flag => "BOOLEAN (or whole numbers 1 and 0, or text such as yes/no)",
+            PlanKind.Date => "DATE (or text such as 2024-12-31)",
+            PlanKind.Text => "text (a STRING column)",
+            _ when plan.IsMoney => $"DECIMAL (for example DECIMAL(18,2)), or whole cents in an integer column named '{plan.Spec.Name.Trim()}_cents'",
+            _ => "DECIMAL, an integer, or text",
+        };
+        if (inCents && stored != Stored.Integer && !(stored == Stored.Decimal && scale == 0))
+        {
+            problem = DataDiagnostics.WrongParquetType(_file, number, name, shown, "cents", "whole numbers (INT32 or INT64), or rename the column");
+        }
+        else if (stored == Stored.Other)
+        {
+            problem = DataDiagnostics.WrongParquetType(_file, number, name, shown, plan.TypeName, accepted);
+        }
+        else if (stored == Stored.Decimal && precision > 28)
+        {
+            problem = DataDiagnostics.DecimalTooPrecise(_file, number, name, precision, scale);
+        }
+        else
+        {
+            problem = plan.Kind switch
+            {
+                PlanKind.Text when stored is not (Stored.Text or Stored.Integer) => DataDiagnostics.WrongParquetType(_file, number, name, shown, plan.TypeName, accepted),
+                PlanKind.Flag when stored is not (Stored.Boolean or Stored.Integer or Stored.Text) => DataDiagnostics.WrongParquetType(_file, number, name, shown, plan.TypeName, accepted),
+                PlanKind.Date when stored is not (Stored.Date or Stored.Text) => DataDiagnostics.WrongParquetType(_file, number, name, shown, plan.TypeName, accepted),
+                PlanKind.Decimal or PlanKind.Percent or PlanKind.Count or PlanKind.Year or PlanKind.MemberMonths => stored switch
+                {
+                    Stored.Float when plan.IsMoney => DataDiagnostics.FloatingPointMoney(_file, number, name, shown),
+                    Stored.Integer when plan.IsMoney && !inCents => DataDiagnostics.MoneyWithoutUnit(_file, number, name, shown),
+                    Stored.Boolean or Stored.Date => DataDiagnostics.WrongParquetType(_file, number, name, shown, plan.TypeName, accepted),
+                    _ => null,
+                },
+                _ => null,
+            };
+        }
+        if (problem is not null)
+        {
+            _headerDiagnostics.Add(problem);
+        }
+        return source;
+    }
+
+    // -------------------------------------------------------------------------------------------------------------
+    // Rows.
+
+    /// <summary>
+    /// The batches, in file order, <see cref="MemberReadOptions.BatchSize"/> rows each (fewer at the end of a row
+    /// group or when rows were left out). Enumerate once; <see cref="Result"/> is set when the enumeration ends.
+    /// </summary>
+    public IEnumerable<ColumnBatch> ReadBatches()
+    {
+        if (_started)
+        {
+            throw new InvalidOperationException("ReadBatches() can be enumerated only once.");
+        }
+        _started = true;
+        return Iterate();
+    }
+
+    /// <summary>Reads every batch, handing each to <paramref name="onBatch"/>, and returns the result.</summary>
+    public MemberReadResult ReadAll(Action<ColumnBatch>? onBatch = null)
+    {
+        foreach (var batch in ReadBatches())
+        {
+            onBatch?.Invoke(batch);
+        }
+        return Result;
+    }
+
+    /// <summary>
+    /// One thread decodes the file a few batches ahead of the caller, so that reading overlaps the member stage (as
+    /// the CSV reader's parse threads do). ParquetSharp is used from that thread only.
+    /// </summary>
+    private IEnumerable<ColumnBatch> Iterate()
+    {
+        using var cancel = new CancellationTokenSource();
+        using var queue = new BlockingCollection<ColumnBatch>(boundedCapacity: 4);
+        Exception? failure = null;
+        var producer = Task.Factory.StartNew(() =>
+        {
+            try
+            {
+                foreach (var batch in Decode())
+                {
+                    queue.Add(batch, cancel.Token);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The caller stopped reading; Decode's finally has recorded an incomplete result.
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+            finally
+            {
+                queue.CompleteAdding();
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        try
+        {
+            foreach (var batch in queue.GetConsumingEnumerable())
+            {
+                yield return batch;
+            }
+        }
+        finally
+        {
+            cancel.Cancel();
+            producer.Wait();
+        }
+        if (failure is not null)
+        {
+            ExceptionDispatchInfo.Capture(failure).Throw();
+        }
+    }
+
+    /// <summary>The batches in file order, decoded on the calling thread; the result is recorded when it ends.</summary>
+    private IEnumerable<ColumnBatch> Decode()
+    {
+        var state = new State();
+        bool complete = false;
+        try
+        {
+            if (!CanRead)
+            {
+                yield break;
+            }
+            long total = _rowGroupStarts[^1];
+            if (_idPlan >= 0)
+            {
+                state.Ids = new IdIndex(Math.Max(1, total));
+            }
+            int batchSize = _options.BatchSize;
+            int groups = _rowGroupStarts.Length - 1;
+            bool stop = false;
+            for (int g = 0; g < groups && !stop; g++)
+            {
+                RowGroupReader? rowGroup = null;
+                var readers = new ColumnReader?[_plans.Length];
+                try
+                {
+                    long rows = _rowGroupStarts[g + 1] - _rowGroupStarts[g];
+                    for (long done = 0; done < rows && !stop; done += batchSize)
+                    {
+                        int count = (int)Math.Min(batchSize, rows - done);
+                        ColumnBatch? batch = null;
+                        try
+                        {
+                            if (rowGroup is null)
+                            {
+                                rowGroup = _reader!.RowGroup(g);
+                                for (int p = 0; p < _plans.Length; p++)
+                                {
+                                    readers[p] = rowGroup.Column(_sources[p].Column);
+                                }
+                            }
+                            batch = ReadBatch(readers, _rowGroupStarts[g] + done, count, state, out stop);
+                        }
+                        catch (Exception e) when (e is ParquetException or InvalidDataException or IOException)
+                        {
+                            // A page that cannot be decoded: the file is damaged past this point.
+                            state.Add(DataDiagnostics.NotParquet(_file, FirstLine(e.Message)));
+                            stop = true;
+                        }
+                        if (batch is not null)
+                        {
+                            yield return batch;
+                        }
+                    }
+                }
+                finally
+                {
+                    foreach (var r in readers)
+                    {
+                        r?.Dispose();
+                    }
+                    rowGroup?.Dispose();
+                }
+            }
+            complete = !stop;
+        }
+        finally
+        {
+            Finish(state, complete);
+        }
+    }
+
+    private ColumnBatch? ReadBatch(ColumnReader?[] readers, long firstRow0, int count, State state, out bool stop)
+    {
+        stop = false;
+        var columns = new Array[_plans.Length];
+        var rows = new Dictionary<int, BadRowDraft>();
+        var cells = new Cells(count);
+        ulong[]? hashes = _idPlan >= 0 ? new ulong[count] : null;
+        for (int p = 0; p < _plans.Length; p++)
+        {
+            var plan = _plans[p];
+            columns[p] = plan.Spec.Storage switch
+            {
+                ColumnStorage.Decimal => new decimal[count],
+                ColumnStorage.Flag => new bool[count],
+                ColumnStorage.Text => new string[count],
+                _ => new DateOnly[count],
+            };
+            ReadColumn(readers[p]!, p, columns[p], count, firstRow0, cells, rows, p == _idPlan ? hashes : null);
+        }
+        state.RowsRead += count;
+
+        // Duplicate ids, in row order: the first row with an id is kept.
+        if (hashes is not null)
+        {
+            var ids = (string[])columns[_idPlan];
+            for (int r = 0; r < count; r++)
+            {
+                if (hashes[r] == 0)
+                {
+                    continue;
+                }
+                long row0 = firstRow0 + r;
+                var verifier = new IdVerifier(this, ids[r], ids, firstRow0, state);
+                if (!state.Ids!.TryFind(hashes[r], ref verifier, out long first))
+                {
+                    state.Ids.Add(hashes[r], row0);
+                    continue;
+                }
+                var source = _sources[_idPlan];
+                Draft(rows, r).Problems.Add(DataDiagnostics.DuplicateId(_file, row0 + 1, source.Column + 1, row0 + 1, _plans[_idPlan].Header, ids[r], first + 1, first + 1, _rowSeverity, rowsOnly: true));
+            }
+        }
+
+        var lines = new long[count];
+        for (int r = 0; r < count; r++)
+        {
+            lines[r] = firstRow0 + r + 1;
+        }
+        int kept = count;
+        if (rows.Count > 0)
+        {
+            var keep = new bool[count];
+            Array.Fill(keep, true);
+            foreach (var (r, draft) in rows.OrderBy(x => x.Key))
+            {
+                keep[r] = false;
+                var unread = new List<string>();
+                decimal dollars = 0m;
+                foreach (int m in _moneyPlans)
+                {
+                    if (cells.Failed(m, r) || _sources[m] is null)
+                    {
+                        unread.Add(_plans[m].Header);
+                    }
+                    else
+                    {
+                        dollars += ((decimal[])columns[m])[r];
+                    }
+                }
+                string? id = _idPlan >= 0 && !cells.Failed(_idPlan, r) ? ((string[])columns[_idPlan])[r] : null;
+                state.BadRows.Add(new BadRow(firstRow0 + r + 1, firstRow0 + r + 1, string.IsNullOrEmpty(id) ? null : id, draft.Problems, dollars, unread));
+                foreach (var problem in draft.Problems)
+                {
+                    state.Add(problem);
+                }
+            }
+            kept = Compact(columns, ref lines, keep);
+        }
+        if (_options.BadRows == BadRowPolicy.Fail && state.Overflowed)
+        {
+            stop = true;
+        }
+        if (kept == 0)
+        {
+            return null;
+        }
+        state.RowsDelivered += kept;
+        return new ColumnBatch(state.BatchIndex++, kept, lines[0], lines, columns);
+    }
+
+    private static BadRowDraft Draft(Dictionary<int, BadRowDraft> rows, int r)
+    {
+        if (!rows.TryGetValue(r, out var draft))
+        {
+            draft = new BadRowDraft();
+            rows.Add(r, draft);
+        }
+        return draft;
+    }
+
+    /// <summary>Which cells could not be read (so their dollars are unknown).</summary>
+    private sealed class Cells
+    {
+        private readonly int _count;
+        private readonly HashSet<long> _failed = new();
+
+        public Cells(int count) => _count = count;
+
+        public void Fail(int plan, int row) => _failed.Add(((long)plan * _count) + row);
+
+        public bool Failed(int plan, int row) => _failed.Contains(((long)plan * _count) + row);
+    }
+
+    /// <summary>Reads <paramref name="count"/> values of one column into its array, checking each as the CSV reader does.</summary>
+    private void ReadColumn(ColumnReader reader, int p, Array target, int count, long firstRow0, Cells cells, Dictionary<int, BadRowDraft> rows, ulong[]? hashes)
+    {
+        var plan = _plans[p];
+        var source = _sources[p];
+        var defs = new short[count];
+        int number = source.Column + 1;
+        byte[]? scratch = null;
+        string? lastString = null;
+        byte[]? lastBytes = null;
+
+        void Problem(int r, ParseOutcome outcome, string text)
+        {
+            long dataRow = firstRow0 + r + 1;
+            var d = outcome switch
+            {
+                ParseOutcome.Empty => DataDiagnostics.EmptyValue(_file, dataRow, number, dataRow, plan.Header, plan.TypeName, plan.Expected, _rowSeverity),
+                ParseOutcome.TooManyDigits => DataDiagnostics.TooManyDigits(_file, dataRow, number, dataRow, plan.Header, text, _rowSeverity),
+                ParseOutcome.OutOfRange => DataDiagnostics.OutOfRange(_file, dataRow, number, dataRow, plan.Header, text, plan.TypeName, plan.Bounds, _rowSeverity),
+                ParseOutcome.AmbiguousPercent => DataDiagnostics.AmbiguousPercent(_file, dataRow, number, dataRow, plan.Header, text, _rowSeverity),
+                _ => DataDiagnostics.InvalidValue(_file, dataRow, number, dataRow, plan.Header, text, plan.TypeName, plan.Expected, _rowSeverity),
+            };
+            Draft(rows, r).Problems.Add(d);
+            cells.Fail(p, r);
+        }
+
+        void Null(int r)
+        {
+            if (plan.Kind == PlanKind.Text && !plan.Required)
+            {
+                ((string[])target)[r] = ""; // as an empty cell of a CSV file
+                return;
+            }
+            long dataRow = firstRow0 + r + 1;
+            Draft(rows, r).Problems.Add(DataDiagnostics.EmptyValue(_file, dataRow, number, dataRow, plan.Header, plan.TypeName, plan.Expected, _rowSeverity, isNull: true));
+            cells.Fail(p, r);
+        }
+
+        // A number that arrived typed: checked as the same text in a CSV file would be.
+        void Number(int r, decimal value)
+        {
+            var outcome = ValueParsers.CheckNumber(plan.Kind, ref value);
+            if (outcome == ParseOutcome.Ok)
+            {
+                ((decimal[])target)[r] = value;
+            }
+            else
+            {
+                Problem(r, outcome, value.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        // Text (and numbers written as text): the CSV reader's own parsers.
+        void Text(int r, ReadOnlySpan<byte> raw)
+        {
+            var content = CsvSyntax.Trim(raw);
+            if (!Utf8.IsValid(content))
+            {
+                long dataRow = firstRow0 + r + 1;
+                Draft(rows, r).Problems.Add(DataDiagnostics.NotUtf8(_file, dataRow, number, dataRow, plan.Header, _rowSeverity));
+                cells.Fail(p, r);
+                return;
+            }
+            ParseOutcome outcome;
+            switch (plan.Kind)
+            {
+                case PlanKind.Decimal:
+                    outcome = ValueParsers.ParseDecimal(content, plan.AllowDollar, out ((decimal[])target)[r]);
+                    break;
+                case PlanKind.Percent:
+                    outcome = ValueParsers.ParsePercent(content, out ((decimal[])target)[r]);
+                    break;
+                case PlanKind.Count:
+                    outcome = ValueParsers.ParseCount(content, out ((decimal[])target)[r]);
+                    break;
+                case PlanKind.Year:
+                    outcome = ValueParsers.ParseYear(content, out ((decimal[])target)[r]);
+                    break;
+                case PlanKind.MemberMonths:
+                    outcome = ValueParsers.ParseMemberMonths(content, out ((decimal[])target)[r]);
+                    break;
+                case PlanKind.Flag:
+                    outcome = ValueParsers.ParseFlag(content, out ((bool[])target)[r]);
+                    break;
+                case PlanKind.Date:
+                    outcome = ValueParsers.ParseDate(content, out ((DateOnly[])target)[r]);
+                    break;
+                default:
+                    if (content.Length == 0 && plan.Required)
+                    {
+                        outcome = ParseOutcome.Empty;
+                        break;
+                    }
+                    outcome = ParseOutcome.Ok;
+                    if (hashes is not null)
+                    {
+                        ((string[])target)[r] = Encoding.UTF8.GetString(content);
+                        hashes[r] = content.Length == 0 ? 0 : IdIndex.Hash(content);
+                    }
+                    else if (lastBytes is not null && content.SequenceEqual(lastBytes))
+                    {
+                        ((string[])target)[r] = lastString!;
+                    }
+                    else
+                    {
+                        lastBytes = content.ToArray();
+                        ((string[])target)[r] = lastString = Encoding.UTF8.GetString(content);
+                    }
+                    break;
+            }
+            if (outcome != ParseOutcome.Ok)
+            {
+                Problem(r, outcome, Encoding.UTF8.GetString(content));
+            }
+        }
+
+        void Integer(int r, long value)
+        {
+            switch (plan.Kind)
+            {
+                case PlanKind.Flag:
+                    if (value is 0 or 1)
+                    {
+                        ((bool[])target)[r] = value == 1;
+                    }
+                    else
+                    {
+                        Problem(r, ParseOutcome.Invalid, value.ToString(CultureInfo.InvariantCulture));
+                    }
+                    break;
+                case PlanKind.Text:
+                    Span<byte> digits = stackalloc byte[24];
+                    value.TryFormat(digits, out int written, default, CultureInfo.InvariantCulture);
+                    Text(r, digits[..written]);
+                    break;
+                default:
+                    Number(r, Scaled(value, source.ExtraScale));
+                    break;
+            }
+        }
+
+        switch (reader)
+        {
+            case ColumnReader<bool> booleans:
+                {
+                    var values = new bool[count];
+                    int n = ReadAllLevels(booleans, count, defs, values);
+                    Expand(count, defs, source.MaxDefinition, n, (r, v) => ((bool[])target)[r] = values[v], Null);
+                    break;
+                }
+            case ColumnReader<int> ints:
+                {
+                    var values = new int[count];
+                    int n = ReadAllLevels(ints, count, defs, values);
+                    Expand(count, defs, source.MaxDefinition, n, (r, v) =>
+                    {
+                        if (source.Stored == Stored.Date)
+                        {
+                            long day = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + (long)values[v];
+                            if (day is < 0 or > 3652058)
+                            {
+                                Problem(r, ParseOutcome.Invalid, values[v].ToString(CultureInfo.InvariantCulture) + " days after 1970-01-01");
+                            }
+                            else
+                            {
+                                ((DateOnly[])target)[r] = DateOnly.FromDayNumber((int)day);
+                            }
+                        }
+                        else if (source.Stored == Stored.Decimal)
+                        {
+                            Number(r, Scaled(values[v], source.Scale + source.ExtraScale));
+                        }
+                        else
+                        {
+                            Integer(r, values[v]);
+                        }
+                    }, Null);
+                    break;
+                }
+            case ColumnReader<long> longs:
+                {
+                    var values = new long[count];
+                    int n = ReadAllLevels(longs, count, defs, values);
+                    if (source.Stored == Stored.Decimal && source.MaxDefinition == 0 && plan.Kind == PlanKind.Decimal)
+                    {
+                        // The common case (money as DECIMAL(18,2)), without a call per value.
+                        var decimals = (decimal[])target;
+                        byte scale = (byte)(source.Scale + source.ExtraScale);
+                        for (int r = 0; r < count; r++)
+                        {
+                            decimals[r] = Scaled(values[r], scale);
+                        }
+                        break;
+                    }
+                    Expand(count, defs, source.MaxDefinition, n, (r, v) =>
+                    {
+                        if (source.Stored == Stored.Decimal)
+                        {
+                            Number(r, Scaled(values[v], source.Scale + source.ExtraScale));
+                        }
+                        else
+                        {
+                            Integer(r, values[v]);
+                        }
+                    }, Null);
+                    break;
+                }
+            case ColumnReader<float> floats:
+                {
+                    var values = new float[count];
+                    int n = ReadAllLevels(floats, count, defs, values);
+                    Expand(count, defs, source.MaxDefinition, n, (r, v) => Floating(r, values[v].ToString("R", CultureInfo.InvariantCulture)), Null);
+                    break;
+                }
+            case ColumnReader<double> doubles:
+                {
+                    var values = new double[count];
+                    int n = ReadAllLevels(doubles, count, defs, values);
+                    Expand(count, defs, source.MaxDefinition, n, (r, v) => Floating(r, values[v].ToString("R", CultureInfo.InvariantCulture)), Null);
+                    break;
+                }
+            case ColumnReader<ByteArray> bytes:
+                {
+                    // A ByteArray points into the reader's page: use it before the next read.
+                    var values = new ByteArray[count];
+                    int row = 0;
+                    while (row < count)
+                    {
+                        long levels = bytes.ReadBatch(count - row, defs.AsSpan(row, count - row), Span<short>.Empty, values.AsSpan(), out long valuesRead);
+                        if (levels == 0)
+                        {
+                            throw new InvalidDataException($"the column '{source.Name}' ends before the row group does");
+                        }
+                        int v = 0;
+                        for (int i = 0; i < levels; i++, row++)
+                        {
+                            if (source.MaxDefinition > 0 && defs[row] < source.MaxDefinition)
+                            {
+                                Null(row);
+                                continue;
+                            }
+                            var value = values[v++];
+                            var span = Copy(value.Pointer, value.Length, ref scratch);
+                            if (source.Stored == Stored.Decimal)
+                            {
+                                NumberBytes(row, span, source.Scale + source.ExtraScale);
+                            }
+                            else
+                            {
+                                Text(row, span);
+                            }
+                        }
+                    }
+                    break;
+                }
+            case ColumnReader<FixedLenByteArray> fixedBytes:
+                {
+                    var values = new FixedLenByteArray[count];
+                    int length = fixedBytes.ColumnDescriptor.TypeLength;
+                    int row = 0;
+                    while (row < count)
+                    {
+                        long levels = fixedBytes.ReadBatch(count - row, defs.AsSpan(row, count - row), Span<short>.Empty, values.AsSpan(), out _);
+                        if (levels == 0)
+                        {
+                            throw new InvalidDataException($"the column '{source.Name}' ends before the row group does");
+                        }
+                        int v = 0;
+                        for (int i = 0; i < levels; i++, row++)
+                        {
+                            if (source.MaxDefinition > 0 && defs[row] < source.MaxDefinition)
+                            {
+                                Null(row);
+                                continue;
+                            }
+                            NumberBytes(row, Copy(values[v++].Pointer, length, ref scratch), source.Scale + source.ExtraScale);
+                        }
+                    }
+                    break;
+                }
+            default:
+                throw new InvalidOperationException($"No reader for the column '{source.Name}' ({reader.Type}).");
+        }
+
+        void Floating(int r, string text)
+        {
+            // Not money (refused at the schema): the shortest text that gives the stored double back, read exactly.
+            if (!decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal value))
+            {
+                Problem(r, text.Any(char.IsDigit) ? ParseOutcome.TooManyDigits : ParseOutcome.Invalid, text);
+                return;
+            }
+            if (plan.Kind == PlanKind.Flag || plan.Kind == PlanKind.Text || plan.Kind == PlanKind.Date)
+            {
+                Problem(r, ParseOutcome.Invalid, text);
+                return;
+            }
+            Number(r, value);
+        }
+
+        // A DECIMAL stored as big-endian two's-complement bytes.
+        void NumberBytes(int r, ReadOnlySpan<byte> bigEndian, int scale)
+        {
+            if (bigEndian.Length == 0 || bigEndian.Length > 16)
+            {
+                Problem(r, ParseOutcome.TooManyDigits, $"a {bigEndian.Length}-byte decimal");
+                return;
+            }
+            Span<byte> wide = stackalloc byte[16];
+            wide.Fill((bigEndian[0] & 0x80) != 0 ? (byte)0xFF : (byte)0);
+            bigEndian.CopyTo(wide[(16 - bigEndian.Length)..]);
+            var unscaled = BinaryPrimitives.ReadInt128BigEndian(wide);
+            var magnitude = unscaled < 0 ? (UInt128)(-unscaled) : (UInt128)unscaled;
+            if (magnitude >> 96 != 0 || scale > 28)
+            {
+                Problem(r, ParseOutcome.TooManyDigits, unscaled.ToString(CultureInfo.InvariantCulture) + $" (scale {scale})");
+                return;
+            }
+            Number(r, new decimal((int)(uint)magnitude, (int)(uint)(magnitude >> 32), (int)(uint)(magnitude >> 64), unscaled < 0, (byte)scale));
+        }
+    }
+
+    /// <summary>An integer with <paramref name="scale"/> decimals (a DECIMAL's unscaled value, or cents): exact.</summary>
+    private static decimal Scaled(long value, int scale)
+    {
+        ulong magnitude = value < 0 ? (ulong)(-(value + 1)) + 1 : (ulong)value;
+        return new decimal((int)(uint)magnitude, (int)(uint)(magnitude >> 32), 0, value < 0, (byte)scale);
+    }
+
+    private static ReadOnlySpan<byte> Copy(IntPtr pointer, int length, ref byte[]? scratch)
+    {
+        if (scratch is null || scratch.Length < length)
+        {
+            scratch = new byte[Math.Max(256, length)];
+        }
+        if (length > 0)
+        {
+            Marshal.Copy(pointer, scratch, 0, length);
+        }
+        return scratch.AsSpan(0, length);
+    }
+
+    /// <summary>Reads <paramref name="count"/> rows' levels and values (values packed: nulls have none); returns the values read.</summary>
+    private static int ReadAllLevels<T>(ColumnReader<T> reader, int count, short[] defs, T[] values)
+        where T : unmanaged
+    {
+        int row = 0, value = 0;
+        while (row < count)
+        {
+            long levels = reader.ReadBatch(count - row, defs.AsSpan(row), Span<short>.Empty, values.AsSpan(value), out long valuesRead);
+            if (levels == 0)
+            {
+                throw new InvalidDataException("a column ends before its row group does");
+            }
+            row += (int)levels;
+            value += (int)valuesRead;
+        }
+        return value;
+    }
+
+    /// <summary>Calls <paramref name="onValue"/> (row, index of its packed value) for each row with a value, and <paramref name="onNull"/> for the others.</summary>
+    private static void Expand(int count, short[] defs, short maxDefinition, int values, Action<int, int> onValue, Action<int> onNull)
+    {
+        if (maxDefinition == 0 || values == count)
+        {
+            for (int r = 0; r < count; r++)
+            {
+                onValue(r, r);
+            }
+            return;
+        }
+        int v = 0;
+        for (int r = 0; r < count; r++)
+        {
+            if (defs[r] < maxDefinition)
+            {
+                onNull(r);
+            }
+            else
+            {
+                onValue(r, v++);
+            }
+        }
+    }
+
+    private static int Compact(Array[] columns, ref long[] lines, bool[] keep)
+    {
+        int kept = keep.Count(k => k);
+        for (int c = 0; c < columns.Length; c++)
+        {
+            columns[c] = columns[c] switch
+            {
+                decimal[] a => Keep(a, keep, kept),
+                bool[] a => Keep(a, keep, kept),
+                string[] a => Keep(a, keep, kept),
+                DateOnly[] a => Keep(a, keep, kept),
+                _ => throw new InvalidOperationException("Unknown column storage."),
+            };
+        }
+        lines = Keep(lines, keep, kept);
+        return kept;
+    }
+
+    private static T[] Keep<T>(T[] source, bool[] keep, int kept)
+    {
+        var result = new T[kept];
+        int w = 0;
+        for (int i = 0; i < keep.Length; i++)
+        {
+            if (keep[i])
+            {
+                result[w++] = source[i];
+            }
+        }
+        return result;
+    }
+
+    // -------------------------------------------------------------------------------------------------------------
+    // Duplicate ids: the index keeps 64-bit hashes; a match is confirmed on the ids themselves, read again from the
+    // file when the earlier row is in an earlier batch (rare: only true duplicates and hash collisions).
+
+    private struct IdVerifier : IdIndex.IRowVerifier
+    {
+        private readonly ParquetMemberReader _reader;
+        private readonly string _id;
+        private readonly string[] _batchIds;
+        private readonly long _batchStart;
+        private readonly State _state;
+
+        public IdVerifier(ParquetMemberReader reader, string id, string[] batchIds, long batchStart, State state)
+        {
+            _reader = reader;
+            _id = id;
+            _batchIds = batchIds;
+            _batchStart = batchStart;
+            _state = state;
+        }
+
+        public bool IsSameId(long row) =>
+            row >= _batchStart
+                ? string.Equals(_batchIds[row - _batchStart], _id, StringComparison.Ordinal)
+                : string.Equals(_reader.IdOfRow(row, _state), _id, StringComparison.Ordinal);
+    }
+
+    /// <summary>The id of an earlier (0-based) row, from its row group's id column, read again (the last one is kept).</summary>
+    private string? IdOfRow(long row0, State state)
+    {
+        int g = Array.BinarySearch(_rowGroupStarts, row0);
+        g = g >= 0 ? g : ~g - 1;
+        while (g + 1 < _rowGroupStarts.Length - 1 && _rowGroupStarts[g + 1] <= row0)
+        {
+            g++;
+        }
+        if (state.CachedGroup != g)
+        {
+            using var rowGroup = _reader!.RowGroup(g);
+            int rows = (int)(_rowGroupStarts[g + 1] - _rowGroupStarts[g]);
+            var source = _sources[_idPlan];
+            using var reader = rowGroup.Column(source.Column);
+            var ids = new string?[rows];
+            var defs = new short[rows];
+            byte[]? scratch = null;
+            if (reader is ColumnReader<ByteArray> bytes)
+            {
+                var values = new ByteArray[rows];
+                int row = 0;
+                while (row < rows)
+                {
+                    long levels = bytes.ReadBatch(rows - row, defs.AsSpan(row), Span<short>.Empty, values.AsSpan(), out _);
+                    if (levels == 0)
+                    {
+                        break;
+                    }
+                    int v = 0;
+                    for (int i = 0; i < levels; i++, row++)
+                    {
+                        if (source.MaxDefinition == 0 || defs[row] == source.MaxDefinition)
+                        {
+                            var value = values[v++];
+                            ids[row] = Encoding.UTF8.GetString(CsvSyntax.Trim(Copy(value.Pointer, value.Length, ref scratch)));
+                        }
+                    }
+                }
+            }
+            else if (reader is ColumnReader<long> or ColumnReader<int>)
+            {
+                var longs = new long[rows];
+                if (reader is ColumnReader<long> l)
+                {
+                    int n = ReadAllLevels(l, rows, defs, longs);
+                    Expand(rows, defs, source.MaxDefinition, n, (r, v) => ids[r] = longs[v].ToString(CultureInfo.InvariantCulture), _ => { });
+                }
+                else
+                {
+                    var ints = new int[rows];
+                    int n = ReadAllLevels((ColumnReader<int>)reader, rows, defs, ints);
+                    Expand(rows, defs, source.MaxDefinition, n, (r, v) => ids[r] = ints[v].ToString(CultureInfo.InvariantCulture), _ => { });
+                }
+            }
+            state.CachedGroup = g;
+            state.CachedIds = ids;
+        }
+        return state.CachedIds![row0 - _rowGroupStarts[g]];
+    }
+
+    private void Finish(State state, bool complete)
+    {
+        foreach (var d in _headerDiagnostics)
+        {
+            state.Add(d);
+        }
+        bool headerErrors = _headerDiagnostics.Any(d => d.IsError);
+        if (_options.BadRows == BadRowPolicy.ExcludeBadRows && state.BadRows.Count > 0)
+        {
+            state.Add(DataDiagnostics.RowsExcluded(_file, state.BadRows.Count, state.BadRows.Sum(b => b.Dollars),
+                _moneyPlans.Select(m => _plans[m].Header).ToList(), state.BadRows.Count(b => b.UnreadMoneyColumns.Count > 0)));
+        }
+        _result = new MemberReadResult(_file, state.RowsRead, state.RowsDelivered, state.BadRows, state.Bag.ToList(),
+            _ignored, Array.Empty<string>(), null, complete && !headerErrors);
+    }
+
+    private sealed class BadRowDraft
+    {
+        public List<Diagnostic> Problems { get; } = new();
+    }
+
+    private sealed class State
+    {
+        public DiagnosticBag Bag { get; } = new();
+        public long RowsRead { get; set; }
+        public long RowsDelivered { get; set; }
+        public int BatchIndex { get; set; }
+        public List<BadRow> BadRows { get; } = new();
+        public IdIndex? Ids { get; set; }
+        public int CachedGroup { get; set; } = -1;
+        public string?[]? CachedIds { get; set; }
+        public int Added { get; private set; }
+
+        public bool Overflowed => Added > DiagnosticBag.Limit;
+
+        public void Add(Diagnostic d)
+        {
+            Added++;
+            Bag.Add(d);
+        }
+    }
+}
