@@ -34,8 +34,6 @@ public static class SettlementDiagnostics
     public static Diagnostic NoTableData(Location at, string table) =>
         Error("VBC4046", at, $"The contract reads the table '{table}': give its file with --data {table}=FILE (one --data per table).");
 
-    public static Diagnostic ExcludeBadRowsWithTables(Location at) =>
-        Error("VBC4047", at, "--exclude-bad-rows is not supported yet for a contract with several tables (the rows left out of each table could not be listed with their file): correct the rows each error names, then settle without it.");
 
     public static Diagnostic RowJoinsNothing(Location row, long dataRow, string table, string column, string id, string other, string otherFile, decimal dollars) =>
         new("VBC3060", Severity.Warning, row, $"Data row {dataRow} of the table '{table}': {column} '{id}' is not an id of the table '{other}' ({otherFile}). The row ({Display.Money(dollars)}) is still counted in the clauses over '{table}', but nothing of '{other}' applies to it. Correct the id, or add the row of '{other}' it belongs to.");

@@ -52,6 +52,16 @@ public sealed record InputValue(string Name, string DeclaredType, ValueType Type
 /// <summary>A row of the data left out of the settlement because it could not be read or computed.</summary>
 public sealed record ExcludedRow(long Line, long DataRow, string? MemberId, string Problem, decimal Dollars)
 {
+    /// <summary>With several tables: the table the row is of (its <see cref="MemberId"/> is that table's id); null for the contract's one table.</summary>
+    public string? Table { get; init; }
+
+    /// <summary>With several tables: the file the row is in, as the statement names it; null for the contract's one data file.</summary>
+    public string? File { get; init; }
+
+    /// <summary>Where the row is, as statements write it: "line 12 (row 11, member M1)", or with several tables "episodes.csv line 12 (row 11, episodes id E7)".</summary>
+    public string Where =>
+        $"{(File is null ? "" : File + " ")}line {Line} (row {DataRow}{(MemberId is null ? "" : Table is null ? ", member " + MemberId : $", {Table} id {MemberId}")})";
+
     /// <summary>Money columns of the row that could not be read: their dollars are unknown, so not in <see cref="Dollars"/>.</summary>
     public IReadOnlyList<string> UnreadMoney { get; init; } = Array.Empty<string>();
 

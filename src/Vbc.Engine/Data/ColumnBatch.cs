@@ -57,6 +57,15 @@ public sealed class ColumnBatch
     /// <summary>The 1-based line in the file where each row starts.</summary>
     public long[] Lines { get; }
 
+    /// <summary>
+    /// Each row's data row, when rows were taken out of the batch (rows left out as unreadable, another organisation's
+    /// rows): then they are no longer consecutive. Null when they are (<see cref="FirstDataRow"/> + i).
+    /// </summary>
+    public long[]? DataRows { get; init; }
+
+    /// <summary>The 1-based data row of row <paramref name="i"/> of the batch, as messages name it.</summary>
+    public long DataRowAt(int i) => DataRows is { } rows ? rows[i] : FirstDataRow + i;
+
     /// <summary>One array per column, of length at least <see cref="RowCount"/>: decimal[], bool[], string[] or DateOnly[].</summary>
     public Array[] Columns { get; }
 

@@ -716,6 +716,7 @@ public sealed partial class CsvMemberReader
         long[] lines = chunk.Lines;
         int kept = count;
         long firstDataRow = raw.FirstDataRow;
+        long[]? dataRows = null;
         if (bad is { Count: > 0 })
         {
             var keep = new bool[count];
@@ -730,6 +731,8 @@ public sealed partial class CsvMemberReader
                     state.Add(problem);
                 }
             }
+            // The rows kept are no longer consecutive: keep each one's data row for messages.
+            dataRows = Enumerable.Range(0, count).Where(r => keep[r]).Select(r => raw.FirstDataRow + r).ToArray();
             kept = Compact(columns, ref lines, keep);
             int firstKept = Array.IndexOf(keep, true);
             firstDataRow = raw.FirstDataRow + Math.Max(0, firstKept);
@@ -744,7 +747,7 @@ public sealed partial class CsvMemberReader
             return null;
         }
         state.RowsDelivered += kept;
-        return new ColumnBatch(state.BatchIndex++, kept, firstDataRow, lines, columns);
+        return new ColumnBatch(state.BatchIndex++, kept, firstDataRow, lines, columns) { DataRows = dataRows };
     }
 
     private struct Verifier : IdIndex.IRowVerifier

@@ -521,7 +521,8 @@ public sealed class ParquetMemberReader : IDisposable
             return null;
         }
         state.RowsDelivered += kept;
-        return new ColumnBatch(state.BatchIndex++, kept, lines[0], lines, columns);
+        // A Parquet file has no lines: each row's "line" is its data row, kept or not, so they name the rows left in.
+        return new ColumnBatch(state.BatchIndex++, kept, lines[0], lines, columns) { DataRows = lines };
     }
 
     private static BadRowDraft Draft(Dictionary<int, BadRowDraft> rows, int r)

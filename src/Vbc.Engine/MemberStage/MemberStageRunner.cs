@@ -42,6 +42,10 @@ internal sealed class MemberStageRunner
     private readonly bool _leaveOutBadRows;
 
     private readonly int[] _categories;
+
+    // Without a cost basis (a bundle over episodes), a row left out is listed with the money columns the program reads,
+    // as the statement's tables count a table's dollars; with one, with its cost in scope.
+    private readonly int[] _listedMoney;
     private readonly int[] _carveOuts;
     private readonly int _months;
     private readonly int _id;
@@ -131,6 +135,8 @@ internal sealed class MemberStageRunner
 
         var p = _program;
         _categories = p.Cost.Categories.Select(c => index[c.Name]).ToArray();
+        _listedMoney = _categories.Length > 0 ? _categories
+            : p.Reads.Where(c => c.Type.IsNumber && c.Type.Dimension == Dimension.Dollars && index.ContainsKey(c.Name)).Select(c => index[c.Name]).ToArray();
         _carveOuts = p.Cost.CarvedOut.Select(c => index[c.Name]).ToArray();
         _months = p.MemberMonths is { } m ? index[m.Name] : -1;
         _id = p.Id is { } id && index.TryGetValue(id.Name, out var idAt) ? idAt : -1;
@@ -214,7 +220,7 @@ internal sealed class MemberStageRunner
             // Stop here: every later sum would be wrong. The run fails with the row and the sum named.
             _failed = true;
             _problems.Add(SettlementDiagnostics.SumNotExact(new Location(_dataFile, (int)Math.Min(int.MaxValue, batch.Lines[e.Row]), 1),
-                batch.FirstDataRow + e.Row, _id >= 0 ? batch.Texts(_id)[e.Row] : null, e.What));
+                batch.DataRowAt(e.Row), _id >= 0 ? batch.Texts(_id)[e.Row] : null, e.What));
         }
     }
 
@@ -536,7 +542,7 @@ internal sealed class MemberStageRunner
     private void RowProblem(ColumnBatch batch, int i, string[]? ids, int problem, decimal rowCost)
     {
         var kernelProblem = _map.Problems[problem - 1];
-        long dataRow = batch.FirstDataRow + i;
+        long dataRow = batch.DataRowAt(i);
         string? id = ids?[i];
         var row = new Location(_dataFile, (int)Math.Min(int.MaxValue, batch.Lines[i]), 1);
         var contractAt = Location.In(_contract, kernelProblem.Span);
@@ -563,7 +569,16 @@ internal sealed class MemberStageRunner
         _problemCost = Exact.Add(_problemCost, rowCost);
         if (_leaveOutBadRows)
         {
-            _leftOut.Add(new ExcludedRow(batch.Lines[i], dataRow, id, shortProblem, rowCost));
+            decimal listed = rowCost;
+            if (_categories.Length == 0)
+            {
+                listed = 0;
+                foreach (int column in _listedMoney)
+                {
+                    listed = Exact.Add(listed, batch.Decimals(column)[i]);
+                }
+            }
+            _leftOut.Add(new ExcludedRow(batch.Lines[i], dataRow, id, shortProblem, listed));
             // Shown only if nothing is left to settle: the user must see why every row went.
             if (_leftOutWarnings.Count < MaxProblems)
             {

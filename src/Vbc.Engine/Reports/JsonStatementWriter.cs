@@ -131,6 +131,12 @@ public static class JsonStatementWriter
                 w.WriteNumber("line", row.Line);
                 w.WriteNumber("dataRow", row.DataRow);
                 w.WriteString("memberId", row.MemberId);
+                if (row.Table is not null)
+                {
+                    // Several tables: which table's file the row is in (memberId is then that table's id).
+                    w.WriteString("table", row.Table);
+                    w.WriteString("file", row.File);
+                }
                 w.WriteString("problem", row.Problem);
                 Decimal(w, "dollars", row.Dollars);
                 w.WriteEndObject();

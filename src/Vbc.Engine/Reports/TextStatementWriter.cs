@@ -154,7 +154,7 @@ public static class TextStatementWriter
             }
             foreach (var row in source.ExcludedRows)
             {
-                o.Append($"  line {row.Line} (row {row.DataRow}{(row.MemberId is null ? "" : ", member " + row.MemberId)}): {row.Problem}; {row.DollarsShown}\n");
+                o.Append($"  {row.Where}: {row.Problem}; {row.DollarsShown}\n");
             }
         }
         if (s.Plugins.Count > 0)

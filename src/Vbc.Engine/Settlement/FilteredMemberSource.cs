@@ -76,7 +76,10 @@ public sealed class FilteredMemberSource : IMemberSource
             }
             var lines = Pick(batch.Lines, keep);
             // Data row numbers stay those of the file, so messages point at the right rows.
-            yield return new ColumnBatch(index++, keep.Count, batch.FirstDataRow + keep[0], lines, columns);
+            yield return new ColumnBatch(index++, keep.Count, batch.DataRowAt(keep[0]), lines, columns)
+            {
+                DataRows = keep.Select(batch.DataRowAt).ToArray(),
+            };
         }
     }
 

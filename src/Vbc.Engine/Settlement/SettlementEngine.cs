@@ -176,15 +176,12 @@ public static class SettlementEngine
             {
                 // Totals are keyed by clause and key, so the stages' totals combine; the root table's rows are the
                 // population. Each table is read after the tables it joins to, so its join ids can be looked up.
-                if (request.ExcludeBadRows)
-                {
-                    // Rows left out of a table other than the members would not be listed on the statement with their file.
-                    return new SettlementResult(null, new[] { SettlementDiagnostics.ExcludeBadRowsWithTables(at) }) { IsUsageError = true };
-                }
                 var ids = new Dictionary<string, (HashSet<string> Ids, string File)>(StringComparer.OrdinalIgnoreCase);
                 var totals = new Dictionary<(BoundClause, string), decimal>();
                 var groups = new Dictionary<(BoundClause, string), IReadOnlyList<(string Group, decimal Sum, long Count)>>();
                 var tableSources = new List<TableSource>();
+                // With --exclude-bad-rows, every table's rows left out, each named with its table and file.
+                var leftOut = new List<ExcludedRow>();
                 MemberStageResult? rootStage = null;
                 foreach (var table in InJoinOrder(contract.Tables))
                 {
@@ -220,6 +217,7 @@ public static class SettlementEngine
                         data = new DataSource(source.Name, source.IgnoredColumns,
                             source.UnreadableRows.Concat(stage.RowsLeftOut).ToList(), source.ClaimsFile, source.ClaimsNotes);
                     }
+                    leftOut.AddRange(source.UnreadableRows.Concat(stage.RowsLeftOut).Select(r => r with { Table = table.Name, File = source.Name }));
                     dataWarnings.AddRange(source.RowProblems.Where(d => !d.IsError));
                     dataWarnings.AddRange(joins.Warnings());
                     tableSources.Add(new TableSource(table.Name, source.Name, joins.Rows, joins.Dollars,
@@ -233,7 +231,7 @@ public static class SettlementEngine
                     Problems = Array.Empty<Diagnostic>(),
                     RowsLeftOut = rootStage.RowsLeftOut,
                 };
-                data = data! with { Tables = tableSources };
+                data = data! with { Tables = tableSources, ExcludedRows = leftOut };
             }
         }
 
@@ -528,7 +526,7 @@ public static class SettlementEngine
                     var where = new Location(file, (int)batch.Lines[row], at + 1);
                     if (_warnings.Count < Listed)
                     {
-                        _warnings.Add(SettlementDiagnostics.RowJoinsNothing(where, batch.FirstDataRow + row, table.Name, join.Name, value, join.JoinsTo!, other.File, dollars));
+                        _warnings.Add(SettlementDiagnostics.RowJoinsNothing(where, batch.DataRowAt(row), table.Name, join.Name, value, join.JoinsTo!, other.File, dollars));
                     }
                     else
                     {
