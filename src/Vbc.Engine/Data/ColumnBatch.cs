@@ -66,6 +66,46 @@ public sealed class ColumnBatch
     /// <summary>The 1-based data row of row <paramref name="i"/> of the batch, as messages name it.</summary>
     public long DataRowAt(int i) => DataRows is { } rows ? rows[i] : FirstDataRow + i;
 
+    /// <summary>
+    /// Keeps the rows marked in <paramref name="keep"/> (the readers take rows left out of a batch this way): each column
+    /// and the lines are replaced by arrays of the kept rows. Returns how many were kept.
+    /// </summary>
+    internal static int Compact(Array[] columns, ref long[] lines, bool[] keep)
+    {
+        int kept = 0;
+        foreach (bool k in keep)
+        {
+            kept += k ? 1 : 0;
+        }
+        for (int c = 0; c < columns.Length; c++)
+        {
+            columns[c] = columns[c] switch
+            {
+                decimal[] a => Kept(a, keep, kept),
+                bool[] a => Kept(a, keep, kept),
+                string[] a => Kept(a, keep, kept),
+                DateOnly[] a => Kept(a, keep, kept),
+                _ => throw new InvalidOperationException("Unknown column storage."),
+            };
+        }
+        lines = Kept(lines, keep, kept);
+        return kept;
+    }
+
+    private static T[] Kept<T>(T[] source, bool[] keep, int kept)
+    {
+        var result = new T[kept];
+        int w = 0;
+        for (int i = 0; i < keep.Length; i++)
+        {
+            if (keep[i])
+            {
+                result[w++] = source[i];
+            }
+        }
+        return result;
+    }
+
     /// <summary>One array per column, of length at least <see cref="RowCount"/>: decimal[], bool[], string[] or DateOnly[].</summary>
     public Array[] Columns { get; }
 

@@ -733,7 +733,7 @@ public sealed partial class CsvMemberReader
             }
             // The rows kept are no longer consecutive: keep each one's data row for messages.
             dataRows = Enumerable.Range(0, count).Where(r => keep[r]).Select(r => raw.FirstDataRow + r).ToArray();
-            kept = Compact(columns, ref lines, keep);
+            kept = ColumnBatch.Compact(columns, ref lines, keep);
             int firstKept = Array.IndexOf(keep, true);
             firstDataRow = raw.FirstDataRow + Math.Max(0, firstKept);
         }
@@ -865,42 +865,6 @@ public sealed partial class CsvMemberReader
             }
             window *= 2;
         }
-    }
-
-    private static int Compact(Array[] columns, ref long[] lines, bool[] keep)
-    {
-        int kept = 0;
-        foreach (bool k in keep)
-        {
-            kept += k ? 1 : 0;
-        }
-        for (int c = 0; c < columns.Length; c++)
-        {
-            columns[c] = columns[c] switch
-            {
-                decimal[] a => CompactArray(a, keep, kept),
-                bool[] a => CompactArray(a, keep, kept),
-                string[] a => CompactArray(a, keep, kept),
-                DateOnly[] a => CompactArray(a, keep, kept),
-                _ => throw new InvalidOperationException("Unknown column storage."),
-            };
-        }
-        lines = CompactArray(lines, keep, kept);
-        return kept;
-    }
-
-    private static T[] CompactArray<T>(T[] source, bool[] keep, int kept)
-    {
-        var result = new T[kept];
-        int w = 0;
-        for (int i = 0; i < keep.Length; i++)
-        {
-            if (keep[i])
-            {
-                result[w++] = source[i];
-            }
-        }
-        return result;
     }
 
     private void ReleaseChunk(RawChunk raw, ulong[]? hashes)

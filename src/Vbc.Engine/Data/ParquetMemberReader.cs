@@ -510,7 +510,7 @@ public sealed class ParquetMemberReader : IDisposable
                     state.Add(problem);
                 }
             }
-            kept = Compact(columns, ref lines, keep);
+            kept = ColumnBatch.Compact(columns, ref lines, keep);
         }
         if (_options.BadRows == BadRowPolicy.Fail && state.Overflowed)
         {
@@ -931,38 +931,6 @@ public sealed class ParquetMemberReader : IDisposable
                 onValue(r, v++);
             }
         }
-    }
-
-    private static int Compact(Array[] columns, ref long[] lines, bool[] keep)
-    {
-        int kept = keep.Count(k => k);
-        for (int c = 0; c < columns.Length; c++)
-        {
-            columns[c] = columns[c] switch
-            {
-                decimal[] a => Keep(a, keep, kept),
-                bool[] a => Keep(a, keep, kept),
-                string[] a => Keep(a, keep, kept),
-                DateOnly[] a => Keep(a, keep, kept),
-                _ => throw new InvalidOperationException("Unknown column storage."),
-            };
-        }
-        lines = Keep(lines, keep, kept);
-        return kept;
-    }
-
-    private static T[] Keep<T>(T[] source, bool[] keep, int kept)
-    {
-        var result = new T[kept];
-        int w = 0;
-        for (int i = 0; i < keep.Length; i++)
-        {
-            if (keep[i])
-            {
-                result[w++] = source[i];
-            }
-        }
-        return result;
     }
 
     // -------------------------------------------------------------------------------------------------------------
