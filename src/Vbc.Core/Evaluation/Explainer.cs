@@ -81,20 +81,6 @@ public static class Explainer
         return $"table by {by}: row {rowKey}";
     }
 
-    public static string Operator(BinaryOperator op) => op switch
-    {
-        BinaryOperator.Add => "+",
-        BinaryOperator.Subtract => "-",
-        BinaryOperator.Multiply => "x",
-        BinaryOperator.Divide => "/",
-        BinaryOperator.Of => "of",
-        BinaryOperator.Less => "<",
-        BinaryOperator.LessOrEqual => "<=",
-        BinaryOperator.Greater => ">",
-        BinaryOperator.GreaterOrEqual => ">=",
-        BinaryOperator.Equal => "=",
-        BinaryOperator.NotEqual => "!=",
-        BinaryOperator.And => "and",
-        _ => "or",
-    };
+    // As the operator's one definition names it, but multiplication is shown as x in explanations ("75% x $1,000").
+    public static string Operator(BinaryOperator op) => op == BinaryOperator.Multiply ? "x" : Vbc.Operators.Definitions.Binary(op).Name;
 }

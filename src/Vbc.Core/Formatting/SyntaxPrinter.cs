@@ -213,21 +213,6 @@ internal static class SyntaxPrinter
         return number.Text[..end] + " PMPM";
     }
 
-    private static string Operator(BinaryOperator op) => op switch
-    {
-        BinaryOperator.Add => "+",
-        BinaryOperator.Subtract => "-",
-        BinaryOperator.Multiply => "*",
-        BinaryOperator.Divide => "/",
-        BinaryOperator.Of => "of",
-        BinaryOperator.Less => "<",
-        BinaryOperator.LessOrEqual => "<=",
-        BinaryOperator.Greater => ">",
-        BinaryOperator.GreaterOrEqual => ">=",
-        BinaryOperator.Equal => "=",
-        BinaryOperator.NotEqual => "!=",
-        BinaryOperator.And => "and",
-        BinaryOperator.Or => "or",
-        _ => throw new ArgumentException($"Unknown binary operator {op}.", nameof(op)),
-    };
+    // The operator as the language writes it: its one definition's name.
+    private static string Operator(BinaryOperator op) => Vbc.Operators.Definitions.Binary(op).Name;
 }

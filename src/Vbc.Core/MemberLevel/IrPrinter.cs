@@ -132,22 +132,8 @@ public static class IrPrinter
         return $"{key}: {result}";
     }
 
-    private static string Operator(BinaryOperator op) => op switch
-    {
-        BinaryOperator.Add => "+",
-        BinaryOperator.Subtract => "-",
-        BinaryOperator.Multiply => "*",
-        BinaryOperator.Divide => "/",
-        BinaryOperator.Of => "of",
-        BinaryOperator.Less => "<",
-        BinaryOperator.LessOrEqual => "<=",
-        BinaryOperator.Greater => ">",
-        BinaryOperator.GreaterOrEqual => ">=",
-        BinaryOperator.Equal => "=",
-        BinaryOperator.NotEqual => "!=",
-        BinaryOperator.And => "and",
-        _ => "or",
-    };
+    // The operator as the language writes it: its one definition's name.
+    private static string Operator(BinaryOperator op) => Vbc.Operators.Definitions.Binary(op).Name;
 
     private static string Problems(params RowProblem?[] problems)
     {
