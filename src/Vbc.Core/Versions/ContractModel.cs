@@ -92,19 +92,7 @@ public sealed class ContractModel
     }
 
     /// <summary>"shared-savings", "corridor.global", "measure.diabetes-control": as the statement's line ids begin.</summary>
-    public static string ClauseId(BoundClause clause)
-    {
-        var id = Slug(clause.Kind.Keyword);
-        if (clause.Name is not null)
-        {
-            id += "." + Slug(clause.Name);
-        }
-        else if (clause.Label is not null)
-        {
-            id += "." + Slug(clause.Label);
-        }
-        return id;
-    }
+    public static string ClauseId(BoundClause clause) => Clauses.BuiltIn.SettleHelpers.IdOf(clause);
 
     public static string Slug(string s) => Regex.Replace(s.ToLowerInvariant(), "[^a-z0-9]+", "-").Trim('-');
 
