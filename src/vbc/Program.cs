@@ -32,6 +32,7 @@ public static class Program
         root.Subcommands.Add(FormatCommand.Create(console));
         root.Subcommands.Add(SettleCommand.Create(console));
         root.Subcommands.Add(DiffCommand.Create(console));
+        root.Subcommands.Add(SqlCommand.Create(console));
         root.Subcommands.Add(GenerateCommand.Create(console));
         root.Subcommands.Add(ConformanceCommand.Create(console));
         root.Subcommands.Add(TestCommand.Create(console));

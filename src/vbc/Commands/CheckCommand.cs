@@ -139,9 +139,14 @@ internal static class CheckCommand
             console.Error.WriteLine("vbc: --year and --input are for --dump ir: the syntax and the symbols do not depend on the run.");
             return Program.UsageErrors;
         }
-        if (SettleCommand.InputPairs(inputPairs, console.Error) is not { } inputs)
+        if (stage == "ir")
         {
-            return Program.UsageErrors;
+            var (ir, exit) = LowerRun(console, files[0], year, inputPairs, plugins);
+            if (ir is not null)
+            {
+                console.Out.Write(IrPrinter.Print(ir));
+            }
+            return exit;
         }
         var parsed = ContractParser.ParseFile(files[0]);
         var contract = PluginHost.Bind(parsed, plugins);
@@ -149,29 +154,36 @@ internal static class CheckCommand
         {
             console.Error.WriteLine(d);
         }
-        switch (stage)
-        {
-            case "syntax":
-                console.Out.Write(SyntaxDump.Of(parsed.Root));
-                break;
-            case "bound":
-                console.Out.Write(SymbolDump.Of(contract));
-                break;
-            default:
-                {
-                    var (ir, _, failed) = SettlementEngine.LowerMemberLevel(contract, new SettlementRequest { Year = year, Inputs = inputs });
-                    if (failed is not null)
-                    {
-                        foreach (var d in failed.Diagnostics.Except(contract.Diagnostics))
-                        {
-                            console.Error.WriteLine(d);
-                        }
-                        return failed.IsUsageError ? Program.UsageErrors : Program.ContractOrDataErrors;
-                    }
-                    console.Out.Write(IrPrinter.Print(ir!));
-                    break;
-                }
-        }
+        console.Out.Write(stage == "syntax" ? SyntaxDump.Of(parsed.Root) : SymbolDump.Of(contract));
         return contract.HasErrors ? Program.ContractOrDataErrors : Program.Success;
+    }
+
+    /// <summary>
+    /// The member-level IR of one contract for a run (its year and inputs, its plug-ins), as vbc check --dump ir and
+    /// vbc sql print it. The contract's problems go to standard error; no IR (and exit 1 or 2) when it has errors or
+    /// the run cannot be lowered. The exit code is the one to return when the IR is used.
+    /// </summary>
+    internal static (MemberLevelIr? Ir, int Exit) LowerRun(Streams console, string file, int? year, IReadOnlyList<string> inputPairs, PluginOptions? plugins)
+    {
+        if (SettleCommand.InputPairs(inputPairs, console.Error) is not { } inputs)
+        {
+            return (null, Program.UsageErrors);
+        }
+        var parsed = ContractParser.ParseFile(file);
+        var contract = PluginHost.Bind(parsed, plugins);
+        foreach (var d in contract.Diagnostics)
+        {
+            console.Error.WriteLine(d);
+        }
+        var (ir, _, failed) = SettlementEngine.LowerMemberLevel(contract, new SettlementRequest { Year = year, Inputs = inputs });
+        if (failed is not null)
+        {
+            foreach (var d in failed.Diagnostics.Except(contract.Diagnostics))
+            {
+                console.Error.WriteLine(d);
+            }
+            return (null, failed.IsUsageError ? Program.UsageErrors : Program.ContractOrDataErrors);
+        }
+        return (ir, contract.HasErrors ? Program.ContractOrDataErrors : Program.Success);
     }
 }
