@@ -119,7 +119,7 @@ public static class PluginHost
             }
             var (plugin, problems) = session is null
                 ? LoadScript(reference.Name, DisplayPath(path), bytes, sha, options)
-                : session.LoadScript(reference.Name, DisplayPath(path), bytes, sha, options);
+                : session.LoadScript(reference.Name, path, DisplayPath(path), bytes, sha, options);
             diagnostics.AddRange(problems);
             if (plugin is null)
             {

@@ -11,18 +11,19 @@ namespace Vbc.Plugins;
 public sealed class PluginSession
 {
     private readonly object _gate = new();
-    private readonly Dictionary<(string Name, string Path), Entry> _loaded = new();
+    // Keyed by the script's full path: the path diagnostics show is relative to the current folder, which may change.
+    private readonly Dictionary<(string Name, string FullPath), Entry> _loaded = new();
 
     private sealed record Entry(string Sha256, LoadedPlugin? Plugin, IReadOnlyList<Diagnostic> Diagnostics);
 
     /// <summary>How many times a script was compiled or taken from the disk cache (not reused from this session).</summary>
     public int Loads { get; private set; }
 
-    internal (LoadedPlugin? Plugin, IReadOnlyList<Diagnostic> Diagnostics) LoadScript(string name, string path, byte[] bytes, string sha256, PluginOptions options)
+    internal (LoadedPlugin? Plugin, IReadOnlyList<Diagnostic> Diagnostics) LoadScript(string name, string fullPath, string path, byte[] bytes, string sha256, PluginOptions options)
     {
         lock (_gate)
         {
-            if (_loaded.TryGetValue((name, path), out var known))
+            if (_loaded.TryGetValue((name, fullPath), out var known))
             {
                 if (known.Sha256 == sha256)
                 {
@@ -32,7 +33,7 @@ public sealed class PluginSession
             }
             var (plugin, diagnostics) = PluginHost.LoadScript(name, path, bytes, sha256, options);
             Loads++;
-            _loaded[(name, path)] = new Entry(sha256, plugin, diagnostics);
+            _loaded[(name, fullPath)] = new Entry(sha256, plugin, diagnostics);
             return (plugin, diagnostics);
         }
     }
