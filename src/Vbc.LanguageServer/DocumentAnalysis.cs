@@ -1,6 +1,7 @@
 using Vbc.Clauses;
 using Vbc.Navigation;
 using Vbc.Parsing;
+using Vbc.Plugins;
 using Vbc.Semantics;
 using Vbc.Text;
 using Lsp = Vbc.LanguageServer.Protocol;
@@ -37,10 +38,18 @@ public sealed class DocumentAnalysis
 
     public SourceText Source => Parsed.Source;
 
-    public static DocumentAnalysis Analyze(string uri, int version, string text, ClauseRegistry registry)
+    public static DocumentAnalysis Analyze(string uri, int version, string text, ClauseRegistry registry) =>
+        Analyze(uri, version, text, registry, PluginOptions.Default, session: null);
+
+    /// <summary>
+    /// Parses and binds the text as <c>vbc check</c> does: a contract with a plugins block is bound with its plug-ins'
+    /// clause kinds (loaded through the session, so each script is compiled once, not at every keystroke).
+    /// </summary>
+    public static DocumentAnalysis Analyze(string uri, int version, string text, ClauseRegistry registry, PluginOptions plugins, PluginSession? session)
     {
         var parsed = ContractParser.Parse(SourceText.From(text, Documents.PathOf(uri)));
-        return new DocumentAnalysis(uri, version, parsed, Binder.Bind(parsed, registry), registry);
+        var (contract, bound) = PluginHost.Bind(parsed, registry, plugins, session);
+        return new DocumentAnalysis(uri, version, parsed, contract, bound);
     }
 
     public int OffsetOf(Lsp.Position position) => Source.GetOffset(position.Line + 1, position.Character + 1);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Vbc.Clauses;
+using Vbc.Plugins;
 using Vbc.Text;
 using Lsp = Vbc.LanguageServer.Protocol;
 
@@ -14,11 +15,17 @@ public sealed class Documents
 {
     private readonly ConcurrentDictionary<string, Document> _open = new(StringComparer.Ordinal);
     private readonly ClauseRegistry _registry;
+    private readonly PluginOptions _plugins;
+    private readonly PluginSession _session = new();
 
-    public Documents(ClauseRegistry registry)
+    public Documents(ClauseRegistry registry, PluginOptions? plugins = null)
     {
         _registry = registry;
+        _plugins = plugins ?? PluginOptions.Default;
     }
+
+    /// <summary>The plug-ins loaded for the open documents, shared by all of them.</summary>
+    public PluginSession Plugins => _session;
 
     private sealed class Document
     {
@@ -96,7 +103,7 @@ public sealed class Documents
         }
         lock (document.Gate)
         {
-            return document.Analysis ??= DocumentAnalysis.Analyze(uri, document.Version, document.Text, _registry);
+            return document.Analysis ??= DocumentAnalysis.Analyze(uri, document.Version, document.Text, _registry, _plugins, _session);
         }
     }
 

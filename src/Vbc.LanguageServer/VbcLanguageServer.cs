@@ -3,6 +3,7 @@ using Microsoft.VisualStudio.Threading;
 using StreamJsonRpc;
 using Vbc.Clauses;
 using Vbc.LanguageServer.Features;
+using Vbc.Plugins;
 using Lsp = Vbc.LanguageServer.Protocol;
 
 namespace Vbc.LanguageServer;
@@ -15,6 +16,9 @@ public sealed record ServerOptions
 
     /// <summary>The clause kinds contracts may use: the built-in ones, and script kinds when registered.</summary>
     public ClauseRegistry Registry { get; init; } = ClauseRegistry.Default;
+
+    /// <summary>Where a contract's plug-in scripts and compiled plug-ins are found (vbc lsp --plugins, --plugin-cache).</summary>
+    public PluginOptions Plugins { get; init; } = PluginOptions.Default;
 
     /// <summary>Where the server writes its log besides the client's window/logMessage (stderr for vbc lsp).</summary>
     public TextWriter? Log { get; init; }
@@ -49,7 +53,7 @@ public sealed class VbcLanguageServer : IDisposable
     private VbcLanguageServer(Stream input, Stream output, ServerOptions options)
     {
         _options = options;
-        _documents = new Documents(options.Registry);
+        _documents = new Documents(options.Registry, options.Plugins);
         var formatter = new SystemTextJsonFormatter();
         Lsp.ProtocolJson.Configure(formatter.JsonSerializerOptions);
         _rpc = new JsonRpc(new HeaderDelimitedMessageHandler(output, input, formatter))

@@ -65,18 +65,25 @@ public sealed record PluginLoad(ClauseRegistry Registry, IReadOnlyList<Diagnosti
 public static class PluginHost
 {
     /// <summary>Parses nothing: binds the contract with its plug-ins' kinds, and the host's problems among its diagnostics.</summary>
-    public static BoundContract Bind(ParsedContract parsed, PluginOptions? options = null)
+    public static BoundContract Bind(ParsedContract parsed, PluginOptions? options = null) => Bind(parsed, ClauseRegistry.Default, options, session: null).Contract;
+
+    /// <summary>
+    /// Binds the contract: with <paramref name="registry"/> when it names no plug-ins, else with its plug-ins' kinds
+    /// (loaded through <paramref name="session"/> when given, so a long-running tool compiles each script once).
+    /// Returns the registry the contract was bound with, for the tools that complete and document its clauses.
+    /// </summary>
+    public static (BoundContract Contract, ClauseRegistry Registry) Bind(ParsedContract parsed, ClauseRegistry registry, PluginOptions? options, PluginSession? session)
     {
         var (references, _) = PluginReferences.Read(parsed);
         if (references.Count == 0)
         {
-            return Binder.Bind(parsed);
+            return (Binder.Bind(parsed, registry), registry);
         }
-        var load = Load(parsed, options);
-        return Binder.Bind(parsed, load.Registry, load.Diagnostics);
+        var load = Load(parsed, options, session);
+        return (Binder.Bind(parsed, load.Registry, load.Diagnostics), load.Registry);
     }
 
-    public static PluginLoad Load(ParsedContract parsed, PluginOptions? options = null)
+    public static PluginLoad Load(ParsedContract parsed, PluginOptions? options = null, PluginSession? session = null)
     {
         options ??= PluginOptions.Default;
         var (references, _) = PluginReferences.Read(parsed);
@@ -110,7 +117,9 @@ public static class PluginHost
                 diagnostics.Add(PluginDiagnostics.PinMismatch(source, reference.PinSpan!.Value, reference.Name, pin, sha));
                 continue;
             }
-            var (plugin, problems) = LoadScript(reference.Name, DisplayPath(path), bytes, sha, options);
+            var (plugin, problems) = session is null
+                ? LoadScript(reference.Name, DisplayPath(path), bytes, sha, options)
+                : session.LoadScript(reference.Name, path, DisplayPath(path), bytes, sha, options);
             diagnostics.AddRange(problems);
             if (plugin is null)
             {
@@ -123,7 +132,10 @@ public static class PluginHost
                     ? $"the plug-in '{earlier.Name}'"
                     : "vbc's built-in clause";
                 diagnostics.Add(PluginDiagnostics.KeywordClash(source, reference.NameSpan, reference.Name, kind.Keyword, owner));
-                plugin.Unload();
+                if (session is null)
+                {
+                    plugin.Unload(); // a session's plug-in may serve another contract
+                }
                 continue;
             }
             registry.Add(kind);

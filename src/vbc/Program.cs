@@ -38,6 +38,7 @@ public static class Program
         root.Subcommands.Add(TestCommand.Create(console));
         root.Subcommands.Add(CurveCommand.Create(console));
         root.Subcommands.Add(LspCommand.Create(console));
+        root.Subcommands.Add(DocCommand.Create(console));
 
         var parse = root.Parse(args);
         try

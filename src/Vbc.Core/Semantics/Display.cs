@@ -89,8 +89,9 @@ public static class Display
     }
 
     /// <summary>"between 0% and 100%", "at least $0.00".</summary>
-    public static string Bounds(decimal? min, decimal? max, ValueType type) => (min, max) switch
+    public static string Bounds(decimal? min, decimal? max, ValueType type) => (min == decimal.MinValue ? null : min, max == decimal.MaxValue ? null : max) switch
     {
+        // decimal's extremes mark "no bound" (a per-member amount may be negative): never written out as a figure.
         ({ } lo, { } hi) => $"between {Format(lo, type)} and {Format(hi, type)}",
         ({ } lo, null) => $"at least {Format(lo, type)}",
         (null, { } hi) => $"at most {Format(hi, type)}",

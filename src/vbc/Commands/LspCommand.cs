@@ -3,7 +3,7 @@ using Vbc.LanguageServer;
 
 namespace Vbc.Cli.Commands;
 
-/// <summary><c>vbc lsp [--stdio] [--clientProcessId=N]</c>: the language server editors start, over stdin and stdout.</summary>
+/// <summary><c>vbc lsp [--stdio] [--clientProcessId=N] [--plugins DIR] [--plugin-cache DIR]</c>: the language server editors start, over stdin and stdout.</summary>
 internal static class LspCommand
 {
     public static Command Create(Streams console)
@@ -17,8 +17,10 @@ internal static class LspCommand
             stdio,
             clientProcessId,
         };
+        var plugins = new PluginArguments();
+        plugins.AddTo(command);
         command.SetAction((parse, cancellation) => VbcLanguageServer.RunAsync(Console.OpenStandardInput(), Console.OpenStandardOutput(),
-            new ServerOptions { Log = console.Error, ClientProcessId = parse.GetValue(clientProcessId) }, cancellation));
+            new ServerOptions { Log = console.Error, ClientProcessId = parse.GetValue(clientProcessId), Plugins = plugins.From(parse) }, cancellation));
         return command;
     }
 }

@@ -18,7 +18,7 @@ public class CheckOutputTests
     [InlineData("setle", "Did you mean 'settle'?")]
     [InlineData("chek", "Did you mean 'check'?")]
     [InlineData("conformence", "Did you mean 'conformance'?")]
-    [InlineData("frobnicate", "'frobnicate' is not a vbc command. Commands: check, fmt, settle, diff, sql, generate, conformance, test, curve, lsp.")]
+    [InlineData("frobnicate", "'frobnicate' is not a vbc command. Commands: check, fmt, settle, diff, sql, generate, conformance, test, curve, lsp, doc.")]
     public void A_mistyped_command_gets_a_suggestion(string typed, string expected)
     {
         var run = CliRunner.Run(typed, "contracts/mssp-basic-a.vbc");
