@@ -143,13 +143,13 @@ public static class IrPrinter
 
     private static string Problem(RowProblem p) => $"[#{p.Number} {Kind(p.Kind)}]";
 
-    private static string Kind(RowProblemKind kind) => kind switch
+    private static string Kind(Operators.RowProblem kind) => kind switch
     {
-        RowProblemKind.DivisionByZero => "division by zero",
-        RowProblemKind.Overflow => "overflow",
-        RowProblemKind.ClampBoundsReversed => "clamp bounds reversed",
-        RowProblemKind.NoTableRow => "no table row",
-        RowProblemKind.CarveOutOutsideCategory => "carve-out outside its category",
+        Operators.RowProblem.DivisionByZero => "division by zero",
+        Operators.RowProblem.Overflow => "overflow",
+        Operators.RowProblem.ClampReversed => "clamp bounds reversed",
+        Operators.RowProblem.NoTableRow => "no table row",
+        Operators.RowProblem.CarveOutOutsideCategory => "carve-out outside its category",
         _ => "not above 0",
     };
 

@@ -73,7 +73,7 @@ public static class MemberLevelLowering
         // A bound expression clauses ask for twice (a sum and an excess sum of one value) is one node, computed once.
         private readonly Dictionary<BoundExpression, IrExpression> _lowered = new(ReferenceEqualityComparer.Instance);
 
-        private RowProblem Problem(RowProblemKind kind, TextSpan span, string message, string? subject = null)
+        private RowProblem Problem(Operators.RowProblem kind, TextSpan span, string message, string? subject = null)
         {
             _problems.Add(new ProblemSource(span, message, subject));
             return new RowProblem(kind, _problems.Count);
@@ -136,7 +136,7 @@ public static class MemberLevelLowering
                     if (!carveOutProblems.TryGetValue((c.Part, c.Category), out var problem))
                     {
                         carveOutProblems[(c.Part, c.Category)] = problem =
-                            Problem(RowProblemKind.CarveOutOutsideCategory, c.Span, "a carve-out is not part of its category");
+                            Problem(Operators.RowProblem.CarveOutOutsideCategory, c.Span, "a carve-out is not part of its category");
                     }
                     return new CarveOutPart(Column(c.Part), problem);
                 });
@@ -145,7 +145,7 @@ public static class MemberLevelLowering
             foreach (var (value, what) in plan.Positives)
             {
                 var lowered = Expression(value);
-                checks.Add(new AboveZero(lowered, Problem(RowProblemKind.NotAboveZero, value.Span, $"{what} is not above 0", what)));
+                checks.Add(new AboveZero(lowered, Problem(Operators.RowProblem.NotAboveZero, value.Span, $"{what} is not above 0", what)));
             }
 
             Truncation? truncation = null;
@@ -212,9 +212,9 @@ public static class MemberLevelLowering
                         var left = Expression(b.Left);
                         var right = Expression(b.Right);
                         var division = b.Operator == BinaryOperator.Divide
-                            ? Problem(RowProblemKind.DivisionByZero, b.Span, $"'{Text(b.Right)}' is 0 on this row, and '{Text(b)}' divides by it")
+                            ? Problem(Operators.RowProblem.DivisionByZero, b.Span, $"'{Text(b.Right)}' is 0 on this row, and '{Text(b)}' divides by it")
                             : null;
-                        var overflow = Problem(RowProblemKind.Overflow, b.Span,
+                        var overflow = Problem(Operators.RowProblem.Overflow, b.Span,
                             $"'{Text(b)}' is too large on this row for exact decimal arithmetic (above 79,228,162,514,264,337,593,543,950,335); a value on the row is far too large or too small");
                         return new IrBinary(b.Operator, left, right, b.Type, division, overflow);
                     }
@@ -233,7 +233,7 @@ public static class MemberLevelLowering
                     {
                         var arguments = c.Arguments.Select(Expression).ToEquatableArray();
                         var reversed = c.Function == BuiltInFunction.Clamp
-                            ? Problem(RowProblemKind.ClampBoundsReversed, c.Span, "clamp's lowest value is above its highest on this row")
+                            ? Problem(Operators.RowProblem.ClampReversed, c.Span, "clamp's lowest value is above its highest on this row")
                             : null;
                         return new IrCall(c.Function, arguments, c.Type, reversed);
                     }
@@ -244,7 +244,7 @@ public static class MemberLevelLowering
                             .ToEquatableArray();
                         var key = Expression(t.Key);
                         return new IrLookup(key, rows, t.Type,
-                            Problem(RowProblemKind.NoTableRow, t.Key.Span, $"no row of the table holds this row's {Text(t.Key)}"));
+                            Problem(Operators.RowProblem.NoTableRow, t.Key.Span, $"no row of the table holds this row's {Text(t.Key)}"));
                     }
                 default:
                     throw new InvalidOperationException($"Cannot lower {e.GetType().Name} per member.");

@@ -83,25 +83,11 @@ public enum PercentileMethod
 
 // ---- row checks and row problems -----------------------------------------------------------------------------------
 
-/// <summary>What went wrong on a row: each problem a row can meet is a node, numbered within its program.</summary>
-public enum RowProblemKind
-{
-    /// <summary>A division whose divisor is 0 on the row.</summary>
-    DivisionByZero,
-    /// <summary>An arithmetic result beyond decimal (above 79,228,162,514,264,337,593,543,950,335).</summary>
-    Overflow,
-    /// <summary><c>clamp(x, low, high)</c> with low above high on the row.</summary>
-    ClampBoundsReversed,
-    /// <summary>A table lookup whose key is in no row of the table.</summary>
-    NoTableRow,
-    /// <summary>A carved-out part below $0 or above its category (alone or with the category's other parts).</summary>
-    CarveOutOutsideCategory,
-    /// <summary>A value required to be above 0 (a risk score) is not.</summary>
-    NotAboveZero,
-}
-
-/// <summary>A row problem: its kind and its number in the program (the source map says where it is and what to say).</summary>
-public sealed record RowProblem(RowProblemKind Kind, int Number);
+/// <summary>
+/// A row problem: its kind (the one list of row problems, with the operators' definitions) and its number in the
+/// program (the source map says where it is and what to say).
+/// </summary>
+public sealed record RowProblem(Operators.RowProblem Kind, int Number);
 
 /// <summary>
 /// A check each row of the population must pass, in order; the first problem found is the row's. A row with a problem

@@ -3,9 +3,10 @@ using System.Runtime.CompilerServices;
 namespace Vbc.Operators;
 
 /// <summary>
-/// A problem an operator can meet on one value (a member's row, or a total). It is part of the operator's definition:
-/// each function below says which problem it signals and what it returns meanwhile (0), so every backend reports
-/// the same problem for the same values. The numbers are stable: other backends may store them.
+/// A problem a row can meet: first those an operator can meet on one value (a member's row, or a total), part of the
+/// operator's definition: each function below says which problem it signals and what it returns meanwhile (0), so
+/// every backend reports the same problem for the same values. Then the checks the member-level stage makes on a row
+/// (its IR's <c>RowProblem</c> nodes carry one of these). The numbers are stable: other backends may store them.
 /// </summary>
 public enum RowProblem
 {
@@ -18,6 +19,10 @@ public enum RowProblem
     ClampReversed = 3,
     /// <summary>A table lookup whose key no row holds. The lookup returns 0.</summary>
     NoTableRow = 4,
+    /// <summary>The member-level stage's check: a carved-out part below $0 or above its category (alone or with the category's other parts).</summary>
+    CarveOutOutsideCategory = 5,
+    /// <summary>The member-level stage's check: a value required to be above 0 (a risk score) is not.</summary>
+    NotAboveZero = 6,
 }
 
 /// <summary>

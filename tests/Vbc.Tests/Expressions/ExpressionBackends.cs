@@ -214,12 +214,7 @@ public sealed class KernelBackend : IExpressionBackend
     }
 
     /// <summary>Which problem a kernel met: the IR node the kernel's error number names, by its kind.</summary>
-    private static RowProblem Classify(Vbc.MemberLevel.RowProblem problem) => problem.Kind switch
-    {
-        RowProblemKind.DivisionByZero => RowProblem.DivisionByZero,
-        RowProblemKind.Overflow => RowProblem.Overflow,
-        RowProblemKind.ClampBoundsReversed => RowProblem.ClampReversed,
-        RowProblemKind.NoTableRow => RowProblem.NoTableRow,
-        _ => throw new InvalidOperationException($"An expression met a row problem of the stage, not of an operator: {problem.Kind}"),
-    };
+    private static RowProblem Classify(Vbc.MemberLevel.RowProblem problem) => problem.Kind is RowProblem.CarveOutOutsideCategory or RowProblem.NotAboveZero
+        ? throw new InvalidOperationException($"An expression met a row problem of the stage, not of an operator: {problem.Kind}")
+        : problem.Kind;
 }

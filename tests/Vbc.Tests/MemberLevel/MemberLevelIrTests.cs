@@ -116,7 +116,7 @@ public class MemberLevelIrTests
         Assert.Equal(new TruncateAtPercentile(99m, PercentileMethod.Inclusive), program.Truncation);
         Assert.Equal(new[] { typeof(IncludeWhen), typeof(ExcludeWhen), typeof(ExcludeWithoutMonths) }, program.Population.Select(s => s.GetType()));
         var positive = Assert.IsType<AboveZero>(program.RowChecks[^1]);
-        Assert.Equal(RowProblemKind.NotAboveZero, positive.Problem.Kind);
+        Assert.Equal(Operators.RowProblem.NotAboveZero, positive.Problem.Kind);
     }
 
     [Fact]
