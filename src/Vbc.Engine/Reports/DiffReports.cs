@@ -48,7 +48,7 @@ public static class DiffReports
         return $"{n} change{(n == 1 ? "" : "s")}: " + string.Join(", ", Directions.Select(d => $"{diff.Count(d)} {Phrase(d)}")) + ".";
     }
 
-    public static string Text(ContractDiff diff)
+    public static string Text(ContractDiff diff, Scenarios.DiffScenarios? scenarios = null)
     {
         var o = new StringBuilder();
         o.Append($"vbc diff: {diff.Old.Contract.Source.Path} -> {diff.New.Contract.Source.Path}\n");
@@ -67,12 +67,39 @@ public static class DiffReports
                 o.Append($"{"",-16} new: {c.New}{(c.NewAt is null ? "" : $"   at {c.NewAt}")}\n");
             }
         }
+        if (scenarios is not null)
+        {
+            o.Append($"\nSCENARIOS of {scenarios.File}, settled on both versions (payment lines in cents; payer to provider positive)\n");
+            foreach (var r in scenarios.Results)
+            {
+                o.Append($"\n  {(r.Changed ? "CHANGED" : "same   ")}  {r.Scenario.Name}\n");
+                foreach (var (side, problems) in new[] { ("old", r.OldProblems), ("new", r.NewProblems) })
+                {
+                    if (problems.Count > 0)
+                    {
+                        o.Append($"    the {side} version cannot settle it:\n");
+                        foreach (var d in problems)
+                        {
+                            o.Append($"      {d}\n");
+                        }
+                    }
+                }
+                o.Append($"    {"line",-44} {"old",18} {"new",18} {"new - old",16}\n");
+                foreach (var l in r.Lines)
+                {
+                    string change = l.Old is { } a && l.New is { } b ? (b - a == 0 ? "" : Vbc.Semantics.Display.Money(b - a)) : l.Old == l.New ? "" : "n/a";
+                    o.Append($"    {l.Id,-44} {Amount(l.Old),18} {Amount(l.New),18} {change,16}".TrimEnd()).Append('\n');
+                }
+            }
+        }
         return o.ToString();
     }
 
+    private static string Amount(decimal? amount) => amount is { } a ? Vbc.Semantics.Display.Money(a) : "(no line)";
+
     private static readonly JsonWriterOptions Options = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static string Json(ContractDiff diff)
+    public static string Json(ContractDiff diff, Scenarios.DiffScenarios? scenarios = null)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, Options))
@@ -104,9 +131,54 @@ public static class DiffReports
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            if (scenarios is not null)
+            {
+                // Added within vbc-diff/1: present only when the old version has a scenario file.
+                w.WriteStartObject("scenarios");
+                w.WriteString("file", scenarios.File);
+                w.WriteStartArray("results");
+                foreach (var r in scenarios.Results)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", r.Scenario.Name);
+                    w.WriteBoolean("changed", r.Changed);
+                    w.WriteStartArray("lines");
+                    foreach (var l in r.Lines)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("id", l.Id);
+                        Money(w, "old", l.Old);
+                        Money(w, "new", l.New);
+                        Money(w, "expected", l.Expected);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                    foreach (var (side, problems) in new[] { ("oldProblems", r.OldProblems), ("newProblems", r.NewProblems) })
+                    {
+                        w.WriteStartArray(side);
+                        problems.Select(d => d.ToString()).ToList().ForEach(w.WriteStringValue);
+                        w.WriteEndArray();
+                    }
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()).Replace("\r\n", "\n") + "\n";
+    }
+
+    private static void Money(Utf8JsonWriter w, string name, decimal? amount)
+    {
+        if (amount is { } a)
+        {
+            w.WriteString(name, a.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
     }
 
     private static void Version(Utf8JsonWriter w, string name, ContractModel model)
@@ -145,7 +217,7 @@ public static class DiffReports
 
     // ---- HTML redline ------------------------------------------------------------------------------------------------
 
-    public static string Html(ContractDiff diff)
+    public static string Html(ContractDiff diff, Scenarios.DiffScenarios? scenarios = null)
     {
         var o = new StringBuilder();
         string title = $"Changes from {diff.Old.Contract.Info.Name ?? diff.Old.Contract.Source.Path} to {diff.New.Contract.Info.Name ?? diff.New.Contract.Source.Path}";
@@ -177,6 +249,29 @@ public static class DiffReports
                 o.Append($"<td>{Cell(c.Old, c.OldAt, "old", i)}</td><td>{Cell(c.New, c.NewAt, "new", i)}</td></tr>\n");
             }
             o.Append("</tbody>\n</table>\n");
+        }
+
+        if (scenarios is not null)
+        {
+            o.Append($"<h2>Scenarios of {Escape(scenarios.File)}, settled on both versions</h2>\n");
+            foreach (var r in scenarios.Results)
+            {
+                o.Append($"<h3>{Escape(r.Scenario.Name)}{(r.Changed ? " (changed)" : " (same)")}</h3>\n");
+                foreach (var (side, problems) in new[] { ("old", r.OldProblems), ("new", r.NewProblems) })
+                {
+                    if (problems.Count > 0)
+                    {
+                        o.Append($"<p>The {side} version cannot settle it: {Escape(string.Join("; ", problems.Select(d => d.ToString())))}</p>\n");
+                    }
+                }
+                o.Append("<table class=\"changes\">\n<thead><tr><th scope=\"col\">Line</th><th scope=\"col\">Old</th><th scope=\"col\">New</th><th scope=\"col\">New - old</th></tr></thead>\n<tbody>\n");
+                foreach (var l in r.Lines)
+                {
+                    string change = l.Old is { } a && l.New is { } b ? (b - a == 0 ? "" : Vbc.Semantics.Display.Money(b - a)) : l.Old == l.New ? "" : "n/a";
+                    o.Append($"<tr><td><code>{Escape(l.Id)}</code></td><td class=\"num\">{Escape(Amount(l.Old))}</td><td class=\"num\">{Escape(Amount(l.New))}</td><td class=\"num\">{Escape(change)}</td></tr>\n");
+                }
+                o.Append("</tbody>\n</table>\n");
+            }
         }
 
         o.Append("<h2>The two versions side by side</h2>\n<div class=\"sides\">\n");

@@ -27,6 +27,22 @@ public static class ScenarioRunner
 
     public static ScenarioResult Run(BoundContract contract, Scenario scenario)
     {
+        var settled = Settle(contract, scenario);
+        return settled.Succeeded
+            ? new ScenarioResult(scenario, Compare(settled.Statement!, scenario), Array.Empty<Diagnostic>())
+            : Failed(scenario, settled.Diagnostics);
+    }
+
+    /// <summary>
+    /// One scenario's settlement of a contract: its data, year and inputs as one request to the engine (a file the
+    /// scenario names that is missing fails it where the file is named).
+    /// </summary>
+    /// <param name="declaredInputsOnly">
+    /// Give the contract only the inputs it declares (another version of the contract, which may have dropped one,
+    /// settles the old version's scenarios this way); an input it needs and the scenario lacks still stops it.
+    /// </param>
+    public static SettlementResult Settle(BoundContract contract, Scenario scenario, bool declaredInputsOnly = false)
+    {
         var sources = new List<CsvMemberSource>();
         try
         {
@@ -34,7 +50,7 @@ public static class ScenarioRunner
             var missing = scenario.Data.Append(scenario.Claims).OfType<ScenarioData>().Where(d => !File.Exists(d.Path)).ToList();
             if (missing.Count > 0)
             {
-                return Failed(scenario, missing.Select(d => GeneralDiagnostics.CannotReadNamed(d.At, d.Written,
+                return new SettlementResult(null, missing.Select(d => GeneralDiagnostics.CannotReadNamed(d.At, d.Written,
                     "it does not exist (the path is relative to the scenario file).")).ToList());
             }
             var first = scenario.Data.FirstOrDefault();
@@ -49,7 +65,7 @@ public static class ScenarioRunner
             {
                 if (scenario.Data.Any(d => d.Table is null))
                 {
-                    return Failed(scenario, new[] { ScenarioDiagnostics.TablesNeeded(scenario.At, string.Join(", ", contract.Tables.Select(t => t.Name))) });
+                    return new SettlementResult(null, new[] { ScenarioDiagnostics.TablesNeeded(scenario.At, string.Join(", ", contract.Tables.Select(t => t.Name))) });
                 }
                 tables = new Dictionary<string, IMemberSource>(StringComparer.OrdinalIgnoreCase) { [first!.Table!] = data };
                 foreach (var more in scenario.Data.Skip(1))
@@ -59,19 +75,16 @@ public static class ScenarioRunner
                     tables[more.Table!] = source;
                 }
             }
-            var result = SettlementEngine.Settle(contract, new SettlementRequest
+            return SettlementEngine.Settle(contract, new SettlementRequest
             {
                 Year = scenario.Year,
-                Inputs = scenario.Inputs.ToDictionary(i => i.Name, i => i.Text, StringComparer.OrdinalIgnoreCase),
+                Inputs = scenario.Inputs
+                    .Where(i => !declaredInputsOnly || contract.Inputs.Any(d => d.Name.Equals(i.Name, StringComparison.OrdinalIgnoreCase)))
+                    .ToDictionary(i => i.Name, i => i.Text, StringComparer.OrdinalIgnoreCase),
                 InputLocations = scenario.Inputs.ToDictionary(i => i.Name, i => i.At, StringComparer.OrdinalIgnoreCase),
                 Data = data,
                 Tables = tables,
             });
-            if (!result.Succeeded)
-            {
-                return Failed(scenario, result.Diagnostics);
-            }
-            return new ScenarioResult(scenario, Compare(result.Statement!, scenario), Array.Empty<Diagnostic>());
         }
         finally
         {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Vbc.Diagnostics;
 using Vbc.Parsing;
 using Vbc.Reports;
+using Vbc.Scenarios;
 using Vbc.Semantics;
 using Vbc.Versions;
 
@@ -52,11 +53,30 @@ internal static class DiffCommand
             return Program.UsageErrors;
         }
         var diff = ContractDiff.Compare(oldContract, newContract);
+        // The cases the parties agreed on (the old version's scenario file, docs/scenarios.md), settled on both versions.
+        DiffScenarios? scenarios = null;
+        string sidecar = ScenarioFile.PathFor(oldPath);
+        if (File.Exists(sidecar))
+        {
+            var file = ScenarioFile.Read(sidecar);
+            if (file.HasErrors)
+            {
+                foreach (var d in file.Diagnostics.Where(d => d.IsError))
+                {
+                    console.Error.WriteLine(d);
+                }
+                console.Error.WriteLine($"vbc: the scenarios of '{oldPath}' have errors, so they are not run on the two versions.");
+            }
+            else
+            {
+                scenarios = new DiffScenarios(sidecar, ScenarioComparison.Run(oldContract, newContract, file));
+            }
+        }
         string text = format switch
         {
-            "json" => DiffReports.Json(diff),
-            "html" => DiffReports.Html(diff),
-            _ => DiffReports.Text(diff),
+            "json" => DiffReports.Json(diff, scenarios),
+            "html" => DiffReports.Html(diff, scenarios),
+            _ => DiffReports.Text(diff, scenarios),
         };
         int written = CliFiles.WriteResult(console, output, text, new[] { oldPath, newPath });
         if (written != Program.Success)

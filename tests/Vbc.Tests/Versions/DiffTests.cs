@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Xml.Linq;
 using Vbc.Parsing;
 using Vbc.Semantics;
+using Vbc.Tests.Examples;
 using Vbc.Tests.Infrastructure;
 using Vbc.Versions;
 
@@ -13,6 +14,27 @@ namespace Vbc.Tests.Versions;
 /// </summary>
 public class DiffTests
 {
+    [Fact]
+    public void The_old_versions_scenarios_are_settled_on_both_versions()
+    {
+        // partial-capitation.scenarios expects $17,318,834.54; the amendment settles the same data and inputs itself.
+        var json = CliRunner.Run("diff", "contracts/partial-capitation.vbc", "contracts/partial-capitation-amendment.vbc", "--format", "json");
+        Assert.Equal(1, json.ExitCode);
+        using var doc = System.Text.Json.JsonDocument.Parse(json.Output);
+        var scenarios = doc.RootElement.GetProperty("scenarios");
+        Assert.EndsWith("partial-capitation.scenarios", scenarios.GetProperty("file").GetString(), StringComparison.Ordinal);
+        var result = Assert.Single(scenarios.GetProperty("results").EnumerateArray().ToList());
+        Assert.True(result.GetProperty("changed").GetBoolean());
+        var total = result.GetProperty("lines").EnumerateArray().Single(l => l.GetProperty("id").GetString() == "total");
+        Assert.Equal("17318834.54", total.GetProperty("old").GetString());
+        Assert.Equal("17318834.54", total.GetProperty("expected").GetString());
+        var settled = CliRunner.Run(ExampleContractTests.SettleCommandOf("contracts/partial-capitation.vbc")
+            .Select(a => a == "contracts/partial-capitation.vbc" ? "contracts/partial-capitation-amendment.vbc" : a).Concat(new[] { "--format", "json" }).ToArray());
+        using var statement = System.Text.Json.JsonDocument.Parse(settled.Output);
+        Assert.Equal(statement.RootElement.GetProperty("total").GetString(), total.GetProperty("new").GetString());
+        Assert.Empty(result.GetProperty("newProblems").EnumerateArray());
+    }
+
     public static TheoryData<string, string, string> Pairs()
     {
         var data = new TheoryData<string, string, string>();
@@ -51,7 +73,8 @@ public class DiffTests
         using var doc = JsonDocument.Parse(json.Output);
         Assert.Equal("vbc-diff/1", doc.RootElement.GetProperty("schema").GetString());
         // The summary comes first after the schema, and its counts add up to the changes listed.
-        Assert.Equal(new[] { "schema", "summary", "old", "new", "changes" }, doc.RootElement.EnumerateObject().Select(p => p.Name).ToArray());
+        // Every example pair's old version has a scenario file, so its scenarios follow the changes.
+        Assert.Equal(new[] { "schema", "summary", "old", "new", "changes", "scenarios" }, doc.RootElement.EnumerateObject().Select(p => p.Name).ToArray());
         var summary = doc.RootElement.GetProperty("summary");
         int listed = doc.RootElement.GetProperty("changes").GetArrayLength();
         Assert.Equal(listed, summary.GetProperty("changes").GetInt32());
