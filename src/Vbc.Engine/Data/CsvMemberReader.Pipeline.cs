@@ -456,20 +456,8 @@ public sealed partial class CsvMemberReader
                 ParseOutcome outcome;
                 switch (plan.Kind)
                 {
-                    case PlanKind.Decimal:
-                        outcome = ValueParsers.ParseDecimal(content, plan.AllowDollar, out decimals[p][r]);
-                        break;
-                    case PlanKind.Percent:
-                        outcome = ValueParsers.ParsePercent(content, out decimals[p][r]);
-                        break;
-                    case PlanKind.Count:
-                        outcome = ValueParsers.ParseCount(content, out decimals[p][r]);
-                        break;
-                    case PlanKind.Year:
-                        outcome = ValueParsers.ParseYear(content, out decimals[p][r]);
-                        break;
-                    case PlanKind.MemberMonths:
-                        outcome = ValueParsers.ParseMemberMonths(content, out decimals[p][r]);
+                    case PlanKind.Decimal or PlanKind.Percent or PlanKind.Count or PlanKind.Year or PlanKind.MemberMonths:
+                        outcome = ValueParsers.ParseNumber(plan.Kind, content, plan.AllowDollar, out decimals[p][r]);
                         break;
                     case PlanKind.Flag:
                         outcome = ValueParsers.ParseFlag(content, out flags[p][r]);

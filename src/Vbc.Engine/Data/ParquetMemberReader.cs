@@ -614,20 +614,8 @@ public sealed class ParquetMemberReader : IDisposable
             ParseOutcome outcome;
             switch (plan.Kind)
             {
-                case PlanKind.Decimal:
-                    outcome = ValueParsers.ParseDecimal(content, plan.AllowDollar, out ((decimal[])target)[r]);
-                    break;
-                case PlanKind.Percent:
-                    outcome = ValueParsers.ParsePercent(content, out ((decimal[])target)[r]);
-                    break;
-                case PlanKind.Count:
-                    outcome = ValueParsers.ParseCount(content, out ((decimal[])target)[r]);
-                    break;
-                case PlanKind.Year:
-                    outcome = ValueParsers.ParseYear(content, out ((decimal[])target)[r]);
-                    break;
-                case PlanKind.MemberMonths:
-                    outcome = ValueParsers.ParseMemberMonths(content, out ((decimal[])target)[r]);
+                case PlanKind.Decimal or PlanKind.Percent or PlanKind.Count or PlanKind.Year or PlanKind.MemberMonths:
+                    outcome = ValueParsers.ParseNumber(plan.Kind, content, plan.AllowDollar, out ((decimal[])target)[r]);
                     break;
                 case PlanKind.Flag:
                     outcome = ValueParsers.ParseFlag(content, out ((bool[])target)[r]);

@@ -253,6 +253,28 @@ internal static class ValueParsers
     }
 
     /// <summary>
+    /// A number column's text by how the contract declares it (money or a plain number, percent, count, year, member
+    /// months): the one dispatch both readers use, so CSV and text in a Parquet file are read by the same rule.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static ParseOutcome ParseNumber(PlanKind kind, ReadOnlySpan<byte> s, bool allowDollar, out decimal value)
+    {
+        switch (kind)
+        {
+            case PlanKind.Percent:
+                return ParsePercent(s, out value);
+            case PlanKind.Count:
+                return ParseCount(s, out value);
+            case PlanKind.Year:
+                return ParseYear(s, out value);
+            case PlanKind.MemberMonths:
+                return ParseMemberMonths(s, out value);
+            default:
+                return ParseDecimal(s, allowDollar, out value);
+        }
+    }
+
+    /// <summary>
     /// The checks the text parsers make, on a number that arrives already typed (a Parquet DECIMAL or integer): a
     /// percent beyond 1 is ambiguous, counts and years are whole (and read without decimals, as <c>12.0</c> is read as
     /// 12), member months lie from 0 to 12. Data in a typed file is accepted and refused exactly as the same text in

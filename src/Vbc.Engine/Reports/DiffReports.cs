@@ -87,7 +87,7 @@ public static class DiffReports
                 o.Append($"    {"line",-44} {"old",18} {"new",18} {"new - old",16}\n");
                 foreach (var l in r.Lines)
                 {
-                    string change = l.Old is { } a && l.New is { } b ? (b - a == 0 ? "" : Vbc.Semantics.Display.Money(b - a)) : l.Old == l.New ? "" : "n/a";
+                    string change = l.DifferenceShown;
                     o.Append($"    {l.Id,-44} {Amount(l.Old),18} {Amount(l.New),18} {change,16}".TrimEnd()).Append('\n');
                 }
             }
@@ -267,7 +267,7 @@ public static class DiffReports
                 o.Append("<table class=\"changes\">\n<thead><tr><th scope=\"col\">Line</th><th scope=\"col\">Old</th><th scope=\"col\">New</th><th scope=\"col\">New - old</th></tr></thead>\n<tbody>\n");
                 foreach (var l in r.Lines)
                 {
-                    string change = l.Old is { } a && l.New is { } b ? (b - a == 0 ? "" : Vbc.Semantics.Display.Money(b - a)) : l.Old == l.New ? "" : "n/a";
+                    string change = l.DifferenceShown;
                     o.Append($"<tr><td><code>{Escape(l.Id)}</code></td><td class=\"num\">{Escape(Amount(l.Old))}</td><td class=\"num\">{Escape(Amount(l.New))}</td><td class=\"num\">{Escape(change)}</td></tr>\n");
                 }
                 o.Append("</tbody>\n</table>\n");

@@ -8,6 +8,9 @@ namespace Vbc.Scenarios;
 public sealed record ScenarioLine(string Id, decimal? Old, decimal? New, decimal? Expected)
 {
     public bool Changed => Old != New;
+
+    /// <summary>New - old as reports show it: empty when equal, "n/a" when one side has no such line.</summary>
+    public string DifferenceShown => Old is { } a && New is { } b ? (b == a ? "" : Display.Money(b - a)) : Old == New ? "" : "n/a";
 }
 
 /// <summary>A scenario of the old version settled on both versions: every payment line and the total, or the problems that stopped a version.</summary>
@@ -43,8 +46,8 @@ public static class ScenarioComparison
             after.Succeeded ? Array.Empty<Diagnostic>() : after.Diagnostics);
     }
 
-    /// <summary>Each payment line's amount in cents and the total, in statement order; empty without a statement.</summary>
-    private static Dictionary<string, decimal> Amounts(Statement? statement)
+    /// <summary>Each payment line's amount in cents (lines of one id summed) and the total, in statement order; empty without a statement.</summary>
+    internal static Dictionary<string, decimal> Amounts(Statement? statement)
     {
         var amounts = new Dictionary<string, decimal>(StringComparer.Ordinal);
         if (statement is null)

@@ -94,15 +94,14 @@ public static class ScenarioRunner
 
     private static List<ScenarioMismatch> Compare(Statement statement, Scenario scenario)
     {
-        var amounts = statement.Components.GroupBy(l => l.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(l => l.Amount ?? 0m), StringComparer.Ordinal);
+        var amounts = ScenarioComparison.Amounts(statement);
         var mismatches = new List<ScenarioMismatch>();
         foreach (var expected in scenario.Expectations)
         {
-            decimal? actual = expected.LineId == ScenarioExpectation.TotalId ? statement.Total
-                : amounts.TryGetValue(expected.LineId, out var a) ? a : null;
+            decimal? actual = amounts.TryGetValue(expected.LineId, out var a) ? a : null;
             if (actual != expected.Amount)
             {
-                string? nearest = actual is null ? Suggest.Nearest(expected.LineId, amounts.Keys) : null;
+                string? nearest = actual is null ? Suggest.Nearest(expected.LineId, amounts.Keys.Where(k => k != ScenarioExpectation.TotalId)) : null;
                 mismatches.Add(new ScenarioMismatch(expected, actual, nearest));
             }
         }
