@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Unicode;
 using Vbc.Diagnostics;
@@ -23,6 +24,13 @@ public sealed partial class CsvMemberReader
 
     /// <summary>Memory held by the duplicate-id check at the end of the read (hash tables and row checkpoints).</summary>
     internal long DuplicateCheckBytes { get; private set; }
+
+    /// <summary>
+    /// The SHA-256 of every byte of the file (lower-case hex), computed by the producer as it reads, so the statement's
+    /// record of the input needs no second pass over the file. Null until the producer has read the file to its end
+    /// (reading stopped early, or not started).
+    /// </summary>
+    public string? ContentSha256 { get; private set; }
 
     /// <summary>
     /// The batches, in file order. Rows are parsed in parallel, a few batches ahead; rows with problems are never in a
@@ -177,6 +185,8 @@ public sealed partial class CsvMemberReader
     {
         var handle = _handle!;
         int batchSize = _options.BatchSize;
+        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        HashRange(sha256, 0, _dataStart);
         long filePos = _dataStart;
         long line = _dataStartLine;
         long nextDataRow = 1;
@@ -270,7 +280,9 @@ public sealed partial class CsvMemberReader
                 if (n == 0)
                 {
                     eof = true;
+                    ContentSha256 = Convert.ToHexStringLower(sha256.GetHashAndReset());
                 }
+                sha256.AppendData(buffer, filled, n);
                 filePos += n;
                 filled += n;
             }
@@ -309,6 +321,22 @@ public sealed partial class CsvMemberReader
                 ReturnBuffer(buffer);
                 return;
             }
+        }
+    }
+
+    /// <summary>Adds the bytes of the file from <paramref name="start"/> to <paramref name="end"/> (the header, read before the producer starts) to the hash.</summary>
+    private void HashRange(IncrementalHash hash, long start, long end)
+    {
+        var buffer = new byte[(int)Math.Min(Math.Max(end - start, 1), MaxReadBytes)];
+        while (start < end)
+        {
+            int n = ReadAt(_handle!, buffer.AsSpan(0, (int)Math.Min(buffer.Length, end - start)), start);
+            if (n == 0)
+            {
+                return;
+            }
+            hash.AppendData(buffer, 0, n);
+            start += n;
         }
     }
 

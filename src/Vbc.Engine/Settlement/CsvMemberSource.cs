@@ -84,6 +84,9 @@ public sealed class CsvMemberSource : IMemberSource, IDisposable
 
     public IReadOnlyList<string> IgnoredColumns => _reader?.Result.IgnoredColumns ?? Array.Empty<string>();
 
+    /// <summary>The member file's hash, computed by the reader as it read the file (no second pass).</summary>
+    public string? ContentSha256 => _reader?.ContentSha256;
+
     public IReadOnlyList<ClaimsNote> ClaimsNotes
     {
         get

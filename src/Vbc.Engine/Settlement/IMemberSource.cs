@@ -31,4 +31,11 @@ public interface IMemberSource
 
     /// <summary>Claims read but not counted (unknown members, categories the contract does not declare).</summary>
     IReadOnlyList<ClaimsNote> ClaimsNotes => Array.Empty<ClaimsNote>();
+
+    /// <summary>
+    /// The SHA-256 (lower-case hex) of the file's bytes, computed while the source read them, once
+    /// <see cref="Batches"/> has been read to the end; null when the source does not compute it, or did not read the
+    /// whole file (the caller then hashes the file itself, as the statement records every input's hash).
+    /// </summary>
+    string? ContentSha256 => null;
 }

@@ -51,6 +51,9 @@ public sealed class ParquetMemberSource : IMemberSource, IDisposable
 
     public IReadOnlyList<string> IgnoredColumns => _reader?.IgnoredColumns ?? Array.Empty<string>();
 
+    /// <summary>The file's hash, computed on the side while its row groups were decoded.</summary>
+    public string? ContentSha256 => _reader?.ContentSha256;
+
     public void Dispose() => _reader?.Dispose();
 }
 

@@ -337,7 +337,7 @@ internal static class SettleCommand
         }
         Report(console, contract.Diagnostics.Where(d => d.Severity == Severity.Warning));
         Report(console, result.Warnings);
-        var statement = result.Statement! with { Reproduce = Reproduction(o, contract, files, null) };
+        var statement = result.Statement! with { Reproduce = Reproduction(o, contract, files, null, data?.ContentSha256) };
         string text = format switch
         {
             "json" => JsonStatementWriter.Write(statement),
@@ -528,11 +528,12 @@ internal static class SettleCommand
     /// The files this run read, each with the SHA-256 of the bytes read (the data from the reader's own file or its
     /// copy of a pipe, never a second open of what the user named), and the command as typed: printed on the statement.
     /// </summary>
-    private static Reproduction Reproduction(Options o, BoundContract contract, DataFiles files, string? inputsSha256) => Provenance.For(
+    /// <param name="dataSha256">The member file's hash as its reader computed it while reading (null: hash the file here).</param>
+    private static Reproduction Reproduction(Options o, BoundContract contract, DataFiles files, string? inputsSha256, string? dataSha256 = null) => Provenance.For(
         new[]
         {
             ("contract", o.Contract, contract.Source.Sha256),
-            ("data", o.Data, files.Data is null ? null : Provenance.Sha256(files.Data)),
+            ("data", o.Data, files.Data is null ? null : dataSha256 ?? Provenance.Sha256(files.Data)),
             ("claims", o.Claims, files.Claims is null ? null : Provenance.Sha256(files.Claims)),
             ("inputs", o.InputsFile, inputsSha256),
         }.Concat(o.MoreTables.Zip(files.More).Select(t => ($"data {t.First.Table}", (string?)t.First.File, (string?)Provenance.Sha256(t.Second.Path)))),

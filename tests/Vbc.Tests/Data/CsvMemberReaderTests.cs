@@ -456,4 +456,40 @@ public class CsvMemberReaderTests
         Assert.Empty(read.Result.Diagnostics);
         Assert.Equal(new[] { "(column 1)", "(column 4)" }, read.Result.IgnoredColumns);
     }
+
+    [Theory]
+    [InlineData("member_id,cost\nA,1\nB,2\n", false, 7)]
+    [InlineData("member_id,cost\r\nA,1\r\n\r\nB,2", true, 7)]
+    [InlineData("member_id,cost\nA,1\nB,2\n", false, 4096)]
+    public void The_file_hash_is_computed_while_reading(string csv, bool bom, int batchSize)
+    {
+        // The statement records the SHA-256 of the member file: the reader computes it from the bytes it reads
+        // (header included), so no second pass is needed, and it must equal the hash of the whole file.
+        var big = new StringBuilder(csv);
+        for (int i = 0; i < 50_000; i++)
+        {
+            big.Append("\nX").Append(i).Append(",1.5");
+        }
+        using var file = TempFile.WithText(big.ToString(), bom);
+        using var reader = CsvMemberReader.Open(file.Path, IdAndCost, new MemberReadOptions { BatchSize = batchSize });
+        Assert.Null(reader.ContentSha256);
+        int rows = reader.ReadBatches().Sum(b => b.RowCount);
+        Assert.Equal(50_002, rows);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file.Path))), reader.ContentSha256);
+    }
+
+    [Fact]
+    public void No_file_hash_when_reading_stopped_early()
+    {
+        // A reader abandoned before the end has not seen every byte: it gives no hash (the caller hashes the file).
+        var big = new StringBuilder("member_id,cost\n");
+        for (int i = 0; i < 200_000; i++)
+        {
+            big.Append('M').Append(i).Append(",1\n");
+        }
+        using var file = TempFile.WithText(big.ToString());
+        using var reader = CsvMemberReader.Open(file.Path, IdAndCost, new MemberReadOptions { BatchSize = 64, MaxParallelism = 1 });
+        Assert.Equal(64, reader.ReadBatches().First().RowCount);
+        Assert.Null(reader.ContentSha256);
+    }
 }

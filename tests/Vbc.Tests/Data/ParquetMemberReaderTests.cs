@@ -282,6 +282,46 @@ public class ParquetMemberReaderTests
         Assert.Equal(new long[] { 1, 3 }, read.Lines);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Row_groups_decoded_in_parallel_come_in_file_order_with_their_problems(int threads)
+    {
+        // Six row groups of uneven sizes, decoded by several threads: the batches, the rows left out and the
+        // diagnostics are those of a reading in file order, and the file's hash is computed on the side.
+        const int n = 1000;
+        var ids = Enumerable.Range(1, n).Select(i => $"M{i:D6}").ToArray();
+        ids[777] = ids[12];  // a duplicate of a row three row groups earlier
+        ids[901] = ids[900]; // a duplicate in the same batch
+        var months = Enumerable.Range(0, n).Select(i => i == 333 ? 13L : 12L).ToArray();
+        var cost = Enumerable.Range(0, n).Select(i => (decimal)(i * 7)).ToArray();
+        using var file = Pq.Write(new[] { 100, 250, 50, 300, 150, 150 },
+            Pq.Text("member_id", ids), Pq.Decimal("inpatient", 18, 2, cost), Pq.Long("member_months", months));
+        var specs = new[] { Specs.Id(), Specs.Money("inpatient"), Specs.Of("member_months", ValueType.MemberMonths) };
+        using var reader = ParquetMemberReader.Open(file.Path, specs, new MemberReadOptions
+        {
+            BadRows = BadRowPolicy.ExcludeBadRows,
+            BatchSize = 64,
+            MaxParallelism = threads,
+            DisplayName = "members.parquet",
+        });
+        var batches = reader.ReadBatches().ToList();
+
+        var left = new[] { 334L, 778L, 902L };
+        var kept = Enumerable.Range(1, n).Select(i => (long)i).Where(r => !left.Contains(r)).ToArray();
+        Assert.Equal(Enumerable.Range(0, batches.Count), batches.Select(b => b.Index));
+        Assert.Equal(kept, batches.SelectMany(b => b.Lines.Take(b.RowCount)));
+        Assert.Equal(kept.Select(r => ids[r - 1]), batches.SelectMany(b => b.Texts(0).Take(b.RowCount)));
+        Assert.Equal(kept.Select(r => (r - 1) * 7 / 100m), batches.SelectMany(b => b.Decimals(1).Take(b.RowCount)));
+        Assert.Equal(left, reader.Result.BadRows.Select(b => b.DataRow));
+        var rowProblems = reader.Result.Diagnostics.Where(d => d.Code is "VBC3015" or "VBC3016").ToList();
+        Assert.Equal(new[] { ("VBC3015", 334), ("VBC3016", 778), ("VBC3016", 902) }, rowProblems.Select(d => (d.Code, d.Location.Line)));
+        Assert.Contains("the member id 'M000013' already appears in row 13", rowProblems[1].Message);
+        Assert.Equal(n, reader.Result.RowsRead);
+        Assert.True(reader.Result.Complete);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file.Path))), reader.ContentSha256);
+    }
+
     private static ReadOutcome ReadParquet(string path, IReadOnlyList<ColumnSpec> specs, MemberReadOptions? options = null)
     {
         using var reader = ParquetMemberReader.Open(path, specs, (options ?? new MemberReadOptions()) with { DisplayName = "members.parquet" });
