@@ -1,6 +1,7 @@
 using System.Globalization;
 using DuckDB.NET.Data;
 using Vbc.Data;
+using Vbc.MemberLevel;
 using Vbc.MemberStage;
 using Vbc.Parsing;
 using Vbc.Plugins;
@@ -31,7 +32,7 @@ public class SqlBackendTests
     [MemberData(nameof(Contracts))]
     public void The_query_of_each_dialect_matches_its_golden(string contract)
     {
-        foreach (var dialect in new[] { "duckdb", "postgres" })
+        foreach (var dialect in new[] { "duckdb", "postgres", "spark" })
         {
             var result = CliRunner.Run(new[] { "sql", contract, "--dialect", dialect }.Concat(StageBaselineTests.RunArguments(contract)).ToArray());
             if (DataFile(contract) is null)
@@ -81,12 +82,16 @@ public class SqlBackendTests
         }
     }
 
-    private static Figures AgreesWithTheEngine(string contract, string data, List<string> run)
+    private static Figures AgreesWithTheEngine(string contract, string data, List<string> run, string? groupBy = null)
     {
-        var sql = CliRunner.Run(new[] { "sql", contract, "--dialect", "duckdb" }.Concat(run).ToArray());
+        var arguments = new[] { "sql", contract, "--dialect", "duckdb" }.Concat(run).ToList();
+        if (groupBy is not null)
+        {
+            arguments.AddRange(new[] { "--group-by", groupBy });
+        }
+        var sql = CliRunner.Run(arguments.ToArray());
         Assert.True(sql.ExitCode == 0, $"exit {sql.ExitCode}\n{sql.Error}");
 
-        // The in-memory engine's member-level stage over the same file, for the same run.
         var bound = PluginHost.Bind(ContractParser.ParseFile(Golden.PathOf(contract)));
         var inputs = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         int? year = null;
@@ -104,7 +109,39 @@ public class SqlBackendTests
         }
         var (ir, lowered, failed) = SettlementEngine.LowerMemberLevel(bound, new SettlementRequest { Year = year, Inputs = inputs });
         Assert.Null(failed);
-        var table = lowered.Single();
+        var byOrganisation = RunDuckDb(sql.Output, data, bound.Columns, grouped: groupBy is not null);
+        if (groupBy is null)
+        {
+            var figures = byOrganisation[""];
+            CompareWithTheEngine(bound, ir!, lowered.Single(), data, figures);
+            return figures;
+        }
+
+        // Each organisation as if settled alone: the in-memory stage over that organisation's rows only.
+        var lines = File.ReadAllLines(data);
+        int column = Array.IndexOf(lines[0].Split(','), groupBy);
+        Assert.True(column >= 0, $"{data} has no column {groupBy}");
+        var organisations = lines.Skip(1).GroupBy(l => l.Split(',')[column], StringComparer.Ordinal).ToList();
+        Assert.Equal(organisations.Select(g => g.Key).Order(StringComparer.Ordinal), byOrganisation.Keys.Order(StringComparer.Ordinal));
+        foreach (var organisation in organisations)
+        {
+            string part = Path.Combine(Path.GetTempPath(), $"vbc-sql-{Guid.NewGuid():N}.csv");
+            File.WriteAllLines(part, organisation.Prepend(lines[0]));
+            try
+            {
+                CompareWithTheEngine(bound, ir!, lowered.Single(), part, byOrganisation[organisation.Key]);
+            }
+            finally
+            {
+                File.Delete(part);
+            }
+        }
+        return byOrganisation.Values.First();
+    }
+
+    /// <summary>Every figure of the query equals the in-memory member-level stage's over the file, exactly.</summary>
+    private static void CompareWithTheEngine(BoundContract bound, Vbc.MemberLevel.MemberLevelIr ir, LoweredTable table, string data, Figures figures)
+    {
         var specs = bound.Columns.Select(ColumnSpec.From).ToList();
         using var source = new CsvMemberSource(data);
         Assert.DoesNotContain(source.Open(specs), d => d.IsError);
@@ -116,12 +153,11 @@ public class SqlBackendTests
         var engine = runner.Finish();
         var population = engine.Population;
 
-        var figures = RunDuckDb(sql.Output, data, bound.Columns);
         Assert.Equal(population.RowsRead, figures.Rows("rows read"));
         Assert.Equal(population.Members, figures.Rows("members"));
         Assert.Equal(population.MemberMonths, figures.Amount("member months"));
         Assert.Equal(population.InputCost, figures.Amount("input cost"));
-        var program = ir!.Tables.Single();
+        var program = ir.Tables.Single(t => t.IsPopulation);
         for (int k = 0; k < program.Population.Count; k++)
         {
             string step = (k + 1).ToString(CultureInfo.InvariantCulture);
@@ -153,23 +189,80 @@ public class SqlBackendTests
             var actual = figures.Groups(group.Clause, group.Key);
             Assert.Equal(expected.Select(g => (g.Group, g.Sum, g.Count)), actual);
         }
-        return figures;
     }
 
     [Fact]
-    public void A_division_per_member_is_refused_rather_than_rounded_by_the_database()
+    public void Grouped_by_organisation_each_organisation_has_the_figures_of_its_rows_settled_alone()
     {
+        // The seed members of three organisations; the organisation column declared as text in the contract's data.
         string file = Path.Combine(Path.GetTempPath(), $"vbc-sql-{Guid.NewGuid():N}.vbc");
         File.WriteAllText(file, File.ReadAllText(Golden.PathOf("contracts/mssp-basic-a.vbc"))
-            .Replace("risk score: risk_score", "risk score: risk_score / 2"));
+            .Replace("  risk_score: ratio", "  risk_score: ratio\n  organisation_id: text"));
         try
         {
-            Assert.Contains("risk_score / 2", File.ReadAllText(file));
-            var result = CliRunner.Run("sql", file, "--dialect", "postgres", "--input", "quality_score=92%", "--input", "assigned_beneficiaries=9139");
-            Assert.Equal(1, result.ExitCode);
-            Assert.Contains("error VBC4041", result.Error);
-            Assert.Contains("division", result.Error);
-            Assert.Equal("", result.Output);
+            Assert.Contains("organisation_id: text", File.ReadAllText(file));
+            AgreesWithTheEngine(file, Golden.PathOf("seeds/members.csv"), StageBaselineTests.RunArguments("contracts/mssp-basic-a.vbc").ToList(), groupBy: "organisation_id");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Grouped_by_organisation_with_a_fixed_cap_and_groups_each_organisation_agrees()
+    {
+        // partial capitation: a fixed stop-loss amount, carve-outs and a total above an attachment point, per organisation.
+        string file = Path.Combine(Path.GetTempPath(), $"vbc-sql-{Guid.NewGuid():N}.vbc");
+        var text = File.ReadAllText(Golden.PathOf("contracts/partial-capitation.vbc"));
+        File.WriteAllText(file, text.Replace("  member_months: member_months", "  member_months: member_months\n  organisation_id: text"));
+        try
+        {
+            Assert.Contains("organisation_id: text", File.ReadAllText(file));
+            AgreesWithTheEngine(file, Golden.PathOf(DataFile("contracts/partial-capitation.vbc")!), StageBaselineTests.RunArguments("contracts/partial-capitation.vbc").ToList(), groupBy: "organisation_id");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Grouping_by_a_column_the_data_does_not_declare_as_text_is_refused()
+    {
+        var run = StageBaselineTests.RunArguments("contracts/mssp-basic-a.vbc").ToList();
+        var missing = CliRunner.Run(new[] { "sql", "contracts/mssp-basic-a.vbc", "--dialect", "duckdb", "--group-by", "organisation_id" }.Concat(run).ToArray());
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("error VBC4043", missing.Error);
+        Assert.Contains("declares no column 'organisation_id'", missing.Error);
+        var number = CliRunner.Run(new[] { "sql", "contracts/mssp-basic-a.vbc", "--dialect", "duckdb", "--group-by", "risk_score" }.Concat(run).ToArray());
+        Assert.Equal(1, number.ExitCode);
+        Assert.Contains("error VBC4043", number.Error);
+        Assert.Contains("not text", number.Error);
+        Assert.Equal("", number.Output);
+    }
+
+    [Fact]
+    public void A_division_per_member_is_computed_as_the_language_does_and_refused_in_spark()
+    {
+        // A quotient in a population step (by zero for members without months: problem rows) and in a total, rounded.
+        string file = Path.Combine(Path.GetTempPath(), $"vbc-sql-{Guid.NewGuid():N}.vbc");
+        File.WriteAllText(file, File.ReadAllText(Golden.PathOf("contracts/mssp-basic-a.vbc"))
+            .Replace("exclude: esrd", "exclude: esrd or inpatient / member_months > $1,234.50 PMPM")
+            .Replace("risk score: risk_score", "risk score: round(risk_score / 3, 6) * 3"));
+        var run = StageBaselineTests.RunArguments("contracts/mssp-basic-a.vbc").ToList();
+        try
+        {
+            Assert.Contains("risk_score / 3", File.ReadAllText(file));
+            var spark = CliRunner.Run(new[] { "sql", file, "--dialect", "spark" }.Concat(run).ToArray());
+            Assert.Equal(1, spark.ExitCode);
+            Assert.Contains("error VBC4041", spark.Error);
+            Assert.Contains("Spark", spark.Error);
+            Assert.Equal("", spark.Output);
+            Assert.Equal(0, CliRunner.Run(new[] { "sql", file, "--dialect", "postgres" }.Concat(run).ToArray()).ExitCode);
+
+            var figures = AgreesWithTheEngine(file, Golden.PathOf("seeds/members.csv"), run);
+            Assert.True(figures.Rows("left out", key: "2") > 0);
         }
         finally
         {
@@ -197,7 +290,7 @@ public class SqlBackendTests
     }
 
     /// <summary>Loads the CSV as the relation 'members' (the contract's columns, numbers as DECIMAL) and runs the query.</summary>
-    private static Figures RunDuckDb(string query, string csv, IEnumerable<ColumnSymbol> columns)
+    private static Dictionary<string, Figures> RunDuckDb(string query, string csv, IEnumerable<ColumnSymbol> columns, bool grouped = false)
     {
         using var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
@@ -213,18 +306,24 @@ public class SqlBackendTests
             load.CommandText = $"CREATE TABLE members AS SELECT {string.Join(", ", select)} FROM read_csv('{csv.Replace("'", "''")}', header = true, all_varchar = true)";
             load.ExecuteNonQuery();
         }
-        var rows = new List<(string Figure, string? Clause, string? Key, string? Group, long? Rows, decimal? Amount)>();
+        var rows = new Dictionary<string, List<(string Figure, string? Clause, string? Key, string? Group, long? Rows, decimal? Amount)>>(StringComparer.Ordinal);
         using var command = connection.CreateCommand();
         command.CommandText = query;
         using var reader = command.ExecuteReader();
+        int first = grouped ? 1 : 0;
         while (reader.Read())
         {
-            string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetValue(i).ToString();
-            rows.Add((Text(0)!, Text(1), Text(2), Text(3),
-                reader.IsDBNull(4) ? null : Convert.ToInt64(reader.GetValue(4), CultureInfo.InvariantCulture),
-                reader.IsDBNull(5) ? null : decimal.Parse(Text(5)!, NumberStyles.Float, CultureInfo.InvariantCulture)));
+            string? Text(int i) => reader.IsDBNull(first + i) ? null : reader.GetValue(first + i).ToString();
+            string organisation = grouped ? reader.GetString(0) : "";
+            if (!rows.TryGetValue(organisation, out var list))
+            {
+                rows[organisation] = list = new();
+            }
+            list.Add((Text(0)!, Text(1), Text(2), Text(3),
+                reader.IsDBNull(first + 4) ? null : Convert.ToInt64(reader.GetValue(first + 4), CultureInfo.InvariantCulture),
+                reader.IsDBNull(first + 5) ? null : decimal.Parse(Text(5)!, NumberStyles.Float, CultureInfo.InvariantCulture)));
         }
-        return new Figures(rows);
+        return rows.ToDictionary(p => p.Key, p => new Figures(p.Value), StringComparer.Ordinal);
     }
 
     private sealed record Figures(List<(string Figure, string? Clause, string? Key, string? Group, long? Rows, decimal? Amount)> All)
