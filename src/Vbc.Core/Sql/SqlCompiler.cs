@@ -16,7 +16,7 @@ public enum SqlDialect
     Spark,
 }
 
-/// <summary>The query, or why the run cannot be compiled (diagnostics VBC4040-VBC4043).</summary>
+/// <summary>The query, or why the run cannot be compiled (diagnostics VBC4041-VBC4044).</summary>
 public sealed record SqlCompilation(string? Sql, IReadOnlyList<Diagnostic> Diagnostics);
 
 /// <summary>
@@ -53,9 +53,20 @@ public static class SqlCompiler
         }
         if (ir.Tables.Count != 1)
         {
-            return new SqlCompilation(null, new[] { SqlDiagnostics.SeveralTables(at, string.Join(", ", ir.Tables.Select(t => t.Table))) });
+            if (groupBy is not null)
+            {
+                return new SqlCompilation(null, new[] { SqlDiagnostics.GroupBySeveralTables(at, string.Join(", ", ir.Tables.Select(t => t.Table))) });
+            }
+            try
+            {
+                return new SqlCompilation(SeveralTables(ir, dialect), Array.Empty<Diagnostic>());
+            }
+            catch (NotCompiledException e)
+            {
+                return new SqlCompilation(null, new[] { SqlDiagnostics.NotCompiled(at, e.Message) });
+            }
         }
-        var writer = new Writer(dialect, groupBy?.Name);
+        var writer = new Writer(dialect, groupBy?.Name, "members");
         try
         {
             return new SqlCompilation(writer.Program(ir.Tables[0]), Array.Empty<Diagnostic>());
@@ -73,7 +84,7 @@ public static class SqlCompiler
     /// </summary>
     public static SqlCompilation CompileExpression(IrExpression expression, SqlDialect dialect, string orderBy, Location at)
     {
-        var writer = new Writer(dialect, null);
+        var writer = new Writer(dialect, null, "members");
         try
         {
             return new SqlCompilation(writer.ExpressionQuery(expression, orderBy), Array.Empty<Diagnostic>());
@@ -84,13 +95,39 @@ public static class SqlCompiler
         }
     }
 
+    /// <summary>
+    /// Several tables (members and the episodes or claims joined to them by id): each table's figures as its own query
+    /// over the relation named as the table, with a first column <c>table_name</c>, in the order the IR reads the
+    /// tables; a table with joins adds, per join, its rows whose id is in no row of the table joined (VBC3060 in vbc
+    /// settle: reported, still counted) and the dollars of all its rows, as vbc settle's table summary.
+    /// </summary>
+    private static string SeveralTables(MemberLevelIr ir, SqlDialect dialect)
+    {
+        var parts = new List<string>();
+        foreach (var program in ir.Tables)
+        {
+            var writer = new Writer(dialect, null, program.Table);
+            string query = writer.Program(program);
+            // The table's query without its ORDER BY, as a derived table; its join figures after it.
+            string body = query[..query.LastIndexOf("\nORDER BY", StringComparison.Ordinal)];
+            var figures = new List<string> { $"  SELECT {Writer.Literal(program.Table)} AS table_name, t.* FROM (\n{body}\n) t" };
+            figures.AddRange(program.Joins.Select(join => writer.Unmatched(program, join, ir.Tables.FirstOrDefault(t => string.Equals(t.Table, join.JoinsTo, StringComparison.OrdinalIgnoreCase)))));
+            if (program.Joins.Count > 0)
+            {
+                figures.Add(writer.TableDollars(program));
+            }
+            parts.AddRange(figures);
+        }
+        return string.Join("\nUNION ALL\n", parts) + "\nORDER BY 1, 2, 3, 4, 5;\n";
+    }
+
     /// <summary>A construct the SQL backend does not compute exactly yet: the compilation is refused with its name.</summary>
     private sealed class NotCompiledException(string what) : Exception(what);
 
     /// <summary>An expression in SQL: its value, and the number of its first row problem on the row (or NULL).</summary>
     private readonly record struct Sql(string Value, string? Problem);
 
-    private sealed class Writer(SqlDialect dialect, string? groupBy)
+    private sealed class Writer(SqlDialect dialect, string? groupBy, string relation)
     {
         /// <summary>The text type of casts.</summary>
         private string Text => dialect switch
@@ -114,7 +151,10 @@ public static class SqlCompiler
         private int _divisions;
 
         /// <summary>The relation per-row expressions read: members, or the last layer of helper values.</summary>
-        private string Source => _layers.Count == 0 ? "members" : $"vbc_step_{_layers.Count}";
+        private string Source => _layers.Count == 0 ? Relation : $"vbc_step_{_layers.Count}";
+
+        /// <summary>The source relation: <c>members</c> for one table, else the table's own name.</summary>
+        private string Relation => relation == "members" ? "members" : Column(relation);
 
         /// <summary>The layers as CTEs, each ending with a comma and a line break.</summary>
         private string Layers()
@@ -122,7 +162,7 @@ public static class SqlCompiler
             var sb = new StringBuilder();
             for (int i = 0; i < _layers.Count; i++)
             {
-                string from = i == 0 ? "members" : $"vbc_step_{i}";
+                string from = i == 0 ? Relation : $"vbc_step_{i}";
                 sb.Append($"vbc_step_{i + 1} AS (\n  SELECT *,\n    {_layers[i]}\n  FROM {from}\n),\n");
             }
             return sb.ToString();
@@ -638,7 +678,29 @@ public static class SqlCompiler
             _ => throw new NotCompiledException($"a value of kind {value.Kind}"),
         };
 
-        private static string Literal(string text) => "'" + text.Replace("'", "''") + "'";
+        public static string Literal(string text) => "'" + text.Replace("'", "''") + "'";
+
+        /// <summary>A row's dollars: the sum of the money columns the program reads (0 when it reads none).</summary>
+        private string Dollars(MemberProgram program) => Sum(program.Reads.Where(c => c.Type.Kind == ValueKind.Number && c.Type.Flavor == NumberFlavor.Money).ToEquatableArray());
+
+        /// <summary>
+        /// The rows of the table whose join column holds an id that is in no row of the table joined, and their dollars
+        /// (figure <c>unmatched</c>, key: the join column).
+        /// </summary>
+        public string Unmatched(MemberProgram program, IrJoin join, MemberProgram? joined)
+        {
+            if (joined?.Id is not { } id)
+            {
+                throw new NotCompiledException($"the join of {program.Table}.{join.Column.Name} to {join.JoinsTo}, a table without an id column");
+            }
+            string other = Column(joined.Table);
+            return $"  SELECT {Literal(program.Table)} AS table_name, 'unmatched' AS figure, NULL AS clause, {Literal(join.Column.Name)} AS sum_key, NULL AS group_value, COUNT(*) AS row_count, {Amount("SUM(vbc_dollars)")} AS amount "
+                + $"FROM (SELECT {Column(join.Column.Name)} AS vbc_id, {Dollars(program)} AS vbc_dollars FROM {Relation}) j WHERE NOT EXISTS (SELECT 1 FROM {other} WHERE {other}.{Column(id.Name)} = j.vbc_id)";
+        }
+
+        /// <summary>Every row of the table and their dollars (figure <c>table dollars</c>).</summary>
+        public string TableDollars(MemberProgram program) =>
+            $"  SELECT {Literal(program.Table)} AS table_name, 'table dollars' AS figure, NULL AS clause, NULL AS sum_key, NULL AS group_value, COUNT(*) AS row_count, {Amount($"SUM({Dollars(program)})")} AS amount FROM {Relation}";
 
         /// <summary>A decimal literal, exact: both databases type 1234.50 as a DECIMAL of its digits.</summary>
         private static string Number(decimal number)
