@@ -1,6 +1,7 @@
 using System.Globalization;
 using DuckDB.NET.Data;
 using Vbc.Data;
+using Vbc.MemberLevel;
 using Vbc.MemberStage;
 using Vbc.Parsing;
 using Vbc.Plugins;
@@ -31,14 +32,14 @@ public class SqlBackendTests
     [MemberData(nameof(Contracts))]
     public void The_query_of_each_dialect_matches_its_golden(string contract)
     {
-        foreach (var dialect in new[] { "duckdb", "postgres" })
+        foreach (var dialect in new[] { "duckdb", "postgres", "spark" })
         {
             var result = CliRunner.Run(new[] { "sql", contract, "--dialect", dialect }.Concat(StageBaselineTests.RunArguments(contract)).ToArray());
-            if (DataFile(contract) is null)
+            if (!ReadsData(contract))
             {
-                // Several tables, or no data at all: a clear refusal, and no query.
+                // No data at all: a clear refusal, and no query.
                 Assert.Equal(1, result.ExitCode);
-                Assert.Contains(ReadsData(contract) ? "error VBC4040" : "error VBC4042", result.Error);
+                Assert.Contains("error VBC4042", result.Error);
                 Assert.Equal("", result.Output);
                 continue;
             }
@@ -81,12 +82,16 @@ public class SqlBackendTests
         }
     }
 
-    private static Figures AgreesWithTheEngine(string contract, string data, List<string> run)
+    private static Figures AgreesWithTheEngine(string contract, string data, List<string> run, string? groupBy = null)
     {
-        var sql = CliRunner.Run(new[] { "sql", contract, "--dialect", "duckdb" }.Concat(run).ToArray());
+        var arguments = new[] { "sql", contract, "--dialect", "duckdb" }.Concat(run).ToList();
+        if (groupBy is not null)
+        {
+            arguments.AddRange(new[] { "--group-by", groupBy });
+        }
+        var sql = CliRunner.Run(arguments.ToArray());
         Assert.True(sql.ExitCode == 0, $"exit {sql.ExitCode}\n{sql.Error}");
 
-        // The in-memory engine's member-level stage over the same file, for the same run.
         var bound = PluginHost.Bind(ContractParser.ParseFile(Golden.PathOf(contract)));
         var inputs = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         int? year = null;
@@ -104,8 +109,40 @@ public class SqlBackendTests
         }
         var (ir, lowered, failed) = SettlementEngine.LowerMemberLevel(bound, new SettlementRequest { Year = year, Inputs = inputs });
         Assert.Null(failed);
-        var table = lowered.Single();
-        var specs = bound.Columns.Select(ColumnSpec.From).ToList();
+        var byOrganisation = RunDuckDb(sql.Output, data, bound.Columns, grouped: groupBy is not null);
+        if (groupBy is null)
+        {
+            var figures = byOrganisation[""];
+            CompareWithTheEngine(bound, lowered.Single(), data, figures);
+            return figures;
+        }
+
+        // Each organisation as if settled alone: the in-memory stage over that organisation's rows only.
+        var lines = File.ReadAllLines(data);
+        int column = Array.IndexOf(lines[0].Split(','), groupBy);
+        Assert.True(column >= 0, $"{data} has no column {groupBy}");
+        var organisations = lines.Skip(1).GroupBy(l => l.Split(',')[column], StringComparer.Ordinal).ToList();
+        Assert.Equal(organisations.Select(g => g.Key).Order(StringComparer.Ordinal), byOrganisation.Keys.Order(StringComparer.Ordinal));
+        foreach (var organisation in organisations)
+        {
+            string part = Path.Combine(Path.GetTempPath(), $"vbc-sql-{Guid.NewGuid():N}.csv");
+            File.WriteAllLines(part, organisation.Prepend(lines[0]));
+            try
+            {
+                CompareWithTheEngine(bound, lowered.Single(), part, byOrganisation[organisation.Key]);
+            }
+            finally
+            {
+                File.Delete(part);
+            }
+        }
+        return byOrganisation.Values.First();
+    }
+
+    /// <summary>Every figure of the query equals the in-memory member-level stage's over the file, exactly.</summary>
+    private static void CompareWithTheEngine(BoundContract bound, LoweredTable table, string data, Figures figures)
+    {
+        var specs = bound.Tables.Single(t => t.Name == table.Program.Table).Columns.Select(ColumnSpec.From).ToList();
         using var source = new CsvMemberSource(data);
         Assert.DoesNotContain(source.Open(specs), d => d.IsError);
         var runner = new MemberStageRunner(table, specs, data, leaveOutBadRows: false);
@@ -116,12 +153,11 @@ public class SqlBackendTests
         var engine = runner.Finish();
         var population = engine.Population;
 
-        var figures = RunDuckDb(sql.Output, data, bound.Columns);
         Assert.Equal(population.RowsRead, figures.Rows("rows read"));
         Assert.Equal(population.Members, figures.Rows("members"));
         Assert.Equal(population.MemberMonths, figures.Amount("member months"));
         Assert.Equal(population.InputCost, figures.Amount("input cost"));
-        var program = ir!.Tables.Single();
+        var program = table.Program;
         for (int k = 0; k < program.Population.Count; k++)
         {
             string step = (k + 1).ToString(CultureInfo.InvariantCulture);
@@ -153,23 +189,154 @@ public class SqlBackendTests
             var actual = figures.Groups(group.Clause, group.Key);
             Assert.Equal(expected.Select(g => (g.Group, g.Sum, g.Count)), actual);
         }
-        return figures;
     }
 
     [Fact]
-    public void A_division_per_member_is_refused_rather_than_rounded_by_the_database()
+    public void Several_tables_each_table_agrees_with_the_in_memory_stage_and_its_unmatched_rows_with_vbc_settle()
     {
-        string file = Path.Combine(Path.GetTempPath(), $"vbc-sql-{Guid.NewGuid():N}.vbc");
-        File.WriteAllText(file, File.ReadAllText(Golden.PathOf("contracts/mssp-basic-a.vbc"))
-            .Replace("risk score: risk_score", "risk score: risk_score / 2"));
+        const string contract = "contracts/bundle-bpci-members.vbc";
+        var files = new Dictionary<string, string> { ["members"] = Golden.PathOf("seeds/members.csv"), ["episodes"] = Golden.PathOf("seeds/episodes.csv") };
+        // A copy of the episodes with two rows whose member is in no row of the members: reported, still counted.
+        string episodes = Path.Combine(Path.GetTempPath(), $"vbc-sql-{Guid.NewGuid():N}.csv");
+        var lines = File.ReadAllLines(files["episodes"]).ToList();
+        lines.Add("E9999998,M99999998,ACO-01,CHF,2024-03-01,1234.56,0");
+        lines.Add("E9999999,M99999999,ACO-02,LEJR,2024-04-01,7000.01,0");
+        File.WriteAllLines(episodes, lines);
+        files["episodes"] = episodes;
         try
         {
-            Assert.Contains("risk_score / 2", File.ReadAllText(file));
-            var result = CliRunner.Run("sql", file, "--dialect", "postgres", "--input", "quality_score=92%", "--input", "assigned_beneficiaries=9139");
-            Assert.Equal(1, result.ExitCode);
-            Assert.Contains("error VBC4041", result.Error);
-            Assert.Contains("division", result.Error);
-            Assert.Equal("", result.Output);
+            var sql = CliRunner.Run("sql", contract, "--dialect", "duckdb");
+            Assert.True(sql.ExitCode == 0, $"exit {sql.ExitCode}\n{sql.Error}");
+            var bound = PluginHost.Bind(ContractParser.ParseFile(Golden.PathOf(contract)));
+            var (ir, lowered, failed) = SettlementEngine.LowerMemberLevel(bound, new SettlementRequest());
+            Assert.Null(failed);
+            var byTable = RunDuckDb(sql.Output, files, bound);
+            Assert.Equal(ir!.Tables.Select(t => t.Table).Order(StringComparer.Ordinal), byTable.Keys.Order(StringComparer.Ordinal));
+            foreach (var table in lowered)
+            {
+                CompareWithTheEngine(bound, table, files[table.Program.Table], byTable[table.Program.Table]);
+            }
+
+            // The episodes' rows and dollars, and those whose member is in no row of the members: as vbc settle's table summary.
+            var settle = CliRunner.Run("settle", contract, "--data", $"members={files["members"]}", "--data", $"episodes={episodes}", "--format", "json");
+            using var json = System.Text.Json.JsonDocument.Parse(settle.Output);
+            var summary = Find(json.RootElement, "tables")!.Value.EnumerateArray().Single(t => t.GetProperty("table").GetString() == "episodes");
+            var figures = byTable["episodes"];
+            Assert.Equal(2, figures.Rows("unmatched", key: "member_id"));
+            Assert.Equal(summary.GetProperty("unmatchedRows").GetInt64(), figures.Rows("unmatched", key: "member_id"));
+            // Exact decimals are written as JSON strings.
+            decimal Exact(string name) => decimal.Parse(summary.GetProperty(name).GetString()!, NumberStyles.Float, CultureInfo.InvariantCulture);
+            Assert.Equal(Exact("unmatchedDollars"), figures.Amount("unmatched", key: "member_id"));
+            Assert.Equal(1234.56m + 7000.01m, figures.Amount("unmatched", key: "member_id"));
+            Assert.Equal(summary.GetProperty("rows").GetInt64(), figures.Rows("table dollars"));
+            Assert.Equal(Exact("dollars"), figures.Amount("table dollars"));
+        }
+        finally
+        {
+            File.Delete(episodes);
+        }
+    }
+
+    private static System.Text.Json.JsonElement? Find(System.Text.Json.JsonElement element, string name)
+    {
+        if (element.ValueKind == System.Text.Json.JsonValueKind.Object)
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                if (property.Name == name)
+                {
+                    return property.Value;
+                }
+                if (Find(property.Value, name) is { } found)
+                {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
+    [Fact]
+    public void Grouping_several_tables_by_organisation_is_refused()
+    {
+        var result = CliRunner.Run("sql", "contracts/bundle-bpci-members.vbc", "--dialect", "postgres", "--group-by", "member_id");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("error VBC4044", result.Error);
+        Assert.Equal("", result.Output);
+    }
+
+    [Fact]
+    public void Grouped_by_organisation_each_organisation_has_the_figures_of_its_rows_settled_alone()
+    {
+        // The seed members of three organisations; the organisation column declared as text in the contract's data.
+        string file = Path.Combine(Path.GetTempPath(), $"vbc-sql-{Guid.NewGuid():N}.vbc");
+        File.WriteAllText(file, File.ReadAllText(Golden.PathOf("contracts/mssp-basic-a.vbc"))
+            .Replace("  risk_score: ratio", "  risk_score: ratio\n  organisation_id: text"));
+        try
+        {
+            Assert.Contains("organisation_id: text", File.ReadAllText(file));
+            AgreesWithTheEngine(file, Golden.PathOf("seeds/members.csv"), StageBaselineTests.RunArguments("contracts/mssp-basic-a.vbc").ToList(), groupBy: "organisation_id");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Grouped_by_organisation_with_a_fixed_cap_and_groups_each_organisation_agrees()
+    {
+        // partial capitation: a fixed stop-loss amount, carve-outs and a total above an attachment point, per organisation.
+        string file = Path.Combine(Path.GetTempPath(), $"vbc-sql-{Guid.NewGuid():N}.vbc");
+        var text = File.ReadAllText(Golden.PathOf("contracts/partial-capitation.vbc"));
+        File.WriteAllText(file, text.Replace("  member_months: member_months", "  member_months: member_months\n  organisation_id: text"));
+        try
+        {
+            Assert.Contains("organisation_id: text", File.ReadAllText(file));
+            AgreesWithTheEngine(file, Golden.PathOf(DataFile("contracts/partial-capitation.vbc")!), StageBaselineTests.RunArguments("contracts/partial-capitation.vbc").ToList(), groupBy: "organisation_id");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Grouping_by_a_column_the_data_does_not_declare_as_text_is_refused()
+    {
+        var run = StageBaselineTests.RunArguments("contracts/mssp-basic-a.vbc").ToList();
+        var missing = CliRunner.Run(new[] { "sql", "contracts/mssp-basic-a.vbc", "--dialect", "duckdb", "--group-by", "organisation_id" }.Concat(run).ToArray());
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("error VBC4043", missing.Error);
+        Assert.Contains("declares no column 'organisation_id'", missing.Error);
+        var number = CliRunner.Run(new[] { "sql", "contracts/mssp-basic-a.vbc", "--dialect", "duckdb", "--group-by", "risk_score" }.Concat(run).ToArray());
+        Assert.Equal(1, number.ExitCode);
+        Assert.Contains("error VBC4043", number.Error);
+        Assert.Contains("not text", number.Error);
+        Assert.Equal("", number.Output);
+    }
+
+    [Fact]
+    public void A_division_per_member_is_computed_as_the_language_does_and_refused_in_spark()
+    {
+        // A quotient in a population step (by zero for members without months: problem rows) and in a total, rounded.
+        string file = Path.Combine(Path.GetTempPath(), $"vbc-sql-{Guid.NewGuid():N}.vbc");
+        File.WriteAllText(file, File.ReadAllText(Golden.PathOf("contracts/mssp-basic-a.vbc"))
+            .Replace("exclude: esrd", "exclude: esrd or inpatient / member_months > $1,234.50 PMPM")
+            .Replace("risk score: risk_score", "risk score: round(risk_score / 3, 6) * 3"));
+        var run = StageBaselineTests.RunArguments("contracts/mssp-basic-a.vbc").ToList();
+        try
+        {
+            Assert.Contains("risk_score / 3", File.ReadAllText(file));
+            var spark = CliRunner.Run(new[] { "sql", file, "--dialect", "spark" }.Concat(run).ToArray());
+            Assert.Equal(1, spark.ExitCode);
+            Assert.Contains("error VBC4041", spark.Error);
+            Assert.Contains("Spark", spark.Error);
+            Assert.Equal("", spark.Output);
+            Assert.Equal(0, CliRunner.Run(new[] { "sql", file, "--dialect", "postgres" }.Concat(run).ToArray()).ExitCode);
+
+            var figures = AgreesWithTheEngine(file, Golden.PathOf("seeds/members.csv"), run);
+            Assert.True(figures.Rows("left out", key: "2") > 0);
         }
         finally
         {
@@ -196,11 +363,20 @@ public class SqlBackendTests
         return data.Count == 1 && !data[0].Contains('=') ? data[0] : null;
     }
 
-    /// <summary>Loads the CSV as the relation 'members' (the contract's columns, numbers as DECIMAL) and runs the query.</summary>
-    private static Figures RunDuckDb(string query, string csv, IEnumerable<ColumnSymbol> columns)
+    /// <summary>Loads each table's CSV as the relation named as the table and runs the query: figures by table.</summary>
+    private static Dictionary<string, Figures> RunDuckDb(string query, Dictionary<string, string> files, BoundContract bound)
     {
         using var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
+        foreach (var table in bound.Tables)
+        {
+            Load(connection, table.Name, files[table.Name], table.Columns);
+        }
+        return Read(connection, query, grouped: true);
+    }
+
+    private static void Load(DuckDBConnection connection, string relation, string csv, IEnumerable<ColumnSymbol> columns)
+    {
         var select = columns.Select(c => c.Type.Kind switch
         {
             ValueKind.Number => $"CAST(\"{c.Name}\" AS DECIMAL(18, 6)) AS \"{c.Name}\"",
@@ -210,21 +386,40 @@ public class SqlBackendTests
         });
         using (var load = connection.CreateCommand())
         {
-            load.CommandText = $"CREATE TABLE members AS SELECT {string.Join(", ", select)} FROM read_csv('{csv.Replace("'", "''")}', header = true, all_varchar = true)";
+            load.CommandText = $"CREATE TABLE \"{relation}\" AS SELECT {string.Join(", ", select)} FROM read_csv('{csv.Replace("'", "''")}', header = true, all_varchar = true)";
             load.ExecuteNonQuery();
         }
-        var rows = new List<(string Figure, string? Clause, string? Key, string? Group, long? Rows, decimal? Amount)>();
+    }
+
+    private static Dictionary<string, Figures> RunDuckDb(string query, string csv, IEnumerable<ColumnSymbol> columns, bool grouped = false)
+    {
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        Load(connection, "members", csv, columns);
+        return Read(connection, query, grouped);
+    }
+
+    /// <summary>The query's figures, by their first column (organisation or table) when <paramref name="grouped"/>.</summary>
+    private static Dictionary<string, Figures> Read(DuckDBConnection connection, string query, bool grouped)
+    {
+        var rows = new Dictionary<string, List<(string Figure, string? Clause, string? Key, string? Group, long? Rows, decimal? Amount)>>(StringComparer.Ordinal);
         using var command = connection.CreateCommand();
         command.CommandText = query;
         using var reader = command.ExecuteReader();
+        int first = grouped ? 1 : 0;
         while (reader.Read())
         {
-            string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetValue(i).ToString();
-            rows.Add((Text(0)!, Text(1), Text(2), Text(3),
-                reader.IsDBNull(4) ? null : Convert.ToInt64(reader.GetValue(4), CultureInfo.InvariantCulture),
-                reader.IsDBNull(5) ? null : decimal.Parse(Text(5)!, NumberStyles.Float, CultureInfo.InvariantCulture)));
+            string? Text(int i) => reader.IsDBNull(first + i) ? null : reader.GetValue(first + i).ToString();
+            string organisation = grouped ? reader.GetString(0) : "";
+            if (!rows.TryGetValue(organisation, out var list))
+            {
+                rows[organisation] = list = new();
+            }
+            list.Add((Text(0)!, Text(1), Text(2), Text(3),
+                reader.IsDBNull(first + 4) ? null : Convert.ToInt64(reader.GetValue(first + 4), CultureInfo.InvariantCulture),
+                reader.IsDBNull(first + 5) ? null : decimal.Parse(Text(5)!, NumberStyles.Float, CultureInfo.InvariantCulture)));
         }
-        return new Figures(rows);
+        return rows.ToDictionary(p => p.Key, p => new Figures(p.Value), StringComparer.Ordinal);
     }
 
     private sealed record Figures(List<(string Figure, string? Clause, string? Key, string? Group, long? Rows, decimal? Amount)> All)
