@@ -251,7 +251,7 @@ internal static class DuckDbValues
     /// One declared column: the SQL predicate that holds for exactly the cells read (a subset of the reader's
     /// grammar), the digits of a number before and after its point, and the conversion to the exact value.
     /// </summary>
-    internal sealed class Cell
+    internal sealed record Cell
     {
         public required ColumnPlan Plan { get; init; }
 
@@ -388,7 +388,7 @@ internal static class DuckDbValues
                     return Same(plan, column, q, notNull, "a number");
                 case PlanKind.MemberMonths when isDecimal || integer:
                     return Same(plan, column, q, $"({q} BETWEEN 0 AND 12)", "member months from 0 to 12");
-                case PlanKind.Percent when isDecimal:
+                case PlanKind.Percent when isDecimal || integer:
                     return Same(plan, column, q, $"({q} BETWEEN -1 AND 1)", "a fraction from -1 to 1");
                 case PlanKind.Count when isDecimal || integer:
                     return Same(plan, column, q, $"({q} >= 0 AND {q} = FLOOR({q}))", "a whole number of 0 or more", whole: true);
@@ -396,6 +396,11 @@ internal static class DuckDbValues
                     return Same(plan, column, q, $"({q} BETWEEN 1000 AND 9999 AND {q} = FLOOR({q}))", "a four-digit year", whole: true);
                 case PlanKind.Flag when type == "BOOLEAN":
                     return Same(plan, column, q, notNull, "yes or no");
+                case PlanKind.Flag when integer:
+                    // The reader takes 1 and 0 in an integer column as yes and no.
+                    return Same(plan, column, q, $"({q} IN (0, 1))", "1 or 0") with { Value = (_, _) => $"({q} = 1)" };
+                case PlanKind.Text when integer:
+                    return Same(plan, column, q, notNull, "a whole number written as text") with { Value = (_, _) => $"CAST({q} AS VARCHAR)" };
                 case PlanKind.Date when type == "DATE":
                     return Same(plan, column, q, notNull, "a date");
                 default:

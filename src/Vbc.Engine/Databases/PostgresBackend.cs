@@ -183,7 +183,7 @@ public sealed class PostgresBackend : MemberStageBackend
         string from = windowed ? $"(SELECT *, {bad} AS vbc_bad FROM {relation}) t" : relation;
         string where = windowed ? "vbc_bad" : bad;
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) OVER (), {idText}, CAST({Quote(column)} AS TEXT) FROM {from} WHERE {where} ORDER BY 2 COLLATE \"C\" LIMIT 1";
+        command.CommandText = $"SELECT COUNT(*) OVER (), {idText}, CAST({Quote(column)} AS TEXT) FROM {from} WHERE {where} {(id is null ? "" : $"ORDER BY {idText} COLLATE \"C\" ")}LIMIT 1";
         using var reader = command.ExecuteReader();
         if (!reader.Read())
         {

@@ -126,6 +126,41 @@ public class DuckDbEngineTests
         }
     }
 
+    [Theory]
+    [InlineData("contracts/mssp-basic-e.vbc", 7)]
+    [InlineData("contracts/mssp-basic-a.vbc", 8)]
+    public void Generated_csv_and_parquet_files_settle_alike_through_both_engines(string contract, int seed)
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"vbc-duck-gen-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string csv = Path.Combine(folder, "members.csv"), parquet = Path.Combine(folder, "members.parquet");
+            Assert.Equal(0, CliRunner.Run("generate", "members", "--members", "3000", "--seed", $"{seed}", "--out", csv).ExitCode);
+            Assert.Equal(0, CliRunner.Run("generate", "members", "--members", "3000", "--seed", $"{seed}", "--format", "parquet", "--out", parquet).ExitCode);
+            var inputs = contract.EndsWith("-e.vbc", StringComparison.Ordinal)
+                ? new[] { "--input", "quality_score=92%", "--input", "participant_revenue=20000000000" }
+                : StageBaselineTests.RunArguments(contract).ToArray();
+            string? first = null;
+            foreach (var file in new[] { csv, parquet })
+            {
+                var run = new[] { "settle", contract, "--data", file }.Concat(inputs).ToArray();
+                var memory = CliRunner.Run(run);
+                var duck = CliRunner.Run(run.Concat(new[] { "--engine", "duckdb" }).ToArray());
+                Assert.True(memory.ExitCode == 0, memory.Error);
+                Assert.True(duck.ExitCode == 0, duck.Error);
+                Assert.Equal(WithoutCommand(memory.Output), WithoutCommand(duck.Output));
+                // The same members in either format: the same payments.
+                string payments = duck.Output[duck.Output.IndexOf("PAYMENTS", StringComparison.Ordinal)..duck.Output.IndexOf("DATA NOTES", StringComparison.Ordinal)];
+                Assert.Equal(first ??= payments, payments);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private const string Header = "member_id,member_months,risk_score,attributed,esrd,inpatient,outpatient,professional,pharmacy,snf,home_health";
 
     private static string Rows(params string[] rows) => Header + "\n" + string.Join("\n", Enumerable.Range(0, 40).Select(i =>
