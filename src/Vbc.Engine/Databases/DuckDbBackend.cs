@@ -161,19 +161,33 @@ internal static class DuckDbValues
         }
 
         // One pass over every cell: how many are not read, and each number column's digits before and after the point.
+        // Each cell's predicate and digit counts are worked out once, in the inner projection.
         var checks = new List<string> { "COUNT(*)" };
+        var perCell = new List<string>();
         var id = plans.Select((p, i) => (p, i)).Where(x => x.p.Spec.IsId).Select(x => cells[x.i]).FirstOrDefault();
-        checks.Add(id is null ? "0" : $"COUNT(*) - COUNT(DISTINCT {id.Trimmed})");
-        foreach (var cell in cells)
+        checks.Add(id is null ? "0" : "COUNT(*) - COUNT(DISTINCT vbc_id)");
+        if (id is not null)
         {
-            checks.Add($"COUNT(*) FILTER (WHERE NOT COALESCE({cell.Valid}, FALSE))");
-            checks.Add(cell.Whole is null ? "0" : $"COALESCE(MAX(CASE WHEN {cell.Valid} THEN {cell.Whole} END), 0)");
-            checks.Add(cell.Fraction is null ? "0" : $"COALESCE(MAX(CASE WHEN {cell.Valid} THEN {cell.Fraction} END), 0)");
+            perCell.Add($"{id.Trimmed} AS vbc_id");
+        }
+        for (int c = 0; c < cells.Count; c++)
+        {
+            var cell = cells[c];
+            perCell.Add($"COALESCE({cell.Valid}, FALSE) AS ok_{c}");
+            perCell.Add($"{cell.Whole ?? "0"} AS w_{c}");
+            perCell.Add($"{cell.Fraction ?? "0"} AS f_{c}");
+            checks.Add($"COUNT(*) FILTER (WHERE NOT ok_{c})");
+            checks.Add($"COALESCE(MAX(CASE WHEN ok_{c} THEN w_{c} END), 0)");
+            checks.Add($"COALESCE(MAX(CASE WHEN ok_{c} THEN f_{c} END), 0)");
+        }
+        if (perCell.Count == 0)
+        {
+            perCell.Add("1 AS vbc_none");
         }
         var counts = new List<long>();
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = $"SELECT {string.Join(", ", checks)} FROM raw";
+            command.CommandText = $"SELECT {string.Join(", ", checks)} FROM (SELECT {string.Join(", ", perCell)} FROM raw)";
             using var reader = command.ExecuteReader();
             reader.Read();
             for (int i = 0; i < checks.Count; i++)
@@ -207,7 +221,9 @@ internal static class DuckDbValues
             }
             select.Add($"{cell.Value(Math.Max(whole, 1), fraction)} AS {Quote(cell.Plan.Spec.Name)}");
         }
-        Execute(connection, $"CREATE TEMP VIEW members AS SELECT {string.Join(", ", select)} FROM raw");
+        // A table, not a view: the query reads its relation once per figure, and the conversions are done once.
+        Execute(connection, $"CREATE TEMP TABLE members AS SELECT {string.Join(", ", select)} FROM raw ORDER BY rowid");
+        Execute(connection, "DROP TABLE raw");
         return new DuckDbLoad(null);
     }
 
@@ -287,8 +303,9 @@ internal static class DuckDbValues
                 return Typed(plan, column, q, type);
             }
             string t = $"trim(COALESCE({q}, ''), ' ' || chr(9))";
-            // Digits of the number with its sign, $ and separators taken out.
-            string digits = $"regexp_replace({t}, '[^0-9.]', '', 'g')";
+            // Digits of the number with its sign, $, separators, % and inner spaces taken out: the only other
+            // characters a cell the predicate accepts may hold (so a translate does what a regular expression would).
+            string digits = $"translate({t}, '$,+-% ' || chr(9), '')";
             string whole = $"length(split_part({digits}, '.', 1))";
             string fraction = $"length(split_part({digits}, '.', 2))";
             string fits = $"{whole} + {fraction} <= {MaxDigits}";
