@@ -162,8 +162,9 @@ internal sealed class Orchestrator
 
     /// <summary>
     /// The peers side by side, each a whole process as a user runs it, alternated run by run so that the load of
-    /// the machine falls on all of them alike: vbc from the CSV file, vbc from the same members in Parquet, the
-    /// hand-written DuckDB query over the CSV file (<see cref="DuckDbQuery"/>), and pandas (bench/pandas_settle.py).
+    /// the machine falls on all of them alike: vbc from the CSV file, vbc from the same members in Parquet, vbc with
+    /// its member-level stage run by DuckDB over the CSV file (--engine duckdb), the hand-written DuckDB query over the
+    /// CSV file (<see cref="DuckDbQuery"/>), and pandas (bench/pandas_settle.py).
     /// </summary>
     private PeerSet Peers(string csv, string? parquet)
     {
@@ -179,6 +180,7 @@ internal sealed class Orchestrator
         {
             (PeerSet.VbcCsv, VbcCommand(csv), null),
             (PeerSet.VbcParquet, parquet is null ? null : VbcCommand(parquet), parquet is null ? "no --parquet file" : null),
+            (PeerSet.VbcDuckDb, VbcCommand(csv).Concat(new[] { "--engine", "duckdb" }).ToList(), null),
             (PeerSet.DuckDb, duckdb, null),
             (PeerSet.Pandas, pandasProblem is null ? new List<string> { _o.Python, "bench/pandas_settle.py", csv, quality, revenue } : null, pandasProblem),
         };
@@ -337,6 +339,7 @@ internal sealed record PeerSet(string Csv, string? Parquet, long CsvBytes, long 
 {
     public const string VbcCsv = "vbc settle, CSV";
     public const string VbcParquet = "vbc settle, Parquet";
+    public const string VbcDuckDb = "vbc settle --engine duckdb, CSV";
     public const string DuckDb = "DuckDB query (read_csv, DECIMAL, quantile_cont)";
     public const string Pandas = "pandas (read_csv, float64)";
 }

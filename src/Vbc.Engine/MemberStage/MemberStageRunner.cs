@@ -608,7 +608,7 @@ internal sealed class MemberStageRunner
     public MemberStageResult Finish()
     {
         decimal? threshold = _fixedThreshold;
-        string? rule = _fixedThreshold is { } f ? $"each member's cost capped at {Display.Money(f)}" : null;
+        string? rule = _fixedThreshold is { } f ? AmountRule(f) : null;
         if (_percentile is { } p)
         {
             int n = (int)_members;
@@ -624,7 +624,7 @@ internal sealed class MemberStageRunner
             {
                 CostPool.Return(selected);
             }
-            rule = $"each member's cost capped at the {Display.Ordinal(p)} percentile of member costs in the population (PERCENTILE.INC), {Display.Money(threshold.Value)}";
+            rule = PercentileRule(p, threshold.Value);
             ApplyPercentileTruncation(threshold.Value);
             ReturnToPools();
         }
@@ -640,7 +640,7 @@ internal sealed class MemberStageRunner
         }
         else if (_problemRows > 0)
         {
-            exclusions.Add(new Exclusion("rows with errors (the run fails)", "data", _problemRows, _problemCost));
+            exclusions.Add(new Exclusion(ProblemRowsFail, "data", _problemRows, _problemCost));
         }
 
         var population = new PopulationSummary(_rows, _members, _memberMonths, exclusions, _inputCost, _carvedOut,
@@ -673,6 +673,16 @@ internal sealed class MemberStageRunner
             LeftOutWarnings = _leftOutWarnings,
         };
     }
+
+    /// <summary>The statement's words for a truncation at a fixed amount (every backend writes them alike).</summary>
+    internal static string AmountRule(decimal amount) => $"each member's cost capped at {Display.Money(amount)}";
+
+    /// <summary>The statement's words for a truncation at a percentile of member costs, with the cap found.</summary>
+    internal static string PercentileRule(decimal percent, decimal threshold) =>
+        $"each member's cost capped at the {Display.Ordinal(percent)} percentile of member costs in the population (PERCENTILE.INC), {Display.Money(threshold)}";
+
+    /// <summary>The statement's reason for rows left out because of a problem, with --exclude-bad-rows or without.</summary>
+    internal const string ProblemRowsFail = "rows with errors (the run fails)";
 
     private void ReturnToPools()
     {

@@ -82,7 +82,8 @@ public sealed class CsvMemberSource : IMemberSource, IDisposable
         return new Settlement.ExcludedRow(b.Line, b.DataRow, b.MemberId, problem, b.Dollars) { UnreadMoney = b.UnreadMoneyColumns };
     }
 
-    public IReadOnlyList<string> IgnoredColumns => _reader?.Result.IgnoredColumns ?? Array.Empty<string>();
+    /// <summary>Known once the header is read (the database engines take them from it without reading rows).</summary>
+    public IReadOnlyList<string> IgnoredColumns => _reader?.IgnoredColumns ?? Array.Empty<string>();
 
     /// <summary>The member file's hash, computed by the reader as it read the file (no second pass).</summary>
     public string? ContentSha256 => _reader?.ContentSha256;

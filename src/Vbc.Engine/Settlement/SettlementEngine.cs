@@ -22,6 +22,13 @@ public sealed record SettlementRequest
 
     public IMemberSource? Data { get; init; }
 
+    /// <summary>
+    /// Where the member-level stage runs: null or <see cref="MemberStageBackend.InMemory"/> reads <see cref="Data"/> with
+    /// the column kernels; a database backend (DuckDB, PostgreSQL) runs the compiled IR where its data is. The
+    /// settlement stage is the same for every backend.
+    /// </summary>
+    public MemberStageBackend? Engine { get; init; }
+
     /// <summary>For a contract with several tables: one source per declared table, by table name.</summary>
     public IReadOnlyDictionary<string, IMemberSource>? Tables { get; init; }
 
@@ -153,7 +160,7 @@ public static class SettlementEngine
             var clauses = units.SelectMany(ClauseDependencies.WithDescendants).ToList();
             if (contract.RootTable is not { } root)
             {
-                if (request.Data is null)
+                if (request.Data is null && (request.Engine ?? MemberStageBackend.InMemory).ReadsRequestData)
                 {
                     return Fail(SettlementDiagnostics.NoData(at));
                 }
@@ -162,18 +169,23 @@ public static class SettlementEngine
                 {
                     clause.Kind.PlanMembers(clause, plan);
                 }
-                var (stage, failed) = RunStage(plan, true, request.Data, request, context, at, null);
+                var (stage, failed, read) = RunStage(plan, true, request.Data, request, context, at, null);
                 if (failed is not null)
                 {
                     return failed;
                 }
                 members = stage!;
-                data = new DataSource(request.Data.Name, request.Data.IgnoredColumns,
-                    request.Data.UnreadableRows.Concat(members.RowsLeftOut).ToList(), request.Data.ClaimsFile, request.Data.ClaimsNotes);
-                dataWarnings.AddRange(request.Data.RowProblems.Where(d => !d.IsError));
+                data = new DataSource(read!.Name, read.IgnoredColumns,
+                    read.UnreadableRows.Concat(members.RowsLeftOut).ToList(), read.ClaimsFile, read.ClaimsNotes);
+                dataWarnings.AddRange(read.RowProblems.Where(d => !d.IsError));
             }
             else
             {
+                if (request.Engine is { ReadsRequestData: false } engine)
+                {
+                    // The SQL compiler takes one table for now: a database engine refuses the others up front.
+                    return Fail(DatabaseDiagnostics.SeveralTables(at, engine.Name, string.Join(", ", contract.Tables.Select(t => t.Name))));
+                }
                 // Totals are keyed by clause and key, so the stages' totals combine; the root table's rows are the
                 // population. Each table is read after the tables it joins to, so its join ids can be looked up.
                 var ids = new Dictionary<string, (HashSet<string> Ids, string File)>(StringComparer.OrdinalIgnoreCase);
@@ -198,7 +210,7 @@ public static class SettlementEngine
                     }
                     bool joinedTo = contract.Tables.Any(t => t.Joins.Any(j => string.Equals(j.JoinsTo, table.Name, StringComparison.OrdinalIgnoreCase)));
                     var joins = new JoinCheck(table, source.Name, ids, joinedTo);
-                    var (stage, failed) = RunStage(plan!, isRoot, source, request, context, declared, joins.Observe);
+                    var (stage, failed, _) = RunStage(plan!, isRoot, source, request, context, declared, joins.Observe);
                     if (failed is not null)
                     {
                         return failed;
@@ -398,58 +410,43 @@ public static class SettlementEngine
         return (new MemberLevelIr(lowered.Select(t => t.Program).ToEquatableArray()), lowered, null);
     }
 
-    /// <summary>Reads one source through the member-level stage: a result, or the settlement result that stops the run.</summary>
-    private static (MemberStageResult? Stage, SettlementResult? Failed) RunStage(MemberPlan plan, bool isPopulation, IMemberSource source, SettlementRequest request,
-        SettlementContext context, Location at, Action<ColumnBatch, IReadOnlyList<ColumnSpec>>? observe)
+    /// <summary>Runs one table's member-level stage on the request's engine: a result, or the settlement result that stops the run.</summary>
+    private static (MemberStageResult? Stage, SettlementResult? Failed, StageData? Read) RunStage(MemberPlan plan, bool isPopulation, IMemberSource? source,
+        SettlementRequest request, SettlementContext context, Location at, Action<ColumnBatch, IReadOnlyList<ColumnSpec>>? observe)
     {
         var contract = plan.Contract;
         var specs = contract.Columns.Select(ColumnSpec.From).ToList();
-        var header = source.Open(specs);
-        if (header.Any(d => d.IsError))
-        {
-            return (null, new SettlementResult(null, header));
-        }
-        MemberStageRunner runner;
+        var engine = request.Engine ?? MemberStageBackend.InMemory;
+        StageRun run;
         try
         {
-            runner = new MemberStageRunner(MemberLevelLowering.Lower(plan, context.Resolve, isPopulation), specs, source.Name, request.ExcludeBadRows);
+            run = engine.Run(new StageJob(() => MemberLevelLowering.Lower(plan, context.Resolve, isPopulation), specs, source, request.ExcludeBadRows, observe, at));
         }
         catch (EvaluationException e)
         {
-            return (null, Fail(SettlementDiagnostics.EvaluationFailed(Location.In(contract.Source, e.Span), e.Message)));
+            return (null, Fail(SettlementDiagnostics.EvaluationFailed(Location.In(contract.Source, e.Span), e.Message)), null);
         }
-        MemberStageResult members;
-        try
+        if (run.Result is not { } members)
         {
-            foreach (var batch in source.Batches())
-            {
-                runner.Add(batch);
-                observe?.Invoke(batch, specs);
-            }
-            members = runner.Finish();
+            return (null, new SettlementResult(null, run.Failure), null);
         }
-        catch (ArithmeticException)
-        {
-            // Row sums are checked row by row (VBC3040 names the row); this is a sum over the whole population.
-            return (null, Fail(SettlementDiagnostics.PopulationSumNotExact(new Location(source.Name, 1, 1),
-                "the population's totals (counted cost after truncation, or a total by group)")));
-        }
-        var problems = source.RowProblems.Where(d => d.IsError || d.Code == "VBC0001").Concat(members.Problems).ToList();
+        var read = run.Data!;
+        var problems = read.RowProblems.Where(d => d.IsError || d.Code == "VBC0001").Concat(members.Problems).ToList();
         if (problems.Count > 0)
         {
-            return (null, new SettlementResult(null, problems));
+            return (null, new SettlementResult(null, problems), null);
         }
         if (members.Population.Members == 0)
         {
             // With --exclude-bad-rows every row may have been left out: show why, before "no population".
-            var why = source.RowProblems.Where(d => !d.IsError).Concat(members.LeftOutWarnings).ToList();
-            return (null, new SettlementResult(null, why.Append(SettlementDiagnostics.NoPopulation(at)).ToList()));
+            var why = read.RowProblems.Where(d => !d.IsError).Concat(members.LeftOutWarnings).ToList();
+            return (null, new SettlementResult(null, why.Append(SettlementDiagnostics.NoPopulation(at)).ToList()), null);
         }
         if (!members.Population.Conserved)
         {
-            return (null, Fail(SettlementDiagnostics.ConservationBroken(at, Conservation(members.Population))));
+            return (null, Fail(SettlementDiagnostics.ConservationBroken(at, Conservation(members.Population))), null);
         }
-        return (members, null);
+        return (members, null, read);
     }
 
     /// <summary>The tables in an order where each comes after the tables it joins to (the binder ruled out circles of one).</summary>

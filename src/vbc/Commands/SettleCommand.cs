@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Vbc.Data;
+using Vbc.Databases;
 using Vbc.Diagnostics;
+using Vbc.MemberStage;
 using Vbc.Parsing;
 using Vbc.Plugins;
 using Vbc.Reports;
@@ -35,7 +37,13 @@ internal static class SettleCommand
 
         /// <summary>The files of the tables after the first (whose file is <see cref="Data"/>), by table name.</summary>
         public IReadOnlyList<(string Table, string File)> MoreTables { get; init; } = Array.Empty<(string, string)>();
+
+        /// <summary>--engine and its database options (memory, the default, reads the files itself).</summary>
+        public EngineOptions Engine { get; init; } = new("memory", null, null, null, null);
     }
+
+    /// <summary>Where the member-level stage runs: --engine memory|duckdb|postgres, --connection, --table, --claims-table, --episodes-table.</summary>
+    private sealed record EngineOptions(string Name, string? Connection, string? Table, string? ClaimsTable, string? EpisodesTable);
 
     /// <summary>The --input NAME=VALUE arguments by name; null (the problem written) when one is not of that form or a name is given twice.</summary>
     internal static Dictionary<string, string>? InputPairs(IEnumerable<string> pairs, TextWriter error)
@@ -95,11 +103,23 @@ internal static class SettleCommand
             Description = "Leave out rows that cannot be read or computed instead of failing; the statement lists each with its dollars.",
         };
 
+        var engine = new Option<string>("--engine")
+        {
+            Description = "Where the member-level stage runs: memory (default: vbc reads the data itself), duckdb (embedded DuckDB over the same CSV or Parquet file) "
+                + "or postgres (PostgreSQL over --table, with --connection). The settlement and the statement are the same; docs/sql.md.",
+        };
+        engine.AcceptOnlyFromAmong("memory", "duckdb", "postgres");
+        var connection = new Option<string>("--connection") { Description = "With --engine postgres: the Npgsql connection string (Host=...;Database=...;Username=...)." };
+        var table = new Option<string>("--table") { Description = "With --engine postgres: the table or view with one row per member (or episode), NAME or SCHEMA.NAME." };
+        var claimsTable = new Option<string>("--claims-table") { Description = "With --engine postgres: a long claims table (not compiled to SQL yet: refused)." };
+        var episodesTable = new Option<string>("--episodes-table") { Description = "With --engine postgres: the episodes table of a contract with several tables (not compiled to SQL yet: refused)." };
+
         var command = new Command("settle",
             "Settle a contract over member-level data and print the statement: every line with its clause, formula and value. " +
             "Exit code 0 on success, 1 when the contract, its inputs or its data have errors, 2 on usage or file errors.")
         {
             contract, data, claims, input, inputs, organisationColumn, year, format, output, excludeBadRows,
+            engine, connection, table, claimsTable, episodesTable,
         };
         var plugins = new PluginArguments();
         plugins.AddTo(command);
@@ -118,6 +138,8 @@ internal static class SettleCommand
         {
             DataArguments = parse.GetValue(data) ?? Array.Empty<string>(),
             Plugins = plugins.From(parse),
+            Engine = new EngineOptions(parse.GetValue(engine) ?? "memory", parse.GetValue(connection), parse.GetValue(table),
+                parse.GetValue(claimsTable), parse.GetValue(episodesTable)),
         }));
         return command;
     }
@@ -181,6 +203,11 @@ internal static class SettleCommand
 
         if (InputPairs(o.Inputs, console.Error) is not { } given)
         {
+            return Program.UsageErrors;
+        }
+        if (EngineProblem(o) is { } engineProblem)
+        {
+            console.Error.WriteLine(engineProblem);
             return Program.UsageErrors;
         }
 
@@ -298,6 +325,81 @@ internal static class SettleCommand
         public IReadOnlyList<(string Table, string Path)> More { get; init; } = Array.Empty<(string, string)>();
     }
 
+    /// <summary>What is wrong with --engine and its options for this run, as a message; null when nothing is.</summary>
+    private static string? EngineProblem(Options o)
+    {
+        var e = o.Engine;
+        if (e.Name != "postgres" && (e.Connection ?? e.Table ?? e.ClaimsTable ?? e.EpisodesTable) is not null)
+        {
+            return "vbc: --connection, --table, --claims-table and --episodes-table go with --engine postgres.";
+        }
+        if (e.Name == "memory")
+        {
+            return null;
+        }
+        if (o.ExcludeBadRows)
+        {
+            return $"vbc: --exclude-bad-rows is not available with --engine {e.Name}: the rows left out are listed by vbc's own reader. Settle without --engine to leave bad rows out.";
+        }
+        if (o.InputsFile is not null)
+        {
+            return $"vbc: --inputs settles each organisation with the in-memory engine; --engine {e.Name} settles one run. Drop one of them.";
+        }
+        if (o.Claims is not null)
+        {
+            return $"vbc: --claims is read by the in-memory engine only; --engine {e.Name} reads a member file whose money columns are filled in.";
+        }
+        if (e.Name == "duckdb")
+        {
+            return o.Data is null || o.MoreTables.Count > 0
+                ? "vbc: --engine duckdb reads one member file: give it with --data FILE (CSV or Parquet)."
+                : null;
+        }
+        if (o.DataArguments.Count > 0)
+        {
+            return "vbc: --engine postgres reads --table in the database, not --data: give one of them.";
+        }
+        if (e.Connection is null || e.Table is null)
+        {
+            return "vbc: --engine postgres needs --connection \"Host=...;Database=...;Username=...\" and --table NAME (the table with one row per member).";
+        }
+        if (e.ClaimsTable is not null)
+        {
+            return "vbc: --claims-table: a long claims table summed per member is not compiled to SQL yet. Give a member table whose money columns are filled in (a view that sums the claims per member will do).";
+        }
+        if (e.EpisodesTable is not null)
+        {
+            return "vbc: --episodes-table: contracts with several tables are not compiled to SQL yet (VBC4040). For a contract whose one table holds episodes, give it with --table.";
+        }
+        return null;
+    }
+
+    /// <summary>The member-level stage's engine for this run (null: in memory, over the request's data).</summary>
+    private static MemberStageBackend? EngineFor(Options o, DataFiles files) => o.Engine.Name switch
+    {
+        "duckdb" => new DuckDbBackend(files.Data!, o.Data),
+        "postgres" => new PostgresBackend(o.Engine.Connection!, o.Engine.Table!),
+        _ => null,
+    };
+
+    /// <summary>The arguments as the statement shows them: a --connection string without its password.</summary>
+    private static IReadOnlyList<string> Shown(IReadOnlyList<string> arguments)
+    {
+        var shown = arguments.ToList();
+        for (int i = 0; i < shown.Count; i++)
+        {
+            if (shown[i] == "--connection" && i + 1 < shown.Count)
+            {
+                shown[i + 1] = PostgresBackend.WithoutPassword(shown[i + 1]);
+            }
+            else if (shown[i].StartsWith("--connection=", StringComparison.Ordinal))
+            {
+                shown[i] = "--connection=" + PostgresBackend.WithoutPassword(shown[i]["--connection=".Length..]);
+            }
+        }
+        return shown;
+    }
+
     private static IEnumerable<string?> Inputs(Options o) => new[] { o.Contract, o.Data, o.Claims, o.InputsFile };
 
     private static int SettleOne(Streams console, Options o, BoundContract contract, Dictionary<string, string> given, DataFiles files)
@@ -308,9 +410,10 @@ internal static class SettleCommand
             console.Error.WriteLine("vbc: --format csv writes one row per organisation: use it with --inputs.");
             return Program.UsageErrors;
         }
-        var data = files.Open(o);
+        var engine = EngineFor(o, files);
+        var data = engine is null ? files.Open(o) : null;
         using var dataLifetime = data as IDisposable;
-        var tables = contract.HasSeveralTables ? files.OpenTables(o, data) : null;
+        var tables = contract.HasSeveralTables && engine is null ? files.OpenTables(o, data) : null;
         SettlementResult result;
         try
         {
@@ -321,6 +424,7 @@ internal static class SettleCommand
                 Data = data,
                 Tables = tables,
                 ExcludeBadRows = o.ExcludeBadRows,
+                Engine = engine,
             });
         }
         finally
@@ -537,7 +641,7 @@ internal static class SettleCommand
             ("claims", o.Claims, files.Claims is null ? null : Provenance.Sha256(files.Claims)),
             ("inputs", o.InputsFile, inputsSha256),
         }.Concat(o.MoreTables.Zip(files.More).Select(t => ($"data {t.First.Table}", (string?)t.First.File, (string?)Provenance.Sha256(t.Second.Path)))),
-        o.Arguments);
+        Shown(o.Arguments));
 
     internal static void Report(Streams console, IEnumerable<Diagnostic> diagnostics)
     {

@@ -1,0 +1,438 @@
+using System.Globalization;
+using System.Text;
+using DuckDB.NET.Data;
+using Vbc.Data;
+using Vbc.Diagnostics;
+using Vbc.MemberStage;
+using Vbc.Settlement;
+using Vbc.Sql;
+
+namespace Vbc.Databases;
+
+/// <summary>
+/// <c>vbc settle --engine duckdb</c>: the member-level stage of a one-table run executed by embedded DuckDB over the
+/// same CSV or Parquet file, from the query <see cref="SqlCompiler"/> writes; only the figures come back.
+///
+/// <para>Values are read exactly as vbc's reader reads them, or not at all. Every cell is loaded as text
+/// (<c>all_varchar</c>) and checked by SQL predicates that accept a SUBSET of the reader's grammar
+/// (<see cref="DuckDbValues"/>): a value they accept converts to the same exact DECIMAL. When anything is out of
+/// the ordinary (a cell they do not accept, duplicate ids, a row with a problem, a file DuckDB cannot parse), the
+/// file is read by vbc's own reader, which names each problem with its code, data row and column as the in-memory
+/// engine does; if that reader finds nothing wrong, the run is refused naming what DuckDB did not read (VBC4050,
+/// VBC4051). So the engine never settles on a value read differently.</para>
+/// </summary>
+public sealed class DuckDbBackend : MemberStageBackend
+{
+    private readonly string _path;
+    private readonly string _name;
+
+    /// <param name="path">The file DuckDB reads (a pipe's copy, or the file itself).</param>
+    /// <param name="name">The file as named in messages and on the statement (default: the path).</param>
+    public DuckDbBackend(string path, string? name = null)
+    {
+        _path = path;
+        _name = name ?? path;
+    }
+
+    public override string Name => "duckdb";
+
+    internal override bool ReadsRequestData => false;
+
+    internal override StageRun Run(StageJob job)
+    {
+        if (job.ExcludeBadRows)
+        {
+            return StageRun.Failed(DatabaseDiagnostics.ExcludeBadRowsNotSupported(job.At, Name));
+        }
+        // The header (or Parquet schema) is checked by vbc's own reader: the same diagnostics, the same ignored columns.
+        IReadOnlyList<Diagnostic> headerNotes;
+        IReadOnlyList<string> ignored;
+        var header = MemberFiles.Open(_path, null, false, _name);
+        using (header as IDisposable)
+        {
+            var problems = header.Open(job.Specs);
+            if (problems.Any(d => d.IsError))
+            {
+                return StageRun.Failed(problems);
+            }
+            headerNotes = problems;
+            ignored = header.IgnoredColumns;
+        }
+        var table = job.Lower();
+        var compiled = SqlStage.Compile(table, SqlDialect.DuckDb, job.At);
+        if (compiled.Sql is null)
+        {
+            return StageRun.Failed(compiled.Diagnostics);
+        }
+        bool parquet = DataFormats.Detect(_path) == DataFormat.Parquet;
+        var plans = job.Specs.Select((s, i) => ColumnPlan.For(s, i, required: false)).ToList();
+        try
+        {
+            using var connection = new DuckDBConnection("DataSource=:memory:");
+            connection.Open();
+            var load = DuckDbValues.Load(connection, _path, _name, parquet, plans);
+            if (load.Refusal is { } refusal)
+            {
+                return ReadByVbc(job, refusal);
+            }
+            var figures = SqlStage.Run(connection, compiled.Sql);
+            if (SqlStage.ProblemRows(figures).Rows > 0)
+            {
+                // Rows that cannot be computed (VBC4013 and its kin): vbc's reader and kernels name each one.
+                return ReadByVbc(job, null);
+            }
+            var result = SqlStage.ToResult(table, figures);
+            return new StageRun(result, Array.Empty<Diagnostic>(),
+                new StageData(_name, ignored, Array.Empty<ExcludedRow>(), headerNotes, null, Array.Empty<ClaimsNote>()));
+        }
+        catch (FigureException e)
+        {
+            return StageRun.Failed(DatabaseDiagnostics.FigureTooPrecise(_name, Name, e.Figure, e.Text));
+        }
+        catch (DuckDBException e)
+        {
+            // A file DuckDB cannot parse (a ragged row, an unclosed quote, bytes that are not UTF-8): vbc's reader names it.
+            return ReadByVbc(job, DatabaseDiagnostics.DatabaseFailed(_name, Name, FirstLine(e.Message)));
+        }
+    }
+
+    /// <summary>
+    /// The file through vbc's own reader and the in-memory kernels, for the diagnostics the in-memory engine gives. If
+    /// they find no problem, DuckDB could not read what vbc reads: the run is refused with <paramref name="whyNot"/>.
+    /// </summary>
+    private StageRun ReadByVbc(StageJob job, Diagnostic? whyNot)
+    {
+        var source = MemberFiles.Open(_path, null, false, _name);
+        using var lifetime = source as IDisposable;
+        var run = InMemory.Run(job with { Source = source });
+        if (!run.Clean || run.Result!.Population.RowsRead == 0 || whyNot is null)
+        {
+            if (run.Clean && whyNot is null)
+            {
+                // The database saw a problem row that the kernels did not: never settle on either.
+                return StageRun.Failed(DatabaseDiagnostics.DatabaseFailed(_name, Name, "the database found rows that cannot be computed where vbc's kernels found none"));
+            }
+            return run;
+        }
+        return StageRun.Failed(whyNot);
+    }
+
+    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+}
+
+/// <summary>What loading the file into DuckDB gave: nothing when every value is read, or why not.</summary>
+internal sealed record DuckDbLoad(Diagnostic? Refusal);
+
+/// <summary>
+/// Loads a member file into DuckDB as the relation <c>members</c> with the contract's column names and exact types,
+/// after checking every cell with SQL predicates that follow <see cref="ValueParsers"/>' grammar: each accepts only
+/// text the reader accepts, and the conversion gives the reader's exact value (tests/Vbc.Tests/Databases prove it
+/// cell by cell against the reader).
+/// </summary>
+internal static class DuckDbValues
+{
+    /// <summary>At most this many digits in a number (the reader's exact decimal holds any 28-digit number).</summary>
+    private const int MaxDigits = 28;
+
+    public static DuckDbLoad Load(DuckDBConnection connection, string path, string name, bool parquet, IReadOnlyList<ColumnPlan> plans)
+    {
+        string file = Literal(path);
+        Execute(connection, parquet
+            ? $"CREATE TEMP TABLE raw AS SELECT * FROM read_parquet({file})"
+            : $"CREATE TEMP TABLE raw AS SELECT * FROM read_csv({file}, header = true, delim = ',', quote = '\"', escape = '\"', "
+              + "all_varchar = true, strict_mode = true, null_padding = false, skip = 0, auto_detect = true)");
+        var columns = Columns(connection);
+        var cells = new List<Cell>();
+        foreach (var plan in plans)
+        {
+            string declared = plan.Spec.Name.Trim();
+            var column = columns.FirstOrDefault(c => string.Equals(c.Name.Trim(), declared, StringComparison.OrdinalIgnoreCase));
+            if (column.Name is null)
+            {
+                return new DuckDbLoad(DatabaseDiagnostics.MissingColumn(name, plan.Spec.Name, plan.TypeName, string.Join(", ", columns.Select(c => c.Name))));
+            }
+            var cell = Cell.For(plan, column.Name, column.Type);
+            if (cell is null)
+            {
+                return new DuckDbLoad(DatabaseDiagnostics.ColumnType(name, column.Name, plan.TypeName, column.Type,
+                    "DECIMAL, an integer (not for money: whole cents are read by vbc's own reader), BOOLEAN, DATE or text"));
+            }
+            cells.Add(cell);
+        }
+
+        // One pass over every cell: how many are not read, and each number column's digits before and after the point.
+        // Each cell's predicate and digit counts are worked out once, in the inner projection.
+        var checks = new List<string> { "COUNT(*)" };
+        var perCell = new List<string>();
+        var id = plans.Select((p, i) => (p, i)).Where(x => x.p.Spec.IsId).Select(x => cells[x.i]).FirstOrDefault();
+        checks.Add(id is null ? "0" : "COUNT(*) - COUNT(DISTINCT vbc_id)");
+        if (id is not null)
+        {
+            perCell.Add($"{id.Trimmed} AS vbc_id");
+        }
+        for (int c = 0; c < cells.Count; c++)
+        {
+            var cell = cells[c];
+            perCell.Add($"COALESCE({cell.Valid}, FALSE) AS ok_{c}");
+            perCell.Add($"{cell.Whole ?? "0"} AS w_{c}");
+            perCell.Add($"{cell.Fraction ?? "0"} AS f_{c}");
+            checks.Add($"COUNT(*) FILTER (WHERE NOT ok_{c})");
+            checks.Add($"COALESCE(MAX(CASE WHEN ok_{c} THEN w_{c} END), 0)");
+            checks.Add($"COALESCE(MAX(CASE WHEN ok_{c} THEN f_{c} END), 0)");
+        }
+        if (perCell.Count == 0)
+        {
+            perCell.Add("1 AS vbc_none");
+        }
+        var counts = new List<long>();
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"SELECT {string.Join(", ", checks)} FROM (SELECT {string.Join(", ", perCell)} FROM raw)";
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            for (int i = 0; i < checks.Count; i++)
+            {
+                counts.Add(Convert.ToInt64(reader.GetValue(i), CultureInfo.InvariantCulture));
+            }
+        }
+        if (counts[0] == 0)
+        {
+            return new DuckDbLoad(DatabaseDiagnostics.DatabaseFailed(name, "duckdb", "the file has no data rows"));
+        }
+        if (counts[1] > 0)
+        {
+            return new DuckDbLoad(DatabaseDiagnostics.DatabaseFailed(name, "duckdb", $"{counts[1]:#,##0} rows repeat an id of an earlier row"));
+        }
+        var select = new List<string>();
+        for (int c = 0; c < cells.Count; c++)
+        {
+            var cell = cells[c];
+            long bad = counts[2 + c * 3];
+            if (bad > 0)
+            {
+                return new DuckDbLoad(FirstNotRead(connection, name, cell));
+            }
+            int whole = (int)counts[3 + c * 3];
+            int fraction = (int)counts[4 + c * 3];
+            if (whole + fraction + 2 > 38)
+            {
+                return new DuckDbLoad(DatabaseDiagnostics.DatabaseFailed(name, "duckdb",
+                    $"column '{cell.Column}' holds numbers with up to {whole} digits before the point and {fraction} after it, more than DuckDB's DECIMAL holds (38 digits)"));
+            }
+            select.Add($"{cell.Value(Math.Max(whole, 1), fraction)} AS {Quote(cell.Plan.Spec.Name)}");
+        }
+        // A table, not a view: the query reads its relation once per figure, and the conversions are done once.
+        Execute(connection, $"CREATE TEMP TABLE members AS SELECT {string.Join(", ", select)} FROM raw ORDER BY rowid");
+        Execute(connection, "DROP TABLE raw");
+        return new DuckDbLoad(null);
+    }
+
+    /// <summary>The first cell of a column the predicates do not accept, named by its data row (VBC4050).</summary>
+    private static Diagnostic FirstNotRead(DuckDBConnection connection, string path, Cell cell)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT rowid + 1, CAST({Quote(cell.Column)} AS VARCHAR) FROM raw WHERE NOT COALESCE({cell.Valid}, FALSE) ORDER BY rowid LIMIT 1";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        long row = Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
+        string text = reader.IsDBNull(1) ? "" : reader.GetString(1);
+        return DatabaseDiagnostics.ValueNotRead(path, 0, row, cell.Column, text, cell.Why, "duckdb");
+    }
+
+    private static List<(string Name, string Type)> Columns(DuckDBConnection connection)
+    {
+        var columns = new List<(string, string)>();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'raw' ORDER BY ordinal_position";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            columns.Add((reader.GetString(0), reader.GetString(1)));
+        }
+        return columns;
+    }
+
+    private static void Execute(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    public static string Quote(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
+
+    public static string Literal(string text) => "'" + text.Replace("'", "''") + "'";
+
+    /// <summary>
+    /// One declared column: the SQL predicate that holds for exactly the cells read (a subset of the reader's
+    /// grammar), the digits of a number before and after its point, and the conversion to the exact value.
+    /// </summary>
+    internal sealed record Cell
+    {
+        public required ColumnPlan Plan { get; init; }
+
+        public required string Column { get; init; }
+
+        /// <summary>The cell's text without spaces and tabs at either end, as the reader trims it ('' for an empty cell).</summary>
+        public required string Trimmed { get; init; }
+
+        public required string Valid { get; init; }
+
+        public string? Whole { get; init; }
+
+        public string? Fraction { get; init; }
+
+        /// <summary>Why a cell is not read, for VBC4050.</summary>
+        public required string Why { get; init; }
+
+        /// <summary>The exact value, given the column's largest digit counts before and after the point.</summary>
+        public required Func<int, int, string> Value { get; init; }
+
+        // Plain numbers: an optional sign, digits with an optional point, or a point and digits.
+        private const string Plain = "[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)";
+
+        // Money: a sign, then $, or $ then a sign; the whole part with thousands separators in groups of three, or none.
+        private const string Money = "([+-]?[$]?|[$][+-])(([0-9]{1,3}(,[0-9]{3})+|[0-9]+)([.][0-9]*)?|[.][0-9]+)";
+
+        public static Cell? For(ColumnPlan plan, string column, string type)
+        {
+            string q = Quote(column);
+            bool text = type == "VARCHAR";
+            if (!text)
+            {
+                return Typed(plan, column, q, type);
+            }
+            string t = $"trim(COALESCE({q}, ''), ' ' || chr(9))";
+            // Digits of the number with its sign, $, separators, % and inner spaces taken out: the only other
+            // characters a cell the predicate accepts may hold (so a translate does what a regular expression would).
+            string digits = $"translate({t}, '$,+-% ' || chr(9), '')";
+            string whole = $"length(split_part({digits}, '.', 1))";
+            string fraction = $"length(split_part({digits}, '.', 2))";
+            string fits = $"{whole} + {fraction} <= {MaxDigits}";
+            string number = $"replace(replace(replace({t}, '$', ''), ',', ''), '+', '')";
+            string Exact(int w, int f) => $"CAST({number} AS DECIMAL({w + f}, {f}))";
+            string Within(string low, string high) =>
+                $"TRY_CAST({number} AS DECIMAL(38, {MaxDigits - 10})) BETWEEN {low} AND {high}";
+            switch (plan.Kind)
+            {
+                case PlanKind.Decimal:
+                    return new Cell
+                    {
+                        Plan = plan, Column = column, Trimmed = t,
+                        Valid = $"(regexp_full_match({t}, '{(plan.AllowDollar ? Money : Plain)}') AND {fits})",
+                        Whole = whole, Fraction = fraction,
+                        Why = $"at most {MaxDigits} digits are read, written {(plan.AllowDollar ? "as 1234.56, -12.50 or $1,234.56" : "as 1234.56 or -12.5")}",
+                        Value = Exact,
+                    };
+                case PlanKind.MemberMonths:
+                    return new Cell
+                    {
+                        Plan = plan, Column = column, Trimmed = t,
+                        Valid = $"(regexp_full_match({t}, '{Plain}') AND {fits} AND {whole} <= 10 AND {Within("0", "12")})",
+                        Whole = whole, Fraction = fraction,
+                        Why = "member months from 0 to 12",
+                        Value = Exact,
+                    };
+                case PlanKind.Count:
+                    return new Cell
+                    {
+                        Plan = plan, Column = column, Trimmed = t,
+                        Valid = $"(regexp_full_match({t}, '([+]?[0-9]+|-0+)([.]0*)?') AND {whole} <= 18)",
+                        Whole = whole,
+                        Why = "a whole number of 0 or more",
+                        Value = (w, _) => $"CAST({number} AS DECIMAL({w + 1}, 1))::DECIMAL({w}, 0)",
+                    };
+                case PlanKind.Year:
+                    return new Cell
+                    {
+                        Plan = plan, Column = column, Trimmed = t,
+                        Valid = $"(regexp_full_match({t}, '[+]?[0-9]+([.]0*)?') AND {whole} <= 18 AND {Within("1000", "9999")})",
+                        Whole = whole,
+                        Why = "a four-digit year",
+                        Value = (w, _) => $"CAST({number} AS DECIMAL({w + 1}, 1))::DECIMAL({w}, 0)",
+                    };
+                case PlanKind.Percent:
+                    // 92% is 0.92 (spaces may stand before the %); a plain number is a fraction from -1 to 1.
+                    string bare = $"rtrim(rtrim({t}, '%'), ' ' || chr(9))";
+                    string bareNumber = $"replace({bare}, '+', '')";
+                    return new Cell
+                    {
+                        Plan = plan, Column = column, Trimmed = t,
+                        Valid = $"(CASE WHEN {t} LIKE '%\\%' ESCAPE '\\' THEN regexp_full_match({t}, '{Plain}[ \t]*%') AND {fraction} <= 26 "
+                            + $"ELSE regexp_full_match({t}, '{Plain}') AND {whole} <= 10 AND {Within("-1", "1")} END AND {fits})",
+                        Whole = whole, Fraction = fraction,
+                        Why = "a percentage such as 92% or a fraction from -1 to 1",
+                        Value = (w, f) => $"CASE WHEN {t} LIKE '%\\%' ESCAPE '\\' THEN CAST({bareNumber} AS DECIMAL({w + f}, {f})) * CAST(0.01 AS DECIMAL(3, 2)) "
+                            + $"ELSE CAST({number} AS DECIMAL({w + f}, {f})) END::DECIMAL({w + f + 2}, {f + 2})",
+                    };
+                case PlanKind.Flag:
+                    return new Cell
+                    {
+                        Plan = plan, Column = column, Trimmed = t,
+                        Valid = $"lower({t}) IN ('1', '0', 'y', 'n', 't', 'f', 'true', 'false', 'yes', 'no')",
+                        Why = "one of 1/0, true/false, yes/no, y/n or t/f",
+                        Value = (_, _) => $"lower({t}) IN ('1', 'y', 't', 'true', 'yes')",
+                    };
+                case PlanKind.Date:
+                    return new Cell
+                    {
+                        Plan = plan, Column = column, Trimmed = t,
+                        Valid = $"(regexp_full_match({t}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') AND {t} >= '0001' AND strftime(TRY_CAST({t} AS DATE), '%Y-%m-%d') = {t})",
+                        Why = "a date as YYYY-MM-DD",
+                        Value = (_, _) => $"CAST({t} AS DATE)",
+                    };
+                default:
+                    // Text: a quote inside a cell is left to the reader (it refuses one in an unquoted cell), as is a NUL.
+                    return new Cell
+                    {
+                        Plan = plan, Column = column, Trimmed = t,
+                        Valid = $"(strpos({t}, '\"') = 0 AND strpos({t}, chr(0)) = 0{(plan.Spec.IsId ? $" AND {t} <> ''" : "")})",
+                        Why = "text with a double quote inside is read only by vbc's reader",
+                        Value = (_, _) => t,
+                    };
+            }
+        }
+
+        /// <summary>A typed Parquet column: DECIMAL and integers as they are (the reader's checks in SQL), BOOLEAN, DATE.</summary>
+        private static Cell? Typed(ColumnPlan plan, string column, string q, string type)
+        {
+            bool integer = type is "TINYINT" or "SMALLINT" or "INTEGER" or "BIGINT" or "UTINYINT" or "USMALLINT" or "UINTEGER" or "UBIGINT";
+            bool isDecimal = type.StartsWith("DECIMAL(", StringComparison.Ordinal);
+            string notNull = $"{q} IS NOT NULL";
+            switch (plan.Kind)
+            {
+                case PlanKind.Decimal when isDecimal || (integer && !plan.IsMoney):
+                    return Same(plan, column, q, notNull, "a number");
+                case PlanKind.MemberMonths when isDecimal || integer:
+                    return Same(plan, column, q, $"({q} BETWEEN 0 AND 12)", "member months from 0 to 12");
+                case PlanKind.Percent when isDecimal || integer:
+                    return Same(plan, column, q, $"({q} BETWEEN -1 AND 1)", "a fraction from -1 to 1");
+                case PlanKind.Count when isDecimal || integer:
+                    return Same(plan, column, q, $"({q} >= 0 AND {q} = FLOOR({q}))", "a whole number of 0 or more", whole: true);
+                case PlanKind.Year when isDecimal || integer:
+                    return Same(plan, column, q, $"({q} BETWEEN 1000 AND 9999 AND {q} = FLOOR({q}))", "a four-digit year", whole: true);
+                case PlanKind.Flag when type == "BOOLEAN":
+                    return Same(plan, column, q, notNull, "yes or no");
+                case PlanKind.Flag when integer:
+                    // The reader takes 1 and 0 in an integer column as yes and no.
+                    return Same(plan, column, q, $"({q} IN (0, 1))", "1 or 0") with { Value = (_, _) => $"({q} = 1)" };
+                case PlanKind.Text when integer:
+                    return Same(plan, column, q, notNull, "a whole number written as text") with { Value = (_, _) => $"CAST({q} AS VARCHAR)" };
+                case PlanKind.Date when type == "DATE":
+                    return Same(plan, column, q, notNull, "a date");
+                default:
+                    return null;
+            }
+        }
+
+        private static Cell Same(ColumnPlan plan, string column, string q, string valid, string why, bool whole = false) => new()
+        {
+            Plan = plan,
+            Column = column,
+            Trimmed = q,
+            Valid = $"({q} IS NOT NULL AND {valid})",
+            Why = why,
+            Value = (_, _) => whole ? $"CAST({q} AS DECIMAL(38, 0))" : q,
+        };
+    }
+}

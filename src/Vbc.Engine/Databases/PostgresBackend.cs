@@ -1,0 +1,256 @@
+using System.Globalization;
+using Npgsql;
+using Vbc.Data;
+using Vbc.Diagnostics;
+using Vbc.MemberStage;
+using Vbc.Semantics;
+using Vbc.Settlement;
+using Vbc.Sql;
+
+namespace Vbc.Databases;
+
+/// <summary>
+/// <c>vbc settle --engine postgres --connection CS --table T</c>: the member-level stage of a one-table run executed by
+/// PostgreSQL over a table (or view), from the query <see cref="SqlCompiler"/> writes; only the figures come back.
+///
+/// <para>Before the query runs, the table's columns are checked as vbc's reader checks a file: every declared column
+/// present (VBC4057), of a type that holds its values exactly (money and numbers NUMERIC or an integer, never
+/// REAL/DOUBLE PRECISION/MONEY: VBC4055), and every value one the reader accepts (no NULL, a percent from -1 to 1,
+/// whole counts, years from 1000 to 9999, member months from 0 to 12, at most 28 significant digits, ids given
+/// once: VBC4056). A table has no lines: rows are named by their id.</para>
+/// </summary>
+public sealed class PostgresBackend : MemberStageBackend
+{
+    private readonly string _connection;
+    private readonly string _table;
+
+    /// <param name="connection">An Npgsql connection string.</param>
+    /// <param name="table">The table or view holding one row per member (or episode): NAME or SCHEMA.NAME.</param>
+    public PostgresBackend(string connection, string table)
+    {
+        _connection = connection;
+        _table = table;
+    }
+
+    public override string Name => "postgres";
+
+    internal override bool ReadsRequestData => false;
+
+    /// <summary>The table as named in messages and on the statement.</summary>
+    public string Source => $"PostgreSQL table {_table}";
+
+    internal override StageRun Run(StageJob job)
+    {
+        if (job.ExcludeBadRows)
+        {
+            return StageRun.Failed(DatabaseDiagnostics.ExcludeBadRowsNotSupported(job.At, Name));
+        }
+        NpgsqlConnection connection;
+        try
+        {
+            connection = new NpgsqlConnection(_connection);
+            connection.Open();
+        }
+        catch (Exception e) when (e is NpgsqlException or ArgumentException or InvalidOperationException)
+        {
+            return StageRun.Failed(DatabaseDiagnostics.CannotConnect(Source, Name, e.Message));
+        }
+        using (connection)
+        {
+            try
+            {
+                var columns = Columns(connection);
+                if (columns is null)
+                {
+                    return StageRun.Failed(DatabaseDiagnostics.CannotConnect(Source, Name, $"there is no table or view '{_table}' (or it may not be read)"));
+                }
+                var plans = job.Specs.Select((s, i) => ColumnPlan.For(s, i, required: false)).ToList();
+                var problems = new List<Diagnostic>();
+                var select = new List<string>();
+                var checks = new List<(ColumnPlan Plan, string Name, string Bad, string Expected)>();
+                foreach (var plan in plans)
+                {
+                    string name = plan.Spec.Name.Trim();
+                    var column = columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
+                    if (column.Name is null)
+                    {
+                        problems.Add(DatabaseDiagnostics.MissingColumn(Source, plan.Spec.Name, plan.TypeName, string.Join(", ", columns.Select(c => c.Name))));
+                        continue;
+                    }
+                    if (Accepted(plan, column.Type) is { } accepted)
+                    {
+                        problems.Add(DatabaseDiagnostics.ColumnType(Source, column.Name, plan.TypeName, column.Type, accepted));
+                        continue;
+                    }
+                    string q = Quote(column.Name);
+                    if (Bad(plan, q) is var bad && bad != "FALSE")
+                    {
+                        checks.Add((plan, column.Name, bad, plan.Expected));
+                    }
+                    // Text is read as the reader reads a cell: without spaces and tabs at either end, empty for none.
+                    select.Add(plan.Kind == PlanKind.Text ? $"COALESCE(btrim({q}, ' ' || chr(9)), '') AS {Quote(plan.Spec.Name)}" : $"{q} AS {Quote(plan.Spec.Name)}");
+                }
+                if (problems.Count > 0)
+                {
+                    return StageRun.Failed(problems);
+                }
+                var table = job.Lower();
+                var compiled = SqlStage.Compile(table, SqlDialect.Postgres, job.At);
+                if (compiled.Sql is null)
+                {
+                    return StageRun.Failed(compiled.Diagnostics);
+                }
+                var idColumn = checks.FirstOrDefault(c => c.Plan.Spec.IsId).Name;
+                string relation = Relation();
+                foreach (var (plan, name, bad, expected) in checks)
+                {
+                    if (FirstBad(connection, relation, bad, name, idColumn) is { } found)
+                    {
+                        problems.Add(DatabaseDiagnostics.BadValues(Source, name, found.Rows, found.Id, found.Value, expected));
+                    }
+                }
+                if (idColumn is not null && FirstBad(connection, relation, $"COUNT(*) OVER (PARTITION BY {Quote(idColumn)}) > 1", idColumn, idColumn, windowed: true) is { } twice)
+                {
+                    problems.Add(DatabaseDiagnostics.BadValues(Source, idColumn, twice.Rows, twice.Id, twice.Value, "each id once"));
+                }
+                if (problems.Count > 0)
+                {
+                    return StageRun.Failed(problems);
+                }
+                Execute(connection, $"CREATE TEMP VIEW members AS SELECT {string.Join(", ", select)} FROM {relation}");
+                var figures = SqlStage.Run(connection, compiled.Sql);
+                var (problemRows, first) = SqlStage.ProblemRows(figures);
+                if (problemRows > 0)
+                {
+                    var cost = SqlStage.Exact("problem rows", figures.Single(f => f.Figure == "problem rows").Amount ?? "0");
+                    var problem = table.Map.Problems[int.Parse(first!.Key!, CultureInfo.InvariantCulture) - 1];
+                    var at = Location.In(table.Map.Source, problem.Span);
+                    return StageRun.Failed(DatabaseDiagnostics.ProblemRows(Source, problemRows, cost, problem.Message, at.ToString()));
+                }
+                var result = SqlStage.ToResult(table, figures);
+                var ignored = columns.Select(c => c.Name).Where(n => !plans.Any(p => string.Equals(p.Spec.Name.Trim(), n, StringComparison.OrdinalIgnoreCase))).ToList();
+                return new StageRun(result, Array.Empty<Diagnostic>(),
+                    new StageData(Source, ignored, Array.Empty<ExcludedRow>(), Array.Empty<Diagnostic>(), null, Array.Empty<ClaimsNote>()));
+            }
+            catch (FigureException e)
+            {
+                return StageRun.Failed(DatabaseDiagnostics.FigureTooPrecise(Source, Name, e.Figure, e.Text));
+            }
+            catch (PostgresException e)
+            {
+                return StageRun.Failed(DatabaseDiagnostics.DatabaseFailed(Source, Name, e.MessageText));
+            }
+        }
+    }
+
+    /// <summary>Null when the column's type holds the declared values exactly; else what it must be.</summary>
+    private static string? Accepted(ColumnPlan plan, string type)
+    {
+        bool numeric = type.StartsWith("numeric", StringComparison.Ordinal);
+        bool integer = type is "smallint" or "integer" or "bigint";
+        bool text = type == "text" || type.StartsWith("character varying", StringComparison.Ordinal) || type.StartsWith("character(", StringComparison.Ordinal);
+        return plan.Kind switch
+        {
+            PlanKind.Flag => type == "boolean" ? null : "boolean",
+            PlanKind.Date => type == "date" ? null : "date",
+            PlanKind.Text => text ? null : "text or varchar",
+            PlanKind.Decimal when plan.IsMoney || plan.AllowDollar => numeric ? null : "NUMERIC (for example NUMERIC(18,2))",
+            PlanKind.Percent => numeric ? null : "NUMERIC (a fraction such as 0.92)",
+            _ => numeric || integer ? null : "NUMERIC or an integer",
+        };
+    }
+
+    /// <summary>The condition that holds for a value vbc's reader would refuse.</summary>
+    private static string Bad(ColumnPlan plan, string q)
+    {
+        // Exactly a decimal: at most 28 significant digits and 28 decimals.
+        string tooPrecise = $"(scale({q}) > 28 OR abs({q}) >= power(10::numeric, 28 - scale({q})))";
+        return plan.Kind switch
+        {
+            PlanKind.Flag or PlanKind.Date => $"{q} IS NULL",
+            PlanKind.Text => plan.Spec.IsId ? $"({q} IS NULL OR btrim({q}, ' ' || chr(9)) = '')" : "FALSE",
+            PlanKind.Percent => $"({q} IS NULL OR {tooPrecise} OR {q} < -1 OR {q} > 1)",
+            PlanKind.Count => $"({q} IS NULL OR {q} < 0 OR {q} <> trunc({q}) OR abs({q}) >= 1e18)",
+            PlanKind.Year => $"({q} IS NULL OR {q} < 1000 OR {q} > 9999 OR {q} <> trunc({q}))",
+            PlanKind.MemberMonths => $"({q} IS NULL OR {tooPrecise} OR {q} < 0 OR {q} > 12)",
+            _ => $"({q} IS NULL OR {tooPrecise})",
+        };
+    }
+
+    private static (long Rows, string Id, string Value)? FirstBad(NpgsqlConnection connection, string relation, string bad, string column, string? id, bool windowed = false)
+    {
+        string idText = id is null ? "NULL" : $"CAST({Quote(id)} AS TEXT)";
+        string from = windowed ? $"(SELECT *, {bad} AS vbc_bad FROM {relation}) t" : relation;
+        string where = windowed ? "vbc_bad" : bad;
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) OVER (), {idText}, CAST({Quote(column)} AS TEXT) FROM {from} WHERE {where} {(id is null ? "" : $"ORDER BY {idText} COLLATE \"C\" ")}LIMIT 1";
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            return null;
+        }
+        return (reader.GetInt64(0), reader.IsDBNull(1) ? "(none)" : reader.GetString(1), reader.IsDBNull(2) ? "(NULL)" : reader.GetString(2));
+    }
+
+    private string? _schema;
+    private string? _name;
+
+    private string Relation() => $"{Quote(_schema!)}.{Quote(_name!)}";
+
+    /// <summary>The table's columns with their types, or null when there is no such table or view.</summary>
+    private List<(string Name, string Type)>? Columns(NpgsqlConnection connection)
+    {
+        using (var find = connection.CreateCommand())
+        {
+            find.CommandText = "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(@t)";
+            find.Parameters.AddWithValue("t", _table);
+            using var reader = find.ExecuteReader();
+            if (!reader.Read())
+            {
+                return null;
+            }
+            _schema = reader.GetString(0);
+            _name = reader.GetString(1);
+        }
+        var columns = new List<(string, string)>();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = to_regclass(@t) AND attnum > 0 AND NOT attisdropped ORDER BY attnum";
+        command.Parameters.AddWithValue("t", _table);
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                columns.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+        return columns;
+    }
+
+    private static void Execute(NpgsqlConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>A connection string as shown on a statement: without its password (an unreadable one is shown as given only if it has none).</summary>
+    public static string WithoutPassword(string connection)
+    {
+        try
+        {
+            var builder = new NpgsqlConnectionStringBuilder(connection);
+            if (builder.Password is null)
+            {
+                return connection;
+            }
+            builder.Password = null;
+            return builder.ConnectionString;
+        }
+        catch (ArgumentException)
+        {
+            return connection.Contains("password", StringComparison.OrdinalIgnoreCase) ? "(a connection string)" : connection;
+        }
+    }
+
+    private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
+}

@@ -1,0 +1,165 @@
+using System.Data.Common;
+using System.Globalization;
+using Vbc.Diagnostics;
+using Vbc.MemberLevel;
+using Vbc.MemberStage;
+using Vbc.Settlement;
+using Vbc.Sql;
+using Vbc.Syntax;
+
+namespace Vbc.Databases;
+
+/// <summary>One row of the compiled query's result (docs/sql.md, "The result"), its amount still as the database wrote it.</summary>
+internal sealed record FigureRow(string Figure, string? Clause, string? Key, string? Group, long? Rows, string? Amount);
+
+/// <summary>
+/// The part every database backend shares: the member-level program compiled by <see cref="SqlCompiler"/> (its one
+/// public entry), the query run on a connection, and its figures read back exactly into the result the settlement
+/// stage reads, in the shape the in-memory runner gives (the same exclusions with the same reasons, the same keys).
+/// </summary>
+internal static class SqlStage
+{
+    /// <summary>The query for one table's program; or the compiler's refusal (VBC4040-VBC4042).</summary>
+    public static SqlCompilation Compile(LoweredTable table, SqlDialect dialect, Location at) =>
+        SqlCompiler.Compile(new MemberLevelIr(new[] { table.Program }.ToEquatableArray()), dialect, at);
+
+    public static List<FigureRow> Run(DbConnection connection, string query)
+    {
+        var rows = new List<FigureRow>();
+        using var command = connection.CreateCommand();
+        command.CommandText = query;
+        command.CommandTimeout = 0;
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            string? Text(int i) => reader.IsDBNull(i) ? null : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture);
+            rows.Add(new FigureRow(Text(0)!, Text(1), Text(2), Text(3),
+                reader.IsDBNull(4) ? null : Convert.ToInt64(reader.GetValue(4), CultureInfo.InvariantCulture), Text(5)));
+        }
+        return rows;
+    }
+
+    /// <summary>Rows with a row problem (what the run refuses, VBC4013): their count and cost in scope.</summary>
+    public static (long Rows, FigureRow? First) ProblemRows(List<FigureRow> figures)
+    {
+        var all = figures.Single(f => f.Figure == "problem rows");
+        long rows = all.Rows ?? 0;
+        var first = figures.Where(f => f.Figure == "problem").OrderBy(f => int.Parse(f.Key!, CultureInfo.InvariantCulture)).FirstOrDefault();
+        return (rows, first);
+    }
+
+    /// <summary>
+    /// The figures as the member-level stage's result. Only for a run without problem rows: a backend that finds
+    /// some reports them itself. Throws <see cref="FigureException"/> for an amount decimal cannot hold exactly.
+    /// </summary>
+    public static MemberStageResult ToResult(LoweredTable table, List<FigureRow> figures)
+    {
+        var program = table.Program;
+        FigureRow One(string figure, string? clause = null, string? key = null) =>
+            figures.Single(r => r.Figure == figure && r.Clause == clause && r.Key == key);
+        long Rows(FigureRow row) => row.Rows ?? 0;
+        decimal Amount(FigureRow row) => row.Amount is null ? 0m : Exact(row.Figure, row.Amount);
+
+        var exclusions = new List<Exclusion>();
+        for (int k = 0; k < program.Population.Count; k++)
+        {
+            var step = One("left out", key: (k + 1).ToString(CultureInfo.InvariantCulture));
+            exclusions.Add(new Exclusion(table.Map.Steps[k].Reason, table.Map.Steps[k].Where, Rows(step), Amount(step)));
+        }
+        decimal? threshold = null;
+        string? rule = null;
+        switch (program.Truncation)
+        {
+            case TruncateAtAmount amount:
+                threshold = amount.Amount;
+                rule = MemberStageRunner.AmountRule(amount.Amount);
+                break;
+            case TruncateAtPercentile percentile:
+                threshold = Amount(One("truncation threshold"));
+                rule = MemberStageRunner.PercentileRule(percentile.Percent, threshold.Value);
+                break;
+        }
+        var truncated = One("truncated");
+        var population = new PopulationSummary(Rows(One("rows read")), Rows(One("members")), Amount(One("member months")), exclusions,
+            Amount(One("input cost")), Amount(One("carved out")), threshold, rule, Rows(truncated), Amount(truncated), Amount(One("counted cost")))
+        {
+            CostMeasured = program.Cost.Categories.Count > 0,
+        };
+
+        var totals = new Dictionary<(Vbc.Semantics.BoundClause, string), decimal>();
+        for (int k = 0; k < program.Totals.Count; k++)
+        {
+            var total = program.Totals[k];
+            totals[(table.Map.Totals[k].Owner, total.Key)] = Amount(One("total", total.Clause, total.Key));
+        }
+        var groups = new Dictionary<(Vbc.Semantics.BoundClause, string), IReadOnlyList<(string Group, decimal Sum, long Count)>>();
+        for (int k = 0; k < program.Groups.Count; k++)
+        {
+            var group = program.Groups[k];
+            groups[(table.Map.Groups[k].Owner, group.Key)] = figures
+                .Where(r => r.Figure == "group" && r.Clause == group.Clause && r.Key == group.Key)
+                .Select(r => (r.Group ?? "", Amount(r), Rows(r)))
+                .OrderBy(g => g.Item1, StringComparer.Ordinal)
+                .ToList();
+        }
+        return new MemberStageResult
+        {
+            Population = population,
+            Totals = totals,
+            Groups = groups,
+            Problems = Array.Empty<Diagnostic>(),
+            RowsLeftOut = Array.Empty<ExcludedRow>(),
+        };
+    }
+
+    /// <summary>
+    /// An amount written by the database as text, read exactly: trailing zeros after the point carry no value (the
+    /// database's scale is the column's), and a value with more significant digits than decimal holds is refused.
+    /// </summary>
+    public static decimal Exact(string figure, string text)
+    {
+        string trimmed = text.Contains('.') ? text.TrimEnd('0').TrimEnd('.') : text;
+        if (trimmed is "" or "-")
+        {
+            trimmed = "0";
+        }
+        if (!decimal.TryParse(trimmed, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
+            || Normal(value.ToString(CultureInfo.InvariantCulture)) != Normal(trimmed))
+        {
+            throw new FigureException(figure, text);
+        }
+        return value;
+    }
+
+    private static string Normal(string text)
+    {
+        string t = text.Contains('.') ? text.TrimEnd('0').TrimEnd('.') : text;
+        bool negative = t.StartsWith('-');
+        t = t.TrimStart('-');
+        if (t.Contains('.'))
+        {
+            t = t.TrimStart('0');
+            if (t.StartsWith('.'))
+            {
+                t = "0" + t;
+            }
+        }
+        else
+        {
+            t = t.TrimStart('0');
+            if (t.Length == 0)
+            {
+                t = "0";
+            }
+        }
+        return negative && t != "0" ? "-" + t : t;
+    }
+}
+
+/// <summary>A figure the database returned that decimal cannot hold exactly (VBC4052).</summary>
+internal sealed class FigureException(string figure, string text) : Exception($"{figure} = {text}")
+{
+    public string Figure { get; } = figure;
+
+    public string Text { get; } = text;
+}

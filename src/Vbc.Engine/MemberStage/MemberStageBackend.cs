@@ -1,0 +1,97 @@
+using Vbc.Data;
+using Vbc.Diagnostics;
+using Vbc.MemberLevel;
+using Vbc.Settlement;
+
+namespace Vbc.MemberStage;
+
+/// <summary>
+/// Where the member-level stage of a run executes. The settlement stage takes the member-level figures (a
+/// <see cref="MemberStageResult"/>) from any backend: the in-memory column kernels over an <see cref="IMemberSource"/>
+/// (<see cref="InMemory"/>), or a database running the IR compiled to SQL (src/Vbc.Engine/Databases), where only the
+/// totals come back. Every backend executes the same lowered program, so the statement does not depend on the backend.
+/// </summary>
+public abstract class MemberStageBackend
+{
+    /// <summary>The column kernels of <see cref="MemberStageRunner"/> over the request's data source.</summary>
+    public static MemberStageBackend InMemory { get; } = new InMemoryBackend();
+
+    /// <summary>The engine's name, as <c>vbc settle --engine</c> takes it.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Whether the backend reads the request's <see cref="SettlementRequest.Data"/> (a database reads its own).</summary>
+    internal virtual bool ReadsRequestData => true;
+
+    /// <summary>Runs one table's stage: the figures, or the diagnostics that stop the run.</summary>
+    internal abstract StageRun Run(StageJob job);
+}
+
+/// <summary>
+/// One table's member-level stage to run. <see cref="Lower"/> lowers the table's program for the run; it is called
+/// after the data's header is checked, so header errors are reported first, and may throw EvaluationException.
+/// </summary>
+internal sealed record StageJob(
+    Func<LoweredTable> Lower,
+    IReadOnlyList<ColumnSpec> Specs,
+    IMemberSource? Source,
+    bool ExcludeBadRows,
+    Action<ColumnBatch, IReadOnlyList<ColumnSpec>>? Observe,
+    Location At);
+
+/// <summary>What a backend gave for one table: the stage's figures and the data it read; or why it stopped.</summary>
+internal sealed record StageRun(MemberStageResult? Result, IReadOnlyList<Diagnostic> Failure, StageData? Data)
+{
+    public static StageRun Failed(IReadOnlyList<Diagnostic> diagnostics) => new(null, diagnostics, null);
+
+    public static StageRun Failed(Diagnostic diagnostic) => new(null, new[] { diagnostic }, null);
+
+    /// <summary>Whether the stage gave figures with no problem: no header error, no unreadable value, no problem row.</summary>
+    public bool Clean => Result is not null && Result.Problems.Count == 0 && Data!.RowProblems.All(d => !d.IsError && d.Code != "VBC0001");
+}
+
+/// <summary>The data a stage read, as the statement describes it (name, ignored columns, rows left out) and its warnings.</summary>
+internal sealed record StageData(
+    string Name,
+    IReadOnlyList<string> IgnoredColumns,
+    IReadOnlyList<ExcludedRow> UnreadableRows,
+    IReadOnlyList<Diagnostic> RowProblems,
+    string? ClaimsFile,
+    IReadOnlyList<ClaimsNote> ClaimsNotes)
+{
+    public static StageData Of(IMemberSource source) =>
+        new(source.Name, source.IgnoredColumns, source.UnreadableRows, source.RowProblems, source.ClaimsFile, source.ClaimsNotes);
+}
+
+/// <summary>The in-memory backend: the data source's batches through the column kernels, in file order.</summary>
+internal sealed class InMemoryBackend : MemberStageBackend
+{
+    public override string Name => "memory";
+
+    internal override StageRun Run(StageJob job)
+    {
+        var source = job.Source ?? throw new InvalidOperationException("The in-memory member-level stage reads the request's data source.");
+        var header = source.Open(job.Specs);
+        if (header.Any(d => d.IsError))
+        {
+            return StageRun.Failed(header);
+        }
+        var runner = new MemberStageRunner(job.Lower(), job.Specs, source.Name, job.ExcludeBadRows);
+        MemberStageResult members;
+        try
+        {
+            foreach (var batch in source.Batches())
+            {
+                runner.Add(batch);
+                job.Observe?.Invoke(batch, job.Specs);
+            }
+            members = runner.Finish();
+        }
+        catch (ArithmeticException)
+        {
+            // Row sums are checked row by row (VBC3040 names the row); this is a sum over the whole population.
+            return StageRun.Failed(SettlementDiagnostics.PopulationSumNotExact(new Location(source.Name, 1, 1),
+                "the population's totals (counted cost after truncation, or a total by group)"));
+        }
+        return new StageRun(members, Array.Empty<Diagnostic>(), StageData.Of(source));
+    }
+}
