@@ -306,7 +306,7 @@ public static class PortfolioWriters
             if (e.Result.Statement is { } s && e.Figures is { } f)
             {
                 o.Append($"<td>{s.PerformanceYear.ToString(Invariant)}</td>");
-                o.Append(Num(f.Members is { } fm ? Count(fm) : "")).Append(Num(f.MemberMonths is { } mm ? Display.Format(mm, ValueType.MemberMonths) : ""));
+                o.Append(Num(f.Members is { } fm ? Count(fm) : "")).Append(Num(f.MemberMonths is { } mm ? mm.ToString("#,##0.##", Invariant) : ""));
                 o.Append(Num(Money(f.Benchmark))).Append(Num(Money(f.Actual)));
                 o.Append(Num(Percent(f.SavingsRate))).Append(Num(Percent(f.MinimumSavingsRate))).Append(Num(Percent(f.Quality)));
                 var amounts = s.Components.ToDictionary(c => c.Id, c => c.Amount!.Value);
@@ -323,7 +323,7 @@ public static class PortfolioWriters
             o.Append("</tr>\n");
         }
         o.Append("</tbody>\n<tfoot><tr><th>TOTAL</th><td></td>");
-        o.Append(Num(t.Members is { } tm ? Count(tm) : "")).Append(Num(t.MemberMonths is { } tmm ? Display.Format(tmm, ValueType.MemberMonths) : ""));
+        o.Append(Num(t.Members is { } tm ? Count(tm) : "")).Append(Num(t.MemberMonths is { } tmm ? tmm.ToString("#,##0.##", Invariant) : ""));
         o.Append(Num(Money(t.Benchmark))).Append(Num(Money(t.Actual))).Append("<td></td><td></td><td></td>");
         foreach (var p in t.Payments)
         {
