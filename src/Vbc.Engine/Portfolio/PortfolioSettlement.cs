@@ -67,6 +67,9 @@ public sealed record PortfolioResult
     /// <summary>Warnings about the data as a whole: rows of organisations not listed (VBC3026), the reader's warnings.</summary>
     public IReadOnlyList<Diagnostic> Warnings { get; init; } = Array.Empty<Diagnostic>();
 
+    /// <summary>The data column whose value names each row's organisation, when the rows were split by it.</summary>
+    public ColumnSymbol? SplitColumn { get; init; }
+
     public IReadOnlyList<UnsettledOrganisation> Unlisted { get; init; } = Array.Empty<UnsettledOrganisation>();
 
     /// <summary>Rows the reader left out as unreadable (--exclude-bad-rows): their organisation is not known.</summary>
@@ -188,7 +191,7 @@ public static class PortfolioSettlement
                 : SettlementEngine.Settle(contract, r.Request))).ToList();
             return new PortfolioResult { Entries = entries, Notes = notes };
         }
-        return OnePass(contract, request, rows, splitColumn?.Name, orgColumn, file) with { Notes = notes };
+        return OnePass(contract, request, rows, splitColumn?.Name, orgColumn, file) with { Notes = notes, SplitColumn = splitColumn };
     }
 
     private static PortfolioResult Usage(string message) => new() { UsageProblem = message };
