@@ -8,7 +8,7 @@ namespace Vbc.Portfolio;
 /// Sends each row of the data, as it is read, to the member-level stages of its organisation (the value of the
 /// organisation column), in batches of that organisation's rows: the file is read once whatever the number of
 /// organisations. Rows keep their line and data row in the file, so a stage names a problem row as it would over the
-/// whole file. Counts the rows and dollars (the cost in scope) of every organisation, listed or not.
+/// whole file. Counts the rows of every organisation, listed or not, and the dollars (the cost in scope) of the rows no stage measures.
 /// </summary>
 internal sealed class OrganisationRouter
 {
@@ -41,16 +41,12 @@ internal sealed class OrganisationRouter
 
     private bool _exact = true;
 
-    /// <summary>Rows and dollars routed (every row the reader delivered).</summary>
+    /// <summary>Rows routed (every row the reader delivered).</summary>
     public long Rows { get; private set; }
 
-    public decimal Dollars => _dollars;
-
-    private decimal _dollars;
-
-    /// <summary>Each listed organisation's rows and dollars.</summary>
-    public IEnumerable<(string Organisation, (long Rows, decimal Dollars) Tally)> Listed =>
-        _index.Select(o => (o.Key, (_targets[o.Value].Rows, _targets[o.Value].Dollars)));
+    /// <summary>Each listed organisation's rows, and its dollars when no stage measured them (null when a stage did).</summary>
+    public IEnumerable<(string Organisation, (long Rows, decimal? Dollars) Tally)> Listed =>
+        _index.Select(o => (o.Key, (_targets[o.Value].Rows, _targets[o.Value].Runners.Count > 0 ? (decimal?)null : _targets[o.Value].Dollars)));
 
     /// <summary>Rows whose organisation has no row in the inputs file, by organisation.</summary>
     public IReadOnlyDictionary<string, (long Rows, decimal Dollars, long FirstLine)> Unlisted => _unlisted;
@@ -127,21 +123,19 @@ internal sealed class OrganisationRouter
         }
     }
 
-    /// <summary>The buffer row <paramref name="i"/> goes to (-1: none), after counting its rows and dollars.</summary>
+    /// <summary>
+    /// The buffer row <paramref name="i"/> goes to (-1: none), after counting it. A row that goes to a stage is
+    /// measured there (its organisation's population summary holds its dollars); only the dollars of rows no stage
+    /// sees are added up here.
+    /// </summary>
     private int Place(string[]? keys, int i, ColumnBatch batch)
     {
-        decimal dollars = 0;
-        foreach (int c in _categories)
-        {
-            _exact &= Exact.TryAdd(ref dollars, batch.Decimals(c)[i]);
-        }
         Rows++;
-        _exact &= Exact.TryAdd(ref _dollars, dollars);
         int k = 0;
         if (keys is not null && !_index.TryGetValue(keys[i], out k))
         {
             var u = _unlisted.TryGetValue(keys[i], out var seen) ? seen : (0, 0m, batch.Lines[i]);
-            _exact &= Exact.TryAdd(ref u.Item2, dollars);
+            _exact &= Exact.TryAdd(ref u.Item2, RowDollars(batch, i));
             _unlisted[keys[i]] = (u.Item1 + 1, u.Item2, u.Item3);
             return -1;
         }
@@ -151,8 +145,23 @@ internal sealed class OrganisationRouter
         }
         var t = _targets[k];
         t.Rows++;
-        _exact &= Exact.TryAdd(ref t.Dollars, dollars);
-        return t.Runners.Count > 0 ? k : -1;
+        if (t.Runners.Count > 0)
+        {
+            return k;
+        }
+        _exact &= Exact.TryAdd(ref t.Dollars, RowDollars(batch, i));
+        return -1;
+    }
+
+    /// <summary>A row's cost in scope: the sum of its cost categories.</summary>
+    private decimal RowDollars(ColumnBatch batch, int i)
+    {
+        decimal dollars = 0;
+        foreach (int c in _categories)
+        {
+            _exact &= Exact.TryAdd(ref dollars, batch.Decimals(c)[i]);
+        }
+        return dollars;
     }
 
     private void Copy(ColumnBatch batch, int from, int to)

@@ -269,6 +269,8 @@ public static class PortfolioSettlement
             .OrderBy(u => u.FirstLine).ToList();
         warnings.AddRange(UnlistedWarnings(unlisted, source.Name, splitColumn, file.File));
 
+        // Each stage's dollars in (its population's input cost), for the reconciliation; null when its sums failed.
+        var measured = new decimal?[rows.Count];
         for (int i = 0; i < rows.Count; i++)
         {
             if (slots[i] is not { } slot)
@@ -279,6 +281,7 @@ public static class PortfolioSettlement
             try
             {
                 members = slot.Runner.Finish();
+                measured[i] = members.Population.InputCost;
             }
             catch (ArithmeticException)
             {
@@ -308,25 +311,41 @@ public static class PortfolioSettlement
         // or among the organisations not listed, or among the rows the reader could not read.
         long settledRows = 0, failedRows = 0;
         decimal settledDollars = 0, failedDollars = 0;
+        bool dollarsKnown = true;
+        var firstRow = new Dictionary<string, int>(StringComparer.Ordinal);
+        var firstStage = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < rows.Count; i++)
+        {
+            firstRow.TryAdd(rows[i].Organisation, i);
+            if (slots[i] is not null)
+            {
+                firstStage.TryAdd(rows[i].Organisation, i);
+            }
+        }
         foreach (var (organisation, tally) in router.Listed)
         {
-            int first = rows.FindIndex(r => r.Organisation == organisation);
+            int first = firstRow[organisation];
+            decimal? dollars = tally.Dollars ?? (firstStage.TryGetValue(organisation, out int staged) ? measured[staged] : null);
+            dollarsKnown &= dollars is not null;
             if (results[first]!.Succeeded)
             {
                 settledRows += tally.Rows;
-                settledDollars += tally.Dollars;
+                settledDollars += dollars ?? 0;
             }
             else
             {
                 failedRows += tally.Rows;
-                failedDollars += tally.Dollars;
+                failedDollars += dollars ?? 0;
             }
         }
 
         var unreadable = source.UnreadableRows;
-        var reconciliation = router.MeasuresCost
-            ? new PortfolioReconciliation(router.Rows + unreadable.Count, router.Dollars + unreadable.Sum(r => r.Dollars), settledRows, settledDollars,
-                unlisted.Sum(u => u.Rows), unlisted.Sum(u => u.Dollars ?? 0), unreadable.Count, unreadable.Sum(r => r.Dollars), failedRows, failedDollars)
+        // Rows are counted as routed, apart from the parts; dollars in are the parts' sum (each part exact and, for a
+        // stage, conserved: its input = excluded + carved out + truncated + counted).
+        decimal unlistedDollars = unlisted.Sum(u => u.Dollars ?? 0), unreadableDollars = unreadable.Sum(r => r.Dollars);
+        var reconciliation = router.MeasuresCost && dollarsKnown
+            ? new PortfolioReconciliation(router.Rows + unreadable.Count, settledDollars + failedDollars + unlistedDollars + unreadableDollars, settledRows, settledDollars,
+                unlisted.Sum(u => u.Rows), unlistedDollars, unreadable.Count, unreadableDollars, failedRows, failedDollars)
             : null;
         var entries = rows.Select((r, i) => Entry(r.Organisation, r.Line, results[i]!)).ToList();
         return new PortfolioResult
