@@ -84,6 +84,12 @@ public static class SettlementDiagnostics
         new("VBC4022", Severity.Info, firstUnlisted,
             $"{unlisted:#,##0} more rows with problems, from this row on, are not listed (only the first {listed:#,##0} are). Many rows with the same problem usually mean one cause: a wrong column, or a contract term that does not fit the data.");
 
+    // A portfolio: one contract settled for the organisations of an inputs file over one member file (VBC4060-VBC4069).
+
+    public static Diagnostic OrganisationWithoutRows(Location cell, string organisation, string dataFile, string column) =>
+        Error("VBC4060", cell, $"The organisation '{organisation}' has no row in the member file {dataFile} (no row has {column} = '{organisation}'), so it has no population to settle. "
+            + $"Check that the inputs file and the member file name the organisation the same way (names compare exactly, case and spaces included), or remove its row from the inputs file.");
+
     private static string Member(string? memberId) => memberId is null ? "" : $" (member {memberId})";
 
     public static Diagnostic YearOutsidePeriod(Location at, int year, string period) =>

@@ -154,6 +154,16 @@ public static class DataDiagnostics
             + ", so it would be settled twice. Keep one row for it (merge the two rows or remove one)"
             + (year is null ? ", or add a performance_year column if the rows are for different years." : "."));
 
+    public static Diagnostic OrganisationNotListed(string file, long line, string column, string organisation, long rows, decimal? dollars, string inputsFile) =>
+        Make("VBC3026", Severity.Warning, At(file, line, 1),
+            $"{rows:N0} {Plural(rows, "row", "rows")}{(dollars is { } d ? $" ({Dollars(d)})" : "")} of the member file, from this line on, {Plural(rows, "has", "have")} {column} {Quote(organisation)}, "
+            + $"which has no row in the inputs file {Quote(inputsFile)}: {Plural(rows, "it is", "they are")} not settled for any organisation. Add a row for {Quote(organisation)} to the inputs file, or check how the two files spell it.");
+
+    public static Diagnostic MoreOrganisationsNotListed(string file, long line, int organisations, long rows, decimal? dollars, string inputsFile) =>
+        Make("VBC3027", Severity.Warning, At(file, line, 1),
+            $"{organisations:N0} more organisations of the member file ({rows:N0} rows{(dollars is { } d ? $", {Dollars(d)}" : "")}) have no row in the inputs file {Quote(inputsFile)} and are not settled; only the first 20 are listed. "
+            + "Many such organisations usually mean the organisation column or the inputs file is the wrong one.");
+
     // ---------------------------------------------------------------------------------------------------------
     // Parquet files (VBC3070-VBC3089). A Parquet file has no lines: a value's position is its data row and the
     // 1-based number of its column in the file's schema; a problem with a whole column names the file only.

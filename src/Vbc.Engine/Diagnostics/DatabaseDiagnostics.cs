@@ -58,5 +58,5 @@ public static class DatabaseDiagnostics
 
     public static Diagnostic SeveralTables(Location at, string engine, string tables) =>
         Error("VBC4059", at,
-            $"The contract reads several tables ({tables}); --engine {engine} runs contracts with one table only for now (vbc sql compiles one). Settle it without --engine.");
+            $"The contract reads several tables ({tables}); --engine {engine} runs contracts with one table only for now. Settle it without --engine.");
 }

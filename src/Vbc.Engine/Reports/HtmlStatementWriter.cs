@@ -29,7 +29,16 @@ public static class HtmlStatementWriter
         o.Append("    font: 8pt system-ui, \"Liberation Sans\", sans-serif;\n    color: #525c6a;\n  }\n}\n");
         o.Append("</style>\n");
         o.Append("</head>\n<body>\n<main class=\"page\">\n");
+        Body(o, statement);
+        o.Append("<footer>\n<p>Written by <code>vbc settle</code> from the contract file and the data named above. ");
+        o.Append("The same contract, inputs and data give this same page, byte for byte; the JSON statement (<code>--format json</code>) carries every value exactly.</p>\n</footer>\n");
+        o.Append("</main>\n</body>\n</html>\n");
+        return o.ToString();
+    }
 
+    /// <summary>The statement's sections, from its header to how to reproduce it: the page's content, also embedded in a portfolio's page.</summary>
+    internal static void Body(StringBuilder o, Statement statement)
+    {
         Header(o, statement);
         Chart(o, statement);
         Inputs(o, statement);
@@ -54,11 +63,6 @@ public static class HtmlStatementWriter
         {
             Reproduce(o, reproduce);
         }
-
-        o.Append("<footer>\n<p>Written by <code>vbc settle</code> from the contract file and the data named above. ");
-        o.Append("The same contract, inputs and data give this same page, byte for byte; the JSON statement (<code>--format json</code>) carries every value exactly.</p>\n</footer>\n");
-        o.Append("</main>\n</body>\n</html>\n");
-        return o.ToString();
     }
 
     private static void Header(StringBuilder o, Statement s)

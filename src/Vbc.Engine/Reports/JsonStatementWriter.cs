@@ -37,7 +37,8 @@ public static class JsonStatementWriter
     }
 
     /// <summary>Several statements (one per organisation) as one document: {"schema": ..., "statements": [...]}.</summary>
-    public static string WriteMany(IEnumerable<Statement> statements, IEnumerable<(string Organisation, IReadOnlyList<Diagnostics.Diagnostic> Problems)> failures)
+    public static string WriteMany(IEnumerable<Statement> statements, IEnumerable<(string Organisation, IReadOnlyList<Diagnostics.Diagnostic> Problems)> failures,
+        Action<Utf8JsonWriter>? more = null)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, Options))
@@ -64,6 +65,8 @@ public static class JsonStatementWriter
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            // Fields added within the version after the two arrays (a portfolio's figures and totals).
+            more?.Invoke(w);
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()).Replace("\r\n", "\n") + "\n";

@@ -354,29 +354,43 @@ public static class SettlementEngine
     /// </summary>
     public static (MemberLevelIr? Ir, IReadOnlyList<LoweredTable> Tables, SettlementResult? Failed) LowerMemberLevel(BoundContract contract, SettlementRequest request)
     {
+        var (ir, tables, failed, _) = Lower(contract, request);
+        return (ir, tables, failed);
+    }
+
+    /// <summary>
+    /// <see cref="LowerMemberLevel"/>, with what a member-level stage run elsewhere needs to be handed back to
+    /// <see cref="Settle"/> (<see cref="MemberLevelRun"/>): the year and the inputs the programs read.
+    /// </summary>
+    internal static (MemberLevelIr? Ir, IReadOnlyList<LoweredTable> Tables, SettlementResult? Failed, (int Year, IReadOnlyDictionary<InputSymbol, Value> InputsRead) Run) Lower(
+        BoundContract contract, SettlementRequest request)
+    {
         var none = Array.Empty<LoweredTable>();
+        (int, IReadOnlyDictionary<InputSymbol, Value>) noRun = (0, new Dictionary<InputSymbol, Value>());
         if (contract.HasErrors)
         {
-            return (null, none, new SettlementResult(null, contract.Diagnostics.Where(d => d.IsError).ToList()));
+            return (null, none, new SettlementResult(null, contract.Diagnostics.Where(d => d.IsError).ToList()), noRun);
         }
         if (!contract.UsesMemberData)
         {
-            return (new MemberLevelIr(EquatableArray<MemberProgram>.Empty), none, null);
+            return (new MemberLevelIr(EquatableArray<MemberProgram>.Empty), none, null, noRun);
         }
         var at = Location.In(contract.Source, contract.ContractBlock?.Syntax.Header.Span ?? default);
         var (year, _, wrongYear) = YearAndLevel(contract, request, at);
         if (wrongYear is not null)
         {
-            return (null, none, Fail(wrongYear));
+            return (null, none, Fail(wrongYear), noRun);
         }
         var (inputs, inputProblems, usage) = ReadInputs(contract, request.Inputs, request.InputLocations);
         if (inputProblems.Count > 0)
         {
-            return (null, none, new SettlementResult(null, inputProblems) { IsUsageError = usage });
+            return (null, none, new SettlementResult(null, inputProblems) { IsUsageError = usage }, noRun);
         }
         var lowered = new List<LoweredTable>();
+        IReadOnlyDictionary<InputSymbol, Value> read;
         {
             var context = new SettlementContext(contract, year, inputs, null);
+            read = context.InputsRead;
             var clauses = Order(contract.ClausesFor(year).ToList()).SelectMany(ClauseDependencies.WithDescendants).ToList();
             try
             {
@@ -396,7 +410,7 @@ public static class SettlementEngine
                         var (plan, refused) = PlanTable(contract, table, root, clauses);
                         if (refused is not null)
                         {
-                            return (null, none, Fail(refused));
+                            return (null, none, Fail(refused), noRun);
                         }
                         lowered.Add(MemberLevelLowering.Lower(plan!, context.Resolve, ReferenceEquals(table, root)));
                     }
@@ -404,10 +418,10 @@ public static class SettlementEngine
             }
             catch (EvaluationException e)
             {
-                return (null, none, Fail(SettlementDiagnostics.EvaluationFailed(Location.In(contract.Source, e.Span), e.Message)));
+                return (null, none, Fail(SettlementDiagnostics.EvaluationFailed(Location.In(contract.Source, e.Span), e.Message)), noRun);
             }
         }
-        return (new MemberLevelIr(lowered.Select(t => t.Program).ToEquatableArray()), lowered, null);
+        return (new MemberLevelIr(lowered.Select(t => t.Program).ToEquatableArray()), lowered, null, (year, new Dictionary<InputSymbol, Value>(read)));
     }
 
     /// <summary>Runs one table's member-level stage on the request's engine: a result, or the settlement result that stops the run.</summary>
@@ -431,23 +445,37 @@ public static class SettlementEngine
             return (null, new SettlementResult(null, run.Failure), null);
         }
         var read = run.Data!;
-        var problems = read.RowProblems.Where(d => d.IsError || d.Code == "VBC0001").Concat(members.Problems).ToList();
+        var (stage, failed) = CheckStage(members, read.RowProblems, at);
+        return (stage, failed, failed is null ? read : null);
+    }
+
+    /// <summary>
+    /// What stops a run once its rows are read: the reader's errors and the stage's row problems, no member in the
+    /// population, dollars that do not add up. <paramref name="readerProblems"/> are the source's row problems.
+    /// </summary>
+    internal static (MemberStageResult? Stage, SettlementResult? Failed) CheckStage(MemberStageResult members, IReadOnlyList<Diagnostic> readerProblems, Location at)
+    {
+        var problems = readerProblems.Where(d => d.IsError || d.Code == "VBC0001").Concat(members.Problems).ToList();
         if (problems.Count > 0)
         {
-            return (null, new SettlementResult(null, problems), null);
+            return (null, new SettlementResult(null, problems));
         }
         if (members.Population.Members == 0)
         {
             // With --exclude-bad-rows every row may have been left out: show why, before "no population".
-            var why = read.RowProblems.Where(d => !d.IsError).Concat(members.LeftOutWarnings).ToList();
-            return (null, new SettlementResult(null, why.Append(SettlementDiagnostics.NoPopulation(at)).ToList()), null);
+            var why = readerProblems.Where(d => !d.IsError).Concat(members.LeftOutWarnings).ToList();
+            return (null, new SettlementResult(null, why.Append(SettlementDiagnostics.NoPopulation(at)).ToList()));
         }
         if (!members.Population.Conserved)
         {
-            return (null, Fail(SettlementDiagnostics.ConservationBroken(at, Conservation(members.Population))), null);
+            return (null, Fail(SettlementDiagnostics.ConservationBroken(at, Conservation(members.Population))));
         }
-        return (members, null, read);
+        return (members, null);
     }
+
+    /// <summary>Where a run's contract-wide problems are reported: the contract block's header.</summary>
+    internal static Location ContractLocation(BoundContract contract) =>
+        Location.In(contract.Source, contract.ContractBlock?.Syntax.Header.Span ?? default);
 
     /// <summary>The tables in an order where each comes after the tables it joins to (the binder ruled out circles of one).</summary>
     private static List<DataTable> InJoinOrder(IReadOnlyList<DataTable> tables)

@@ -7,6 +7,7 @@ using Vbc.Diagnostics;
 using Vbc.MemberStage;
 using Vbc.Parsing;
 using Vbc.Plugins;
+using Vbc.Portfolio;
 using Vbc.Reports;
 using Vbc.Semantics;
 using Vbc.Settlement;
@@ -94,7 +95,7 @@ internal static class SettleCommand
         var year = NumberOption.Optional<int>("--year", "The performance year to settle (default: the year of the contract period).", "a year such as 2024");
         var format = new Option<string>("--format")
         {
-            Description = "text (default), json or html for one statement; csv (default) or json with --inputs.",
+            Description = "text (default), json or html for one statement; csv (default), json or html (one page with every organisation and its statement) with --inputs.",
         };
         format.AcceptOnlyFromAmong("text", "json", "html", "csv");
         var output = new Option<string>("--out") { Description = "Write the result to this file instead of the terminal." };
@@ -451,181 +452,69 @@ internal static class SettleCommand
         return CliFiles.WriteResult(console, o.Out, text, Inputs(o));
     }
 
+    /// <summary>With --inputs: the engine settles every organisation over one read of the data (<see cref="PortfolioSettlement"/>).</summary>
     private static int SettleMany(Streams console, Options o, BoundContract contract, Dictionary<string, string> given, DataFiles files)
     {
         string format = o.Format.Length == 0 ? "csv" : o.Format;
-        if (format is "text" or "html")
+        if (format is "text")
         {
-            console.Error.WriteLine("vbc: with --inputs the result is one row per organisation: use --format csv or --format json.");
-            return Program.UsageErrors;
-        }
-        if (contract.HasSeveralTables)
-        {
-            // Each organisation's rows would have to be found in every table: not supported yet.
-            console.Error.WriteLine("vbc: --inputs settles contracts with one table; this contract declares several. Settle each organisation with --input and one --data TABLE=FILE per table.");
+            console.Error.WriteLine("vbc: with --inputs the result is one row per organisation: use --format csv, json or html.");
             return Program.UsageErrors;
         }
         var file = InputsFile.Read(o.InputsFile!);
-        if (file.Diagnostics.Any(d => d.IsError))
+        var data = files.Open(o);
+        using var dataLifetime = data as IDisposable;
+        var result = PortfolioSettlement.Settle(contract, new PortfolioRequest
         {
-            Report(console, file.Diagnostics);
-            return file.Diagnostics.Any(d => d.Code == "VBC0002") ? Program.UsageErrors : Program.ContractOrDataErrors;
-        }
-        string orgColumn = o.OrganisationColumn ?? file.Columns.FirstOrDefault() ?? "";
-        if (!file.Columns.Contains(orgColumn, StringComparer.OrdinalIgnoreCase))
+            InputsFile = file,
+            OrganisationColumn = o.OrganisationColumn,
+            Inputs = given,
+            Year = o.Year,
+            Data = data,
+            ExcludeBadRows = o.ExcludeBadRows,
+        });
+        if (result.UsageProblem is { } usage)
         {
-            console.Error.WriteLine($"vbc: the inputs file has no column '{orgColumn}'. Its columns: {string.Join(", ", file.Columns)}. "
-                + "Name the column that holds the organisation with --organisation-column NAME.");
+            console.Error.WriteLine($"vbc: {usage}");
             return Program.UsageErrors;
         }
-        var declared = contract.Inputs.Select(i => i.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var clash = given.Keys.Where(k => file.Columns.Contains(k, StringComparer.OrdinalIgnoreCase)).ToList();
-        if (clash.Count > 0)
+        if (result.Failed)
         {
-            console.Error.WriteLine($"vbc: {string.Join(", ", clash)} is given both with --input and in the inputs file: keep one.");
-            return Program.UsageErrors;
+            Report(console, result.Problems);
+            return result.IsUsageError ? Program.UsageErrors : Program.ContractOrDataErrors;
         }
-        // A performance_year column settles each row in its own year (CMS's results files hold several years).
-        const string yearColumn = "performance_year";
-        bool yearPerRow = file.Columns.Contains(yearColumn, StringComparer.OrdinalIgnoreCase);
-        if (yearPerRow && o.Year is not null)
+        foreach (var note in result.Notes)
         {
-            console.Error.WriteLine($"vbc: the inputs file has a {yearColumn} column, so --year cannot apply too: remove one of them.");
-            return Program.UsageErrors;
+            console.Error.WriteLine($"vbc: {note}");
         }
-        var repeated = InputsFile.RepeatedOrganisations(file, orgColumn, yearPerRow ? yearColumn : null);
-        if (repeated.Count > 0)
-        {
-            Report(console, repeated);
-            return Program.ContractOrDataErrors;
-        }
-        var ignored = file.Columns.Where(c => !declared.Contains(c) && !c.Equals(orgColumn, StringComparison.OrdinalIgnoreCase)
-            && !c.Equals(yearColumn, StringComparison.OrdinalIgnoreCase)).ToList();
-        if (ignored.Count > 0)
-        {
-            console.Error.WriteLine($"vbc: columns of {o.InputsFile} that are not inputs of the contract (not used): {string.Join(", ", ignored)}.");
-        }
-        var splitColumn = contract.Columns.FirstOrDefault(c => c.Name.Equals(orgColumn, StringComparison.OrdinalIgnoreCase) && c.Type.Kind == ValueKind.Text);
-        int organisations = file.Rows.Select(r => r[orgColumn]).Distinct(StringComparer.Ordinal).Count();
-        if (o.Data is not null && splitColumn is null && organisations > 1)
-        {
-            console.Error.WriteLine($"vbc: to settle {organisations} organisations on one member file, the data must say which organisation each row belongs to: " +
-                $"declare a text column '{orgColumn}' in the contract's data block (or give one row in --inputs).");
-            return Program.UsageErrors;
-        }
-
-        var statements = new List<Statement>();
+        // The organisation column is used: it splits the rows (the checker, which sees no expression read it, warns VBC2028).
+        Report(console, contract.Diagnostics.Where(d => d.Severity == Severity.Warning
+            && !(d.Code == "VBC2028" && result.SplitColumn is { } split && d.Location.Span == split.Declaration)));
+        Report(console, result.Warnings);
         Reproduction? reproduce = null;
-        var failures = new List<(string Organisation, IReadOnlyList<Diagnostic> Problems)>();
-        var rows = new List<(string Organisation, SettlementResult Result)>();
-        foreach (var row in file.Rows)
+        var entries = new List<PortfolioEntry>();
+        foreach (var entry in result.Entries)
         {
-            string organisation = row[orgColumn] ?? $"row {row.Line}";
-            var inputs = new Dictionary<string, string>(given, StringComparer.OrdinalIgnoreCase);
-            var cells = new Dictionary<string, Location>(StringComparer.OrdinalIgnoreCase);
-            foreach (var (name, value) in row.Values)
+            if (entry.Result.Statement is { } statement)
             {
-                if (declared.Contains(name))
-                {
-                    inputs[name] = value;
-                    cells[name] = new Location(file.File, (int)row.Line, row.ColumnOf(name));
-                }
+                entries.Add(entry with { Result = entry.Result with { Statement = statement with { Reproduce = reproduce ??= Reproduction(o, contract, files, file.Sha256) } } });
+                continue;
             }
-            int? year = o.Year;
-            if (yearPerRow)
-            {
-                var yearText = row[yearColumn] ?? "";
-                if (!InputParser.TryParseYear(yearText, out var y))
-                {
-                    var problem = SettlementDiagnostics.InvalidInput(new Location(file.File, (int)row.Line, row.ColumnOf(yearColumn)),
-                        yearColumn, "year", yearText, InputParser.Example("year"));
-                    rows.Add((organisation, new SettlementResult(null, new[] { problem })));
-                    failures.Add((organisation, new[] { problem }));
-                    Report(console, new[] { problem });
-                    continue;
-                }
-                year = y;
-            }
-            var source = files.Open(o);
-            using var sourceLifetime = source as IDisposable;
-            IMemberSource? data = source is null ? null : splitColumn is null ? source : new FilteredMemberSource(source, splitColumn.Name, organisation);
-            var result = SettlementEngine.Settle(contract, new SettlementRequest
-            {
-                Year = year,
-                Inputs = inputs,
-                InputLocations = cells,
-                Data = data,
-                ExcludeBadRows = o.ExcludeBadRows,
-                Organisation = organisation,
-            });
-            rows.Add((organisation, result));
-            if (result.Succeeded)
-            {
-                statements.Add(result.Statement! with { Reproduce = reproduce ??= Reproduction(o, contract, files, file.Sha256) });
-            }
-            else
-            {
-                failures.Add((organisation, result.Diagnostics));
-                console.Error.WriteLine($"vbc: {o.InputsFile}({row.Line}): organisation {organisation} could not be settled:");
-                Report(console, result.Diagnostics);
-            }
+            entries.Add(entry);
+            console.Error.WriteLine($"vbc: {o.InputsFile}({entry.Line}): organisation {entry.Organisation} could not be settled:");
+            Report(console, entry.Result.Diagnostics);
         }
-
-        string text = format == "json" ? JsonStatementWriter.WriteMany(statements, failures) : SummaryCsv(rows);
+        result = result with { Entries = entries };
+        string text = format switch
+        {
+            "json" => PortfolioWriters.Json(result),
+            "html" => PortfolioWriters.Html(result, contract.Info.Name),
+            _ => PortfolioWriters.Csv(result),
+        };
         int exit = CliFiles.WriteResult(console, o.Out, text, Inputs(o));
-        console.Error.WriteLine($"{file.Rows.Count} organisations: {statements.Count} settled, {failures.Count} failed.");
-        return exit != Program.Success ? exit : failures.Count > 0 ? Program.ContractOrDataErrors : Program.Success;
-    }
-
-    /// <summary>One row per organisation: its status, total, and each payment line, in a stable column order.</summary>
-    private static string SummaryCsv(IReadOnlyList<(string Organisation, SettlementResult Result)> rows)
-    {
-        var components = rows.Where(r => r.Result.Succeeded)
-            .SelectMany(r => r.Result.Statement!.Components.Select(c => c.Id))
-            .Distinct()
-            .ToList();
-        var labels = rows.Where(r => r.Result.Succeeded)
-            .SelectMany(r => r.Result.Statement!.Components)
-            .GroupBy(c => c.Id)
-            .ToDictionary(g => g.Key, g => g.First().Label);
-        var o = new StringBuilder();
-        o.Append(string.Join(",", new[] { "organisation", "performance_year", "status", "total" }.Concat(components.Select(c => Csv(labels[c])))));
-        o.Append(",problem\n");
-        foreach (var (organisation, result) in rows)
-        {
-            var cells = new List<string> { Csv(organisation) };
-            if (result.Statement is { } s)
-            {
-                cells.Add(s.PerformanceYear.ToString(CultureInfo.InvariantCulture));
-                cells.Add("settled");
-                cells.Add(JsonStatementWriter.Exact(s.Total));
-                var amounts = s.Components.ToDictionary(c => c.Id, c => c.Amount!.Value);
-                cells.AddRange(components.Select(c => amounts.TryGetValue(c, out var a) ? JsonStatementWriter.Exact(a) : ""));
-                cells.Add("");
-            }
-            else
-            {
-                cells.AddRange(new[] { "", "failed", "" });
-                cells.AddRange(components.Select(_ => ""));
-                cells.Add(Csv(string.Join(" | ", result.Diagnostics.Select(d => d.ToString()))));
-            }
-            o.Append(string.Join(",", cells)).Append('\n');
-        }
-        return o.ToString();
-    }
-
-    /// <summary>
-    /// A text cell of a CSV vbc writes: quoted when needed, and a cell a spreadsheet would run as a formula (starting
-    /// with = + - @, a tab or a carriage return) starts with an apostrophe instead (OWASP's rule for CSV injection).
-    /// Numbers vbc writes itself do not pass here, so a negative amount stays a number.
-    /// </summary>
-    internal static string Csv(string text)
-    {
-        if (text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            text = "'" + text;
-        }
-        return text.IndexOfAny(new[] { ',', '"', '\n', '\r', '\'' }) >= 0 ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
+        int failed = entries.Count(e => !e.Result.Succeeded);
+        console.Error.WriteLine($"{entries.Count} organisations: {entries.Count - failed} settled, {failed} failed.");
+        return exit != Program.Success ? exit : failed > 0 ? Program.ContractOrDataErrors : Program.Success;
     }
 
     /// <summary>

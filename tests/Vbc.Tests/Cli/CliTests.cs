@@ -147,10 +147,11 @@ public class CliTests
         var csv = CliRunner.Run("settle", contractPath, "--data", "seeds/members.csv", "--inputs", inputs);
         Assert.True(csv.ExitCode == 0, csv.Error);
         var lines = csv.Output.TrimEnd('\n').Split('\n');
-        Assert.Equal(4, lines.Length);
-        Assert.StartsWith("organisation,performance_year,status,total,", lines[0]);
+        Assert.Equal(5, lines.Length);
+        Assert.StartsWith("organisation,performance_year,status,total,members,member_months,benchmark,actual,savings_rate,minimum_savings_rate,quality,", lines[0]);
         Assert.StartsWith("ACO-01,2024,settled,", lines[1]);
         Assert.StartsWith("ACO-03,2024,settled,", lines[3]);
+        Assert.StartsWith("TOTAL,,total,", lines[4]);
         Assert.Contains("not inputs of the contract (not used): region", csv.Error);
 
         var json = CliRunner.Run("settle", contractPath, "--data", "seeds/members.csv", "--inputs", inputs, "--format", "json");

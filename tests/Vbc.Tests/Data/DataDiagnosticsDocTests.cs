@@ -10,7 +10,7 @@ public class DataDiagnosticsDocTests
         type == typeof(string) ? "x"
         : type == typeof(long) ? 1L
         : type == typeof(int) ? 1
-        : type == typeof(decimal) ? 1m
+        : type == typeof(decimal) || type == typeof(decimal?) ? 1m
         : type == typeof(bool) ? false
         : type == typeof(Severity) ? Severity.Error
         : type == typeof(IReadOnlyList<string>) ? new[] { "a" }
