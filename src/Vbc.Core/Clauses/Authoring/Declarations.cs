@@ -6,7 +6,7 @@ namespace Vbc.Clauses.Authoring;
 /// <summary>The author API's version: part of a compiled plug-in's cache key, raised whenever this surface changes.</summary>
 public static class AuthorApi
 {
-    public const string Version = "1";
+    public const string Version = "2";
 }
 
 /// <summary>The unit of a setting or a value a clause computes: how it is checked, shown and written on statements.</summary>
