@@ -4,29 +4,23 @@
 // A clause kind for vbc, written as a plug-in (docs/plugins.md).
 //
 //   interim payments {
-//     first quarter: $20,000.00     // paid after the quarter, on account
-//     second quarter: $20,000.00
-//     third quarter: $20,000.00
-//     fourth quarter: $0.00
+//     quarters: $20,000.00, $20,000.00, $20,000.00, $0.00   // paid after each quarter, on account
 //   }
 using System;
+using System.Collections.Generic;
 using Vbc.Clauses.Authoring;
 
 public sealed class InterimPayments : PluginClause
 {
-    private readonly Setting<decimal> _first;
-    private readonly Setting<decimal> _second;
-    private readonly Setting<decimal> _third;
-    private readonly Setting<decimal> _fourth;
+    private readonly ListSetting _quarters;
     private readonly Output _paid;
     private readonly PluginCode _nothingPaid;
 
     public InterimPayments()
     {
-        _first = MoneySetting("first quarter", "What the payer paid on account for the first quarter of the year.", "$20,000.00");
-        _second = MoneySetting("second quarter", "What the payer paid on account for the second quarter of the year.", "$20,000.00");
-        _third = MoneySetting("third quarter", "What the payer paid on account for the third quarter of the year.", "$20,000.00");
-        _fourth = MoneySetting("fourth quarter", "What the payer paid on account for the fourth quarter ($0.00 when the year is settled instead).", "$0.00");
+        _quarters = ListSetting("quarters", Unit.Money,
+            "What the payer paid on account for each quarter of the year, first to fourth ($0.00 for a quarter settled instead).",
+            "$20,000.00, $20,000.00, $20,000.00, $0.00", minItems: 4, maxItems: 4);
         _paid = MoneyOutput("interim_paid", "The interim payments of the year, all quarters: deducted from what the year earned.");
         _nothingPaid = WarningCode(1, "no interim payment",
             "Every quarter is $0.00, so nothing is netted: leave the clause out, or write the amounts the payer paid.");
@@ -37,35 +31,45 @@ public sealed class InterimPayments : PluginClause
     public override string Summary =>
         "Interim payments: quarterly amounts paid on account during the year, deducted at settlement from what the year earned.";
 
-    public override string Version => "1.0.0";
+    public override string Version => "2.0.0";
 
     public override string CodePrefix => "INT";
 
     protected override void Check(CheckContext check)
     {
-        if (check.Constant(_first) == 0m && check.Constant(_second) == 0m && check.Constant(_third) == 0m && check.Constant(_fourth) == 0m)
+        var quarters = check.Constants(_quarters);
+        bool allZero = quarters.Count > 0;
+        foreach (var quarter in quarters)
         {
-            check.Report(_nothingPaid, _first, "No quarter has an interim payment.");
+            allZero = allZero && quarter == 0m;
+        }
+        if (allZero)
+        {
+            check.Report(_nothingPaid, _quarters, "No quarter has an interim payment.");
         }
     }
 
     protected override void Settle(SettleContext s)
     {
-        decimal q1 = Quarter(s, _first, "q1", "Paid for the first quarter");
-        decimal q2 = Quarter(s, _second, "q2", "Paid for the second quarter");
-        decimal q3 = Quarter(s, _third, "q3", "Paid for the third quarter");
-        decimal q4 = Quarter(s, _fourth, "q4", "Paid for the fourth quarter");
-        decimal paid = q1 + q2 + q3 + q4;
-        s.Step("paid", "Interim payments of the year", paid, Unit.Money,
-            $"{SettleContext.Show(q1, Unit.Money)} + {SettleContext.Show(q2, Unit.Money)} + {SettleContext.Show(q3, Unit.Money)} + {SettleContext.Show(q4, Unit.Money)}");
+        IReadOnlyList<decimal> quarters = s.Get(_quarters);
+        decimal paid = 0m;
+        var shown = new List<string>();
+        for (int i = 0; i < quarters.Count; i++)
+        {
+            s.Step($"q{i + 1}", $"Paid for the {Ordinal(i)} quarter", quarters[i], Unit.Money, s.Explain(_quarters, i));
+            paid += quarters[i];
+            shown.Add(SettleContext.Show(quarters[i], Unit.Money));
+        }
+        s.Step("paid", "Interim payments of the year", paid, Unit.Money, string.Join(" + ", shown));
         s.Set(_paid, paid);
         s.Component("netted", "Less interim payments already paid", -paid, $"-({SettleContext.Show(paid, Unit.Money)})");
     }
 
-    private static decimal Quarter(SettleContext s, Setting<decimal> quarter, string id, string label)
+    private static string Ordinal(int index) => index switch
     {
-        decimal amount = s.Get(quarter);
-        s.Step(id, label, amount, Unit.Money, s.Explain(quarter));
-        return amount;
-    }
+        0 => "first",
+        1 => "second",
+        2 => "third",
+        _ => "fourth",
+    };
 }

@@ -29,6 +29,17 @@ public static class PluginDocument
         text.Append(kind.Keyword).Append(" {\n");
         foreach (var setting in clause.Settings)
         {
+            if (setting is TableSetting)
+            {
+                // A table's example is its rows, one a line.
+                text.Append("  ").Append(setting.Key).Append(": {\n");
+                foreach (var row in setting.Spec.Example.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    text.Append("    ").Append(row).Append('\n');
+                }
+                text.Append("  }\n");
+                continue;
+            }
             text.Append("  ").Append(setting.Key).Append(": ").Append(setting.Spec.Example).Append('\n');
         }
         text.Append("}\n```\n\n");
@@ -49,6 +60,17 @@ public static class PluginDocument
                 text.Append("| `").Append(setting.Key).Append("` | ").Append(Takes(setting)).Append(" | ")
                     .Append(spec.IsPerMember ? "per member" : "once").Append(" | ").Append(range).Append(" | ")
                     .Append(setting.Required ? "yes" : "no").Append(" | ").Append(Cell(spec.Doc)).Append(" |\n");
+            }
+            text.Append('\n');
+        }
+
+        if (clause.Sums.Any(sum => sum.Of is null))
+        {
+            // Sums the plug-in builds itself: the member-level stage computes them, as a built-in clause's.
+            text.Append("## Sums over members\n\n| what | unit | computed for each member of the population |\n|---|---|---|\n");
+            foreach (var sum in clause.Sums.Where(sum => sum.Of is null))
+            {
+                text.Append("| ").Append(Cell(sum.Description)).Append(" | ").Append(UnitName(sum.Unit)).Append(" | ").Append(Cell(sum.Formula.Replace("|", "or", StringComparison.Ordinal))).Append(" |\n");
             }
             text.Append('\n');
         }
@@ -89,12 +111,26 @@ public static class PluginDocument
     {
         Setting<decimal> number => number.Unit,
         MemberSetting member => member.Unit,
+        ListSetting list => list.Unit,
+        TableSetting table => table.Results,
         _ => null,
     };
+
+    private static string Count(int min, int max, string what) =>
+        min == max ? $"exactly {min} {what}" : max == int.MaxValue ? $"at least {min} {what}" : $"{min} to {max} {what}";
+
+    private static string KeyOrder(RowOrder order) =>
+        order == RowOrder.Any ? "" : $", read {(order == RowOrder.Ascending ? "lowest" : "highest")} key first";
+
+    private static string ResultOrder(RowOrder order) =>
+        order == RowOrder.Any ? "" : $", results {(order == RowOrder.Ascending ? "rising" : "falling")} with the key";
 
     private static string Takes(SettingDeclaration setting) => setting switch
     {
         MemberSetting member => UnitName(member.Unit) + ", written over each member's columns",
+        ListSetting list => $"list of {UnitName(list.Unit)}, {Count(list.MinItems, list.MaxItems, "values")}",
+        TableSetting table => $"table: {UnitName(table.Keys)} -> {UnitName(table.Results)}, {Count(table.MinRows, table.MaxRows, "rows")}"
+            + KeyOrder(table.KeyOrder) + ResultOrder(table.ResultOrder),
         _ when UnitOf(setting) is { } unit => UnitName(unit),
         _ => setting.Spec.Type.Description,
     };
@@ -105,6 +141,8 @@ public static class PluginDocument
         Unit.Percent => "percent (12.5%)",
         Unit.Count => "count (5,000)",
         Unit.Pmpm => "money per member per month ($450.00 PMPM)",
+        Unit.MemberMonths => "member months (54,088)",
+        Unit.Percentile => "percentile (90th percentile)",
         _ => "number (1.02)",
     };
 

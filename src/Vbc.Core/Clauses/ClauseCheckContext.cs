@@ -1,6 +1,7 @@
 using Vbc.Diagnostics;
 using Vbc.Evaluation;
 using Vbc.Semantics;
+using Vbc.Syntax;
 using Vbc.Text;
 
 namespace Vbc.Clauses;
@@ -38,6 +39,15 @@ public sealed class ClauseCheckContext
     public ColumnSymbol? MonthsColumn => Columns.FirstOrDefault(c => c.Type == Semantics.ValueType.MemberMonths);
 
     public void Report(Diagnostic diagnostic) => _diagnostics.Add(diagnostic);
+
+    /// <summary>
+    /// Binds an expression a clause kind made itself (a plug-in's per-member expression) in the contract's names and
+    /// the extra symbols given, reporting into the bag given; set by the binder.
+    /// </summary>
+    internal Func<ExpressionSyntax, IReadOnlyList<Symbol>, DiagnosticBag, BoundExpression>? BindInContract { get; init; }
+
+    /// <summary>Whether the contract already uses a name (a column, an input, a value...).</summary>
+    internal Func<string, bool>? IsContractName { get; init; }
 
     /// <summary>The value of an expression that depends on the text alone; null if it depends on inputs or data.</summary>
     public static decimal? Constant(BoundExpression? expression) =>

@@ -53,4 +53,22 @@ public static class PluginDiagnostics
     public static Diagnostic TooDeep(Location at, string clause) =>
         Error("VBC7014", at, $"The plug-in clause '{clause}' was stopped because its calls nested too deeply (recursion without end): the stack would have overflowed.");
 
+    public static Diagnostic PerMemberUnit(Location at, string formula, string declaredBy, string expected, string actual) =>
+        Error("VBC7015", at, $"The {formula}, which {declaredBy}, must be {expected}, but in this contract it is {actual}. Check the types of the columns it reads in the 'data' block.");
+
+    public static Diagnostic PerMemberCondition(Location at, string formula, string declaredBy, string actual) =>
+        Error("VBC7016", at, $"The condition of the {formula}, which {declaredBy}, must be a yes/no condition, but in this contract it is {actual}. Check the types of the columns it reads in the 'data' block.");
+
+    public static Diagnostic PerMemberReadsNoColumn(Location at, string formula, string declaredBy) =>
+        Error("VBC7017", at, $"The {formula}, which {declaredBy}, reads no column of the data, so it is not worked out per member. Give the setting it reads a per-member value (columns), or declare the plug-in's sum over a column.");
+
+
+    public static Diagnostic WrongCount(Location at, string key, string clause, string problem) =>
+        Error("VBC7018", at, $"'{key}' of '{clause}': {problem}. Write one value for each the plug-in's documentation asks for (vbc doc SCRIPT.csx).");
+
+    public static Diagnostic RowKeyIsRange(Location at, string key, string clause) =>
+        Error("VBC7019", at, $"A row of '{key}' of '{clause}' has a range as its key; this table's rows each have one key value. Write one value left of the colon.");
+
+    public static Diagnostic RowsOutOfOrder(Location at, string key, string clause, string problem) =>
+        Error("VBC7020", at, $"The table '{key}' of '{clause}' is out of order: {problem}. Correct the rows, one for each key.");
 }

@@ -148,22 +148,27 @@ public sealed partial class Binder
     {
         foreach (var clause in AllClauses())
         {
-            var reads = new List<(ColumnSymbol Column, EntrySyntax Entry)>();
+            var reads = new List<(ColumnSymbol Column, TextSpan At)>();
             foreach (var entry in clause.Syntax.Items.OfType<EntrySyntax>())
             {
                 if (clause.Settings.TryGetValue(entry.Key.Text, out var setting))
                 {
-                    reads.AddRange(ClauseDependencies.SymbolsIn(setting).OfType<ColumnSymbol>().Select(c => (c, entry)));
+                    reads.AddRange(ClauseDependencies.SymbolsIn(setting).OfType<ColumnSymbol>().Select(c => (c, entry.Span)));
                 }
+            }
+            // The columns a kind's own per-member expressions read (a plug-in's), reported at the clause.
+            foreach (var declared in clause.DeclaredMemberExpressions.Values)
+            {
+                reads.AddRange(ClauseDependencies.SymbolsIn(declared).OfType<ColumnSymbol>().Select(c => (c, clause.Syntax.Header.Span)));
             }
             var named = clause.DataTable is { } t ? FindTable(t) : null;
             if (named is not null)
             {
-                foreach (var (column, entry) in reads)
+                foreach (var (column, at) in reads)
                 {
                     if (!Readable(column, named))
                     {
-                        _diagnostics.Add(BindingDiagnostics.ClauseReadsOtherTable(Source, entry.Span, clause.Title, column.Name, column.Table, named.Name));
+                        _diagnostics.Add(BindingDiagnostics.ClauseReadsOtherTable(Source, at, clause.Title, column.Name, column.Table, named.Name));
                         break;
                     }
                 }

@@ -84,7 +84,11 @@ public sealed partial class Binder
         var contractClause = CheckContractBlock();
         // One context for all clauses: a list of every clause made per clause made checking quadratic in their number.
         var all = AllClauses().ToList();
-        var checkContext = new ClauseCheckContext(Source, _diagnostics, _columns, all);
+        var checkContext = new ClauseCheckContext(Source, _diagnostics, _columns, all)
+        {
+            BindInContract = (syntax, extra, bag) => new ExpressionBinder(new Scope(_scope, extra), Source, bag).Bind(syntax),
+            IsContractName = name => _scope.TryLookup(name, out _),
+        };
         foreach (var clause in all)
         {
             if (!ClauseHasSyntaxErrors(clause))

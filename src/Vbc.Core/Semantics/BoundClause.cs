@@ -126,6 +126,13 @@ public sealed class BoundClause
 
     public IEnumerable<BoundClause> ChildrenOf<TKind>() where TKind : IClauseKind => _children.Where(c => c.Kind is TKind);
 
+    /// <summary>
+    /// Per-member expressions the clause's kind declared itself rather than read from a setting (a plug-in's sums over
+    /// members where a condition holds, its counts), bound in the contract when it is checked; keyed by the kind's own key.
+    /// The binder's table check counts the columns they read.
+    /// </summary>
+    internal Dictionary<string, BoundExpression> DeclaredMemberExpressions { get; } = new(StringComparer.Ordinal);
+
     internal void AddSetting(string key, BoundSetting setting) => _settings[key] = setting;
 
     internal void AddChild(BoundClause child) => _children.Add(child);

@@ -23,7 +23,7 @@ public static class ClauseDependencies
     };
 
     /// <summary>The symbols an expression uses, and through named values the symbols those use, each once.</summary>
-    private static IEnumerable<Symbol> SymbolsIn(BoundExpression e)
+    internal static IEnumerable<Symbol> SymbolsIn(BoundExpression e)
     {
         // Breadth first with a set of those seen: values built on values (v2: v1 + v1) are visited once, not once per use.
         var seen = new HashSet<Symbol>();

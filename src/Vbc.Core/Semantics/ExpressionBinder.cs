@@ -268,6 +268,16 @@ internal sealed class Scope
         };
     }
 
+    /// <summary>The contract's names and some known only in one expression (the settings a plug-in's per-member expression reads).</summary>
+    public Scope(Scope contract, IEnumerable<Symbol> extra)
+    {
+        _symbols = new Dictionary<string, Symbol>(contract._symbols, StringComparer.OrdinalIgnoreCase);
+        foreach (var symbol in extra)
+        {
+            _symbols[symbol.Name] = symbol;
+        }
+    }
+
     public IEnumerable<string> Names => _symbols.Keys;
 
     public IEnumerable<Symbol> Symbols => _symbols.Values;

@@ -27,7 +27,7 @@ public class InterimPaymentsTests
             + (Rate(p, "cbp") >= 0.70m ? 1.00m * m : 0m)
             + (Rate(p, "fuh") >= 0.50m ? 25_000.00m : 0m);
 
-        // interim payments { first quarter: $20,000.00  second quarter: $20,000.00  third quarter: $20,000.00  fourth quarter: $0.00 }
+        // interim payments { quarters: $20,000.00, $20,000.00, $20,000.00, $0.00 }
         Assert.Equal(20_000.00m, s.Value("interim-payments.q1"));
         Assert.Equal(0.00m, s.Value("interim-payments.q4"));
         decimal paid = 20_000.00m + 20_000.00m + 20_000.00m + 0.00m;
@@ -40,6 +40,20 @@ public class InterimPaymentsTests
         s.AssertTotal(46_132.00m);
         var pin = Assert.Single(s.Plugins);
         Assert.Equal(PluginTestKit.Sha256(Golden.PathOf("plugins", "interim-payments.csx")), pin.Sha256);
+    }
+
+    [Fact]
+    public void The_quarters_are_a_list_of_exactly_four_amounts()
+    {
+        var dir = PluginTestKit.Folder("interim-three");
+        var contract = Path.Combine(dir, "three.vbc");
+        File.WriteAllText(contract, File.ReadAllText(Golden.PathOf("contracts", "pay-for-performance-interim.vbc"))
+            .Replace("quarters: $20,000.00, $20,000.00, $20,000.00, $0.00", "quarters: $20,000.00, $20,000.00, -$20,000.00", StringComparison.Ordinal));
+        var result = CliRunner.Run("check", contract, "--plugins", Golden.PathOf("plugins"), "--plugin-cache", PluginTestKit.SharedCache);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("error VBC7018: 'quarters' of 'interim payments': it has 3 values, and takes exactly 4.", result.Output, StringComparison.Ordinal);
+        // Each item is checked as a money setting is: never below $0.00.
+        Assert.Contains("error VBC2009", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -27,6 +27,13 @@ public sealed class CheckContext
     /// <summary>The setting's value when it depends on the contract's text alone; null when it depends on inputs or data.</summary>
     public decimal? Constant(Setting<decimal> setting) => _gate.Pass(() => ClauseCheckContext.Constant(_clause.Expression(setting.Key)));
 
+    /// <summary>The values of a list setting's items that depend on the contract's text alone (null for an item that depends on inputs).</summary>
+    public IReadOnlyList<decimal?> Constants(ListSetting setting) => _gate.Pass(() =>
+        (IReadOnlyList<decimal?>)_clause.List(setting.Key).Select(ClauseCheckContext.Constant).ToList());
+
+    /// <summary>The number of rows the contract writes in a table setting (0 when it is not written).</summary>
+    public int Rows(TableSetting setting) => _gate.Pass(() => _clause.Table(setting.Key)?.Rows.Count ?? 0);
+
     /// <summary>Reports one of the plug-in's own diagnostics at the setting (or at the clause when it is not written).</summary>
     public void Report(PluginCode code, SettingDeclaration? at, string message) => _gate.Pass(() =>
         _context.Report(PluginMessages.Make(_kind, code, Location.In(_context.Source, PluginMessages.SpanOf(_clause, at)), message)));
@@ -56,6 +63,9 @@ public sealed class SettleContext
     /// <summary>The plug-in's own error, reported by the host once the plug-in's call has ended.</summary>
     internal Diagnostic? Failure { get; private set; }
 
+    /// <summary>The clause's label in quotes (<c>quality points "Diabetes control"</c>), or null: names a repeatable clause's lines.</summary>
+    public string? Label => _gate.Pass(() => _clause.Label);
+
     /// <summary>The performance year being settled.</summary>
     public int PerformanceYear => _gate.Pass(() => _settlement.PerformanceYear);
 
@@ -67,22 +77,54 @@ public sealed class SettleContext
 
     /// <summary>The value of a number setting, or null when the contract does not write it.</summary>
     public decimal? GetOptional(Setting<decimal> setting) => Evaluated(() =>
+        _clause.Setting(setting.Key) is BoundExpressionSetting written ? InRange(written.Expression, written.Spec, $"'{setting.Key}' of {_clause.Title}") : (decimal?)null);
+
+    /// <summary>The items of a list setting, in the order written, each checked against the declared range; empty when not written.</summary>
+    public IReadOnlyList<decimal> Get(ListSetting setting) => Evaluated(() =>
+        _clause.Setting(setting.Key) is BoundListSetting written
+            ? written.Items.Select((item, i) => InRange(item, written.Spec, $"item {i + 1} of '{setting.Key}' of {_clause.Title}")).ToList()
+            : (IReadOnlyList<decimal>)Array.Empty<decimal>());
+
+    /// <summary>
+    /// The rows of a table setting (a percentile key is its rank: 90): sorted by key when the plug-in declared a key order,
+    /// else as written; each result checked against the declared range and the results against their declared order;
+    /// empty when not written.
+    /// </summary>
+    public IReadOnlyList<TableRow> Get(TableSetting setting) => Evaluated(() =>
     {
-        if (_clause.Setting(setting.Key) is not BoundExpressionSetting written)
+        if (_clause.Setting(setting.Key) is not BoundTableSetting written)
         {
-            return (decimal?)null;
+            return (IReadOnlyList<TableRow>)Array.Empty<TableRow>();
         }
-        decimal value = _settlement.Evaluate(written.Expression).Number;
-        var spec = written.Spec;
+        var rows = new List<TableRow>();
+        foreach (var row in written.Table.Rows)
+        {
+            if (row.KeyValue is null || row.Result is null)
+            {
+                throw new InvalidOperationException($"The table '{setting.Key}' has a row that was not bound: the contract has errors.");
+            }
+            rows.Add(new TableRow(_settlement.Evaluate(row.KeyValue).Number, InRange(row.Result, written.Spec, $"a result of '{setting.Key}' of {_clause.Title}")));
+        }
+        if (ListsAndTables.OrderProblem(setting, rows) is { } order)
+        {
+            Failure ??= PluginDiagnostics.RowsOutOfOrder(Location.In(_settlement.Contract.Source, written.Table.Rows[order.Row].Span), setting.Key, _clause.Title, order.Message);
+            throw new PluginStopped();
+        }
+        return ListsAndTables.Ordered(setting, rows).Select(r => r.Row).ToList();
+    });
+
+    // The same check and message as a built-in setting's (VBC4003), reported by the host once the call ends.
+    private decimal InRange(BoundExpression expression, Clauses.ParameterSpec spec, string what)
+    {
+        decimal value = _settlement.Evaluate(expression).Number;
         if (value < spec.Min || value > spec.Max)
         {
-            // The same check and message as a built-in setting's (VBC4003), reported by the host once the call ends.
-            Failure ??= SettlementDiagnostics.OutOfRange(Location.In(_settlement.Contract.Source, written.Expression.Span), $"'{setting.Key}' of {_clause.Title}",
-                Display.Format(value, written.Expression.Type), Display.Bounds(spec.Min, spec.Max, written.Expression.Type));
+            Failure ??= SettlementDiagnostics.OutOfRange(Location.In(_settlement.Contract.Source, expression.Span), what,
+                Display.Format(value, expression.Type), Display.Bounds(spec.Min, spec.Max, expression.Type));
             throw new PluginStopped();
         }
         return value;
-    });
+    }
 
     /// <summary>Whether a condition holds (false when the setting is not written).</summary>
     public bool Get(Setting<bool> setting) => Evaluated(() => _clause.Expression(setting.Key) is { } e && _settlement.Evaluate(e).Flag);
@@ -106,13 +148,33 @@ public sealed class SettleContext
     public bool Has(SettingDeclaration setting) => _gate.Pass(() => _clause.Has(setting.Key));
 
     /// <summary>The setting's expression with the values of its names, for a formula: <c>benchmark ($9,800,000.00)</c>.</summary>
-    public string Explain(SettingDeclaration setting) =>
-        _gate.Pass(() => _clause.Expression(setting.Key) is { } e ? _settlement.Explain(e) : "(not written)");
+    public string Explain(SettingDeclaration setting) => _gate.Pass(() => _clause.Setting(setting.Key) switch
+    {
+        BoundExpressionSetting e => _settlement.Explain(e.Expression),
+        BoundListSetting l => string.Join(", ", l.Items.Select(_settlement.Explain)),
+        BoundTableSetting t => string.Join("; ", t.Table.Rows.Select(r =>
+            $"{(r.KeyValue is null ? "?" : _settlement.Explain(r.KeyValue))}: {(r.Result is null ? "?" : _settlement.Explain(r.Result))}")),
+        _ => "(not written)",
+    });
+
+    /// <summary>One item of a list setting with the values of its names, for a formula.</summary>
+    public string Explain(ListSetting setting, int index) => _gate.Pass(() =>
+        _clause.List(setting.Key) is { } items && index >= 0 && index < items.Count ? _settlement.Explain(items[index]) : "(not written)");
 
     /// <summary>The population's sum the clause declared with <c>SumOverMembers</c>.</summary>
-    public decimal Total(MemberSum sum) => _gate.Pass(() => _clause.Has(sum.Of.Key)
-        ? _settlement.Total(_clause, sum.Key)
-        : throw new InvalidOperationException($"The sum over '{sum.Of.Key}' is read, but the contract does not write '{sum.Of.Key}': check Has before reading it"));
+    public decimal Total(MemberSum sum) => _gate.Pass(() =>
+    {
+        var unwritten = (sum.Of is { } of ? new SettingDeclaration[] { of } : sum.Expression.Settings().Concat(sum.Where?.Settings() ?? Enumerable.Empty<SettingDeclaration>()))
+            .FirstOrDefault(s => !_clause.Has(s.Key));
+        return unwritten is null
+            ? _settlement.Total(_clause, sum.Key)
+            : throw new InvalidOperationException($"'{sum.Description}' is read, but the contract does not write '{unwritten.Key}': check Has before reading it");
+    });
+
+    /// <summary>The number of members a <c>CountMembers</c> declared counts.</summary>
+    public int Count(MemberSum count) => count.IsCount
+        ? (int)Total(count)
+        : throw new InvalidOperationException($"'{count.Description}' is a sum, not a count: read it with Total");
 
     /// <summary>Makes a declared value known to other clauses.</summary>
     public void Set(Output output, decimal value) => _gate.Pass(() => _settlement.SetOutput(output.Name, Value.Of(value)));

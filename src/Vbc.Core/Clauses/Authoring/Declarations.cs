@@ -6,7 +6,7 @@ namespace Vbc.Clauses.Authoring;
 /// <summary>The author API's version: part of a compiled plug-in's cache key, raised whenever this surface changes.</summary>
 public static class AuthorApi
 {
-    public const string Version = "1";
+    public const string Version = "2";
 }
 
 /// <summary>The unit of a setting or a value a clause computes: how it is checked, shown and written on statements.</summary>
@@ -22,6 +22,10 @@ public enum Unit
     Count,
     /// <summary>Dollars per member per month: $450.00 PMPM.</summary>
     Pmpm,
+    /// <summary>Member months (a sum of a member_months column): 54,088.</summary>
+    MemberMonths,
+    /// <summary>A rank among benchmarks: 90th percentile (read as 90).</summary>
+    Percentile,
 }
 
 /// <summary>A setting a plug-in declared once: its key, unit and checks. The clause reads its value with it, typed.</summary>
@@ -58,21 +62,128 @@ public sealed class MemberSetting : SettingDeclaration
     public Unit Unit { get; }
 }
 
-/// <summary>A sum over the population of a per-member setting, computed by the member-level stage and read while settling.</summary>
+/// <summary>A setting written as values separated by commas (<c>quarters: $15,000.00, $15,000.00, $15,000.00, $15,000.00</c>), read back as a list.</summary>
+public sealed class ListSetting : SettingDeclaration
+{
+    internal ListSetting(ParameterSpec spec, Unit unit, int minItems, int maxItems) : base(spec)
+    {
+        Unit = unit;
+        MinItems = minItems;
+        MaxItems = maxItems;
+    }
+
+    /// <summary>The unit of every item.</summary>
+    public Unit Unit { get; }
+
+    public int MinItems { get; }
+
+    public int MaxItems { get; }
+}
+
+/// <summary>
+/// The order of a table's rows. For keys: the plug-in reads the rows sorted by key (lowest first for Ascending), whatever
+/// order the contract writes them in, and no two rows may have the same key. For results: once the rows are in key order,
+/// each result must be above (Ascending) or below (Descending) the one before it, else the contract is refused (VBC7020).
+/// </summary>
+public enum RowOrder
+{
+    /// <summary>Keys: rows as written. Results: any values.</summary>
+    Any,
+    /// <summary>Lowest first.</summary>
+    Ascending,
+    /// <summary>Highest first.</summary>
+    Descending,
+}
+
+/// <summary>
+/// A setting written as a table of rows, <c>key: result</c>, each column with its own unit, read back as rows in the order
+/// written: <c>benchmarks: { 30th percentile: 52%  50th percentile: 60% ... }</c>.
+/// </summary>
+public sealed class TableSetting : SettingDeclaration
+{
+    internal TableSetting(ParameterSpec spec, Unit keys, Unit results, RowOrder keyOrder, RowOrder resultOrder, int minRows, int maxRows) : base(spec)
+    {
+        Keys = keys;
+        Results = results;
+        KeyOrder = keyOrder;
+        ResultOrder = resultOrder;
+        MinRows = minRows;
+        MaxRows = maxRows;
+    }
+
+    /// <summary>The unit of each row's key (left of the colon).</summary>
+    public Unit Keys { get; }
+
+    /// <summary>The unit of each row's result (right of the colon).</summary>
+    public Unit Results { get; }
+
+    public RowOrder KeyOrder { get; }
+
+    public RowOrder ResultOrder { get; }
+
+    public int MinRows { get; }
+
+    public int MaxRows { get; }
+}
+
+/// <summary>One row of a table setting, read back typed: its key and its result (a percentile is its rank, 90).</summary>
+public sealed class TableRow
+{
+    internal TableRow(decimal key, decimal result)
+    {
+        Key = key;
+        Result = result;
+    }
+
+    public decimal Key { get; }
+
+    public decimal Result { get; }
+}
+
+/// <summary>
+/// A sum over the population, computed by the member-level stage and read while settling: of a per-member setting
+/// (<see cref="PluginClause.SumOverMembers(MemberSetting, string, int)"/>), of a per-member expression, over the members
+/// where a condition holds, or a count of those members (<see cref="PluginClause.CountMembers"/>).
+/// </summary>
 public sealed class MemberSum
 {
-    internal MemberSum(string key, MemberSetting of, string description)
+    internal MemberSum(string key, MemberSetting? of, PerMember expression, PerMember? where, Unit unit, string description, int line)
     {
         Key = key;
         Of = of;
+        Expression = expression;
+        Where = where;
+        Unit = unit;
         Description = description;
+        Line = line;
     }
 
     internal string Key { get; }
 
-    public MemberSetting Of { get; }
+    /// <summary>The per-member setting summed, for a sum of a setting; null for a sum of an expression.</summary>
+    public MemberSetting? Of { get; }
+
+    /// <summary>What is summed for each member (1 for a count).</summary>
+    public PerMember Expression { get; }
+
+    /// <summary>The condition a member must meet to count in the sum; null for every member of the population.</summary>
+    public PerMember? Where { get; }
+
+    /// <summary>The unit of the sum.</summary>
+    public Unit Unit { get; }
 
     public string Description { get; }
+
+    /// <summary>The line of the script that declared it.</summary>
+    internal int Line { get; }
+
+    /// <summary>A count of members (<see cref="PluginClause.CountMembers"/>) rather than a sum.</summary>
+    public bool IsCount { get; init; }
+
+    /// <summary>"sum over members of max(cost - attachment, $0.00) where cost > attachment", for formulas.</summary>
+    public string Formula => IsCount
+        ? $"count of members{(Where is null ? "" : $" where {Where}")}"
+        : $"sum over members of {Expression}{(Where is null ? "" : $" where {Where}")}";
 }
 
 /// <summary>A value the clause computes and other clauses may use by name (<c>aggregate_stop_loss</c>).</summary>
@@ -121,6 +232,8 @@ internal static class Units
         Unit.Percent => ValueType.Percent,
         Unit.Count => ValueType.Count,
         Unit.Pmpm => ValueType.Pmpm,
+        Unit.MemberMonths => ValueType.MemberMonths,
+        Unit.Percentile => ValueType.Percentile,
         _ => ValueType.Number,
     };
 
@@ -130,8 +243,14 @@ internal static class Units
         Unit.Percent => TypeExpectation.Percent,
         Unit.Count => TypeExpectation.Count,
         Unit.Pmpm => TypeExpectation.Pmpm,
+        Unit.MemberMonths => MemberMonths,
+        Unit.Percentile => Percentile,
         _ => TypeExpectation.Number,
     };
 
     public static string Show(decimal value, Unit unit) => Display.Format(value, TypeOf(unit));
+
+    private static readonly TypeExpectation Percentile = new("a percentile (for example 90th percentile)", t => t.Kind == ValueKind.Percentile);
+
+    private static readonly TypeExpectation MemberMonths = new("member months", t => t.IsNumber && t.Dimension == Dimension.Months);
 }

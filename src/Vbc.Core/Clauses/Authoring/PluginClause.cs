@@ -64,6 +64,50 @@ public abstract partial class PluginClause : IClauseKind
     protected Setting<decimal> NumberSetting(string key, string doc, string example, bool required = true, decimal? min = null, decimal? max = null, [CallerLineNumber] int line = 0) =>
         Number(key, Unit.Number, doc, example, required, min, max, line);
 
+    /// <summary>
+    /// A list of values of one unit, separated by commas (<c>quarters: $15,000.00, $15,000.00, $15,000.00, $15,000.00</c>), with
+    /// <paramref name="minItems"/> to <paramref name="maxItems"/> items; <paramref name="min"/> and <paramref name="max"/> bound each item.
+    /// </summary>
+    protected ListSetting ListSetting(string key, Unit unit, string doc, string example, int minItems = 1, int maxItems = int.MaxValue, bool required = true,
+        decimal? min = null, decimal? max = null, [CallerLineNumber] int line = 0)
+    {
+        CheckBounds(key, min, max, line);
+        if (minItems < 1 || minItems > maxItems)
+        {
+            _problems.Add((line, $"The list '{key}' takes {minItems} to {maxItems} items: at least 1, and the least not above the most."));
+        }
+        var spec = new ParameterSpec(key, ParameterShape.List, Units.ExpectationOf(unit), doc, example, Required: required, Min: min, Max: max);
+        return Declare(new ListSetting(spec, unit, minItems, maxItems), line);
+    }
+
+    /// <summary>
+    /// A table of rows <c>key: result</c>, the keys of unit <paramref name="keys"/> and the results of unit <paramref name="results"/>,
+    /// in the orders given, with <paramref name="minRows"/> to <paramref name="maxRows"/> rows; <paramref name="min"/> and
+    /// <paramref name="max"/> bound each result. The example is the rows, one a line: <c>"30th percentile: 52%\n90th percentile: 77%"</c>.
+    /// </summary>
+    protected TableSetting TableSetting(string key, string doc, string example, Unit keys, Unit results, RowOrder keyOrder = RowOrder.Ascending,
+        RowOrder resultOrder = RowOrder.Any, int minRows = 1, int maxRows = int.MaxValue, bool required = true, decimal? min = null, decimal? max = null,
+        [CallerLineNumber] int line = 0)
+    {
+        CheckBounds(key, min, max, line);
+        if (minRows < 1 || minRows > maxRows)
+        {
+            _problems.Add((line, $"The table '{key}' takes {minRows} to {maxRows} rows: at least 1, and the least not above the most."));
+        }
+        var table = new TableSpec(null, EvaluationLevel.Run, ByRequired: false, Keys: Units.ExpectationOf(keys), KeysAreRanges: false,
+            Results: Units.ExpectationOf(results), ResultsMayInterpolate: false);
+        var spec = new ParameterSpec(key, ParameterShape.Table, Units.ExpectationOf(results), doc, example, Required: required, Min: min, Max: max, Table: table);
+        return Declare(new TableSetting(spec, keys, results, keyOrder, resultOrder, minRows, maxRows), line);
+    }
+
+    private void CheckBounds(string key, decimal? min, decimal? max, int line)
+    {
+        if (min is not null && max is not null && min > max)
+        {
+            _problems.Add((line, $"The setting '{key}' has a minimum ({min}) above its maximum ({max})."));
+        }
+    }
+
     /// <summary>A yes/no condition (<c>quality_gate_met</c>, <c>quality_score >= 80%</c>).</summary>
     protected Setting<bool> ConditionSetting(string key, string doc, string example, bool required = true, [CallerLineNumber] int line = 0)
     {
@@ -86,7 +130,40 @@ public abstract partial class PluginClause : IClauseKind
         {
             _problems.Add((line, "SumOverMembers is given a setting this clause did not declare."));
         }
-        var sum = new MemberSum("sum" + _sums.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), of, description);
+        return DeclareSum(of, of is null ? PerMember.Number(0m) : PerMember.Of(of), null, Unit.Money, description, line);
+    }
+
+    /// <summary>
+    /// The sum over the population of a per-member expression (<c>PerMember.Max(PerMember.Of(_cost) - PerMember.Of(_attachment), PerMember.Money(0m))</c>),
+    /// of the members where <paramref name="where"/> holds when it is given. <paramref name="unit"/> is the unit the
+    /// expression must have in the contract (checked when the contract is checked). The member-level stage computes it.
+    /// </summary>
+    protected MemberSum SumOverMembers(PerMember perMember, Unit unit, string description, PerMember? where = null, [CallerLineNumber] int line = 0) =>
+        DeclareSum(null, perMember, where, unit, description, line);
+
+    /// <summary>The number of members of the population where a per-member condition holds (<c>PerMember.Of(_cost) > PerMember.Money(100000m)</c>).</summary>
+    protected MemberSum CountMembers(PerMember where, string description, [CallerLineNumber] int line = 0) =>
+        DeclareSum(null, PerMember.Number(1m), where, Unit.Count, description, line, isCount: true);
+
+    private MemberSum DeclareSum(MemberSetting? of, PerMember perMember, PerMember? where, Unit unit, string description, int line, bool isCount = false)
+    {
+        if (perMember is null)
+        {
+            _problems.Add((line, "A sum over members is given no per-member expression."));
+            perMember = PerMember.Number(0m);
+        }
+        foreach (var setting in perMember.Settings().Concat(where?.Settings() ?? Enumerable.Empty<SettingDeclaration>()).Distinct())
+        {
+            if (!_settings.Contains(setting))
+            {
+                _problems.Add((line, $"The per-member expression reads the setting '{setting.Key}', which this clause did not declare."));
+            }
+        }
+        if (string.IsNullOrWhiteSpace(description))
+        {
+            _problems.Add((line, "A sum over members has no description: say what it sums, for statements and the reference page."));
+        }
+        var sum = new MemberSum("sum" + _sums.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), of, perMember, where, unit, description ?? "", line) { IsCount = isCount };
         _sums.Add(sum);
         return sum;
     }
@@ -105,10 +182,7 @@ public abstract partial class PluginClause : IClauseKind
 
     private Setting<decimal> Number(string key, Unit unit, string doc, string example, bool required, decimal? min, decimal? max, int line)
     {
-        if (min is not null && max is not null && min > max)
-        {
-            _problems.Add((line, $"The setting '{key}' has a minimum ({min}) above its maximum ({max})."));
-        }
+        CheckBounds(key, min, max, line);
         var spec = new ParameterSpec(key, ParameterShape.Expression, Units.ExpectationOf(unit), doc, example, Required: required, Min: min, Max: max);
         return Declare(new Setting<decimal>(spec, unit), line);
     }
@@ -171,6 +245,9 @@ public abstract partial class PluginClause : IClauseKind
     public IReadOnlyList<SettingDeclaration> Settings => _settings;
 
     public IReadOnlyList<Output> Outputs => _outputs;
+
+    /// <summary>The sums and counts over members the plug-in declared.</summary>
+    public IReadOnlyList<MemberSum> Sums => _sums;
 
     public IReadOnlyList<PluginCode> Codes => _codes;
 
@@ -246,6 +323,8 @@ public abstract partial class PluginClause : IClauseKind
 
     void IClauseKind.Check(BoundClause clause, ClauseCheckContext context)
     {
+        MemberNeeds.Bind(this, clause, context);
+        ListsAndTables.Check(this, clause, context);
         var gate = new CallGate();
         var check = new CheckContext(this, clause, context, gate);
         if (Run(new PluginCall(this, clause, context.Source, "check", () => Check(check), gate)) is { } problem)
@@ -259,9 +338,16 @@ public abstract partial class PluginClause : IClauseKind
     {
         foreach (var sum in _sums)
         {
-            if (clause.Expression(sum.Of.Key) is { } perMember)
+            if (sum.Of is { } of)
             {
-                plan.Sum(clause, sum.Key, perMember, sum.Description);
+                if (clause.Expression(of.Key) is { } perMember)
+                {
+                    plan.Sum(clause, sum.Key, perMember, sum.Description);
+                }
+            }
+            else if (clause.DeclaredMemberExpressions.TryGetValue(sum.Key, out var declared))
+            {
+                plan.Sum(clause, sum.Key, declared, sum.Description);
             }
         }
     }
