@@ -231,6 +231,8 @@ public abstract partial class PluginClause : IClauseKind
 
     bool IClauseKind.AllowedInLevel => State.AllowedInLevel;
 
+    ClauseCapabilities IClauseKind.Capabilities => ClauseCapabilities.None;
+
     IReadOnlyList<ParameterSpec> IClauseKind.Parameters => _settings.Select(s => s.Spec).ToList();
 
     IReadOnlyList<string> IClauseKind.ChildKinds => Array.Empty<string>();

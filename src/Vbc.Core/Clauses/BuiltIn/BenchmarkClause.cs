@@ -15,6 +15,8 @@ public sealed class BenchmarkClause : ClauseKind
 {
     public override string Keyword => "benchmark";
 
+    public override ClauseCapabilities Capabilities => ClauseCapabilities.SetsUp;
+
     public override string Summary =>
         "The benchmark B: base PMPM x trend x risk ratio x (1 - discount) x member months, or a total given as an input. Defines savings G = B - A and the savings rate r = G / B.";
 

@@ -62,7 +62,7 @@ public sealed class CapitationClause : ClauseKind
         {
             CarveOuts.Check(clause, "services", context);
         }
-        if (clause.Children.Any(c => c.Kind is StopLossClause) && !clause.Has("services"))
+        if (clause.Children.Count > 0 && !clause.Has("services"))
         {
             context.Report(BindingDiagnostics.SettingsConflict(context.Source, clause.Syntax.Header.Span,
                 "Stop-loss applies to each member's covered cost: list the capitated 'services'."));
@@ -81,7 +81,7 @@ public sealed class CapitationClause : ClauseKind
         }
         plan.Sum(clause, "covered", covered, "capitated services less carve-outs");
         plan.CheckCarveOuts(CarveOuts.Of(clause));
-        foreach (var stopLoss in clause.Children.Where(c => c.Kind is StopLossClause))
+        foreach (var stopLoss in clause.Children)
         {
             if (stopLoss.Expression("attachment") is { } attachment)
             {
@@ -111,7 +111,7 @@ public sealed class CapitationClause : ClauseKind
         settlement.Step(clause, id + ".surplus", "Capitation surplus", payment - covered, ValueType.Money, $"{Money(payment)} - {Money(covered)} (reported, not paid)");
         settlement.SetOutput("capitation_surplus", Value.Of(payment - covered));
 
-        foreach (var stopLoss in clause.Children.Where(c => c.Kind is StopLossClause))
+        foreach (var stopLoss in clause.Children)
         {
             decimal attachment = settlement.Number(stopLoss, "attachment", 0);
             decimal coinsurance = settlement.Number(stopLoss, "coinsurance", 0);
