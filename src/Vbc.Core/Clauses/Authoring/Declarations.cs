@@ -6,7 +6,7 @@ namespace Vbc.Clauses.Authoring;
 /// <summary>The author API's version: part of a compiled plug-in's cache key, raised whenever this surface changes.</summary>
 public static class AuthorApi
 {
-    public const string Version = "1";
+    public const string Version = "2";
 }
 
 /// <summary>The unit of a setting or a value a clause computes: how it is checked, shown and written on statements.</summary>
@@ -79,6 +79,23 @@ public sealed class MemberSum
 public sealed class Output
 {
     internal Output(string name, Unit unit, string description)
+    {
+        Name = name;
+        Unit = unit;
+        Description = description;
+    }
+
+    public string Name { get; }
+
+    public Unit Unit { get; }
+
+    public string Description { get; }
+}
+
+/// <summary>A value another clause computes that this clause reads while settling (<c>benchmark</c>), declared once.</summary>
+public sealed class ValueRead
+{
+    internal ValueRead(string name, Unit unit, string description)
     {
         Name = name;
         Unit = unit;

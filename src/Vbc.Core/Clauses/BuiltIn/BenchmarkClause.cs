@@ -64,7 +64,7 @@ public sealed class BenchmarkClause : ClauseKind
         yield return "actual";
         if (clause.Has("base"))
         {
-            yield return "total_member_months";
+            yield return WellKnownValues.TotalMemberMonths;
         }
     }
 

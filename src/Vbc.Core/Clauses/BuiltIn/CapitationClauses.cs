@@ -69,6 +69,9 @@ public sealed class CapitationClause : ClauseKind
         }
     }
 
+    // The payment is the rate times the population's member months (given as a total, from the cost clause).
+    public override IEnumerable<string> ReadsImplicitly(BoundClause clause) => new[] { WellKnownValues.TotalMemberMonths };
+
     private static BoundExpression? CoveredCost(BoundClause clause) =>
         MemberExpressions.SumOfColumns(clause.List("services"), CarveOuts.Names(clause), clause.Setting("services")?.Syntax.Values[0] as ExpressionSyntax
             ?? new MissingExpressionSyntax(clause.Syntax.Header.Span));
@@ -199,6 +202,10 @@ public sealed class BonusClause : ClauseKind
         new ParameterSpec("amount", ParameterShape.Expression, TypeExpectation.MoneyOrPmpm, "The bonus: a lump sum, or an amount PMPM paid on the population's member months.", "$2.00 PMPM", Required: true, Min: 0)
         { HigherFavours = Party.Provider },
     };
+
+    // An amount PMPM is paid on the population's member months (given as a total, from the cost clause).
+    public override IEnumerable<string> ReadsImplicitly(BoundClause clause) =>
+        clause.Expression("amount") is { Type.Dimension: var d } && d == Dimension.PerMemberMonth ? new[] { WellKnownValues.TotalMemberMonths } : Array.Empty<string>();
 
     public override void Check(BoundClause clause, ClauseCheckContext context)
     {
