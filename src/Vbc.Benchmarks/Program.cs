@@ -22,8 +22,15 @@ if (args.Length > 0 && args[0] == "--diff")
 }
 if (args.Length > 0 && args[0] == "--plugins")
 {
-    // Plug-in compile, cache and unload figures (docs/plugins.md): dotnet run -c Release --project src/Vbc.Benchmarks -- --plugins [VERSIONS]
-    return PluginBenchmark.Run(Directory.GetCurrentDirectory(), args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200);
+    // Plug-in compile, cache and unload figures (docs/plugins.md): dotnet run -c Release --project src/Vbc.Benchmarks -- --plugins [VERSIONS] [LOADS]
+    return PluginBenchmark.Run(Directory.GetCurrentDirectory(), args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200,
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 0);
+}
+if (args.Length > 1 && args[0] == "--plugins-members")
+{
+    // A plug-in clause over many members against the same arithmetic in built-in clauses (docs/performance.md):
+    // dotnet run -c Release --project src/Vbc.Benchmarks -- --plugins-members FILE [RUNS]
+    return PluginMembersBenchmark.Run(Directory.GetCurrentDirectory(), args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5);
 }
 if (args.Length > 0 && args[0] == "--duckdb")
 {

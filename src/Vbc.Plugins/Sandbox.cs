@@ -15,7 +15,7 @@ namespace Vbc.Plugins;
 internal static class Sandbox
 {
     /// <summary>Part of a compiled plug-in's cache key: raise it whenever the list below changes.</summary>
-    public const string Version = "1";
+    public const string Version = "2";
 
     private static readonly string[] AllowedNamespaces =
     {
@@ -35,6 +35,7 @@ internal static class Sandbox
         "System.Collections.IEnumerable", "System.Collections.IEnumerator",
         "System.Linq.Enumerable", "System.Linq.IGrouping`2", "System.Linq.ILookup`2", "System.Linq.IOrderedEnumerable`1",
         "System.Text.StringBuilder",
+        "Vbc.Clauses.Party", // which side a higher setting favours (the author API's 'favours:'), for vbc diff
     };
 
     private static readonly string[] AllowedGenericFamilies = { "System.Func`", "System.Action`", "System.ValueTuple`", "System.Tuple`", "System.ValueTuple" };

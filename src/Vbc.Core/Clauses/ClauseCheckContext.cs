@@ -23,10 +23,11 @@ public sealed class ClauseCheckContext
     public IReadOnlyList<BoundClause> Clauses { get; }
 
     /// <summary>
-    /// Whether member months are known: from a member_months column, or, when settling from totals, from the
-    /// cost clause's 'member months' setting.
+    /// Whether member months are known: from a member_months column, or, when settling from totals, from a clause
+    /// that declares the value <see cref="WellKnownValues.TotalMemberMonths"/> (the cost clause's 'member months').
     /// </summary>
-    public bool HasMemberMonths => _hasMemberMonths ??= MonthsColumn is not null || Clauses.Any(c => c.Kind.Keyword == "cost" && c.Has("member months"));
+    public bool HasMemberMonths => _hasMemberMonths ??= MonthsColumn is not null
+        || Clauses.Any(c => c.Outputs.Any(o => o.Name == WellKnownValues.TotalMemberMonths && o.Type == Semantics.ValueType.MemberMonths));
 
     // Worked out once: every bonus PMPM asks, and a search per clause would make checking quadratic.
     private bool? _hasMemberMonths;

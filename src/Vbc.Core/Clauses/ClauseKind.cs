@@ -19,6 +19,8 @@ public abstract class ClauseKind : IClauseKind
 
     public virtual bool AllowedInLevel => true;
 
+    public virtual ClauseCapabilities Capabilities => ClauseCapabilities.None;
+
     public abstract IReadOnlyList<ParameterSpec> Parameters { get; }
 
     public virtual IReadOnlyList<string> ChildKinds => Array.Empty<string>();

@@ -24,10 +24,27 @@ public sealed class ClauseRegistry
 
     public void Add(IClauseKind kind)
     {
+        CheckCapabilities(kind);
         if (!_kinds.TryAdd(kind.Keyword, kind))
         {
             throw new ArgumentException($"Two clause kinds use the keyword '{kind.Keyword}'.", nameof(kind));
         }
+    }
+
+    // A capability relies on a setting the rest of vbc reads by its key: a kind that declares the capability without
+    // the setting is a mistake in the kind's code, found when it is registered rather than when a contract uses it.
+    private static void CheckCapabilities(IClauseKind kind)
+    {
+        void Needs(ClauseCapabilities capability, string key, TypeExpectation type)
+        {
+            if ((kind.Capabilities & capability) != 0
+                && !kind.Parameters.Any(p => p.Key == key && p.Shape == ParameterShape.Range && p.Type == type && p.Required))
+            {
+                throw new ArgumentException($"The clause kind '{kind.Keyword}' declares {capability} but no required range setting '{key}' of {type.Description}.", nameof(kind));
+            }
+        }
+        Needs(ClauseCapabilities.Level, ClauseCapabilityExtensions.LevelYearsKey, TypeExpectation.Year);
+        Needs(ClauseCapabilities.DescribesContract, ClauseCapabilityExtensions.ContractPeriodKey, TypeExpectation.Date);
     }
 
     public IClauseKind? Find(string keyword) => _kinds.GetValueOrDefault(keyword);

@@ -38,6 +38,9 @@ public interface IClauseKind
     /// <summary>Whether the clause may stand inside a <c>level</c> block (it then applies in that level's years only).</summary>
     bool AllowedInLevel { get; }
 
+    /// <summary>What the kind is to the rest of vbc (the contract's block, a level, a set-up clause): never its keyword or type.</summary>
+    ClauseCapabilities Capabilities { get; }
+
     IReadOnlyList<ParameterSpec> Parameters { get; }
 
     /// <summary>Keywords of the kinds that may be nested inside this one.</summary>

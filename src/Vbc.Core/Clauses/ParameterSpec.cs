@@ -134,6 +134,12 @@ public sealed record ParameterSpec(
     /// </summary>
     public decimal? Default { get; init; }
 
+    /// <summary>
+    /// Written, the setting makes each member's cost (the cost clause's categories, which the clause plans as the
+    /// member-level cost basis): a clause that needs each member's cost (a bundle without its own 'actual cost') may rely on it.
+    /// </summary>
+    public bool DefinesCostBasis { get; init; }
+
     /// <summary>An absent setting means no limit (a cap not written caps nothing): adding it lowers the limit from unlimited.</summary>
     public bool AbsentIsUnlimited { get; init; }
 }

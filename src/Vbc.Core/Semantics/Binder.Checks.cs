@@ -14,7 +14,7 @@ public sealed partial class Binder
 {
     private BoundClause? CheckContractBlock()
     {
-        var contracts = _clauses.Where(c => c.Kind is ContractClause).ToList();
+        var contracts = _clauses.Where(c => c.Kind.DescribesContract()).ToList();
         if (contracts.Count == 0)
         {
             if (_parsed.Root.Blocks.Count > 0 && !_parsed.HasErrors)
@@ -35,7 +35,7 @@ public sealed partial class Binder
             var first = outer is null ? new Dictionary<IClauseKind, BoundClause>() : new Dictionary<IClauseKind, BoundClause>(outer);
             foreach (var clause in clauses)
             {
-                if (clause.Kind.Repeatable || clause.Kind.Naming == ClauseNaming.Name || clause.Kind is LevelClause)
+                if (clause.Kind.Repeatable || clause.Kind.Naming == ClauseNaming.Name || clause.Kind.IsLevel())
                 {
                     continue;
                 }
@@ -51,13 +51,13 @@ public sealed partial class Binder
             return first;
         }
 
-        var topLevel = _clauses.Where(c => c.Kind is not LevelClause).ToList();
+        var topLevel = _clauses.Where(c => !c.Kind.IsLevel()).ToList();
         var firstAtTop = CheckScope(topLevel, null);
-        foreach (var level in _clauses.Where(c => c.Kind is LevelClause))
+        foreach (var level in _clauses.Where(c => c.Kind.IsLevel()))
         {
             CheckScope(level.Children, firstAtTop);
         }
-        foreach (var parent in AllClauses().Where(c => c.Kind is not LevelClause))
+        foreach (var parent in AllClauses().Where(c => !c.Kind.IsLevel()))
         {
             CheckScope(parent.Children, null);
         }
@@ -66,7 +66,7 @@ public sealed partial class Binder
         // A requirement is met by a clause at the top, by one in the same level, or, for a clause at the top, by one
         // in every level (a benchmark that differs by level serves a corridor written once).
         // The keywords present at the top and in each level, gathered once: a search per clause was quadratic.
-        var allLevels = _clauses.Where(c => c.Kind is LevelClause).ToList();
+        var allLevels = _clauses.Where(c => c.Kind.IsLevel()).ToList();
         var atTop = topLevel.Select(c => c.Kind.Keyword).ToHashSet(StringComparer.Ordinal);
         var inLevel = allLevels.ToDictionary(l => l, l => l.Children.Select(c => c.Kind.Keyword).ToHashSet(StringComparer.Ordinal));
         var inEveryLevel = allLevels.Count == 0 ? new HashSet<string>()
@@ -88,7 +88,7 @@ public sealed partial class Binder
         // Overlapping years, found in one pass over the levels sorted by their first year (not pair by pair): each level
         // is compared with the one, among those starting no later, that reaches furthest. It is reported against the
         // level written first of the two.
-        var levels = _clauses.Where(c => c.Kind is LevelClause).ToList();
+        var levels = _clauses.Where(c => c.Kind.IsLevel()).ToList();
         var spans = levels.Select((l, index) => (Level: l, Index: index, Years: LevelClause.Years(l)))
             .Where(x => x.Years is not null)
             .Select(x => (x.Level, x.Index, First: x.Years!.Value.First, Last: x.Years!.Value.Last))
@@ -109,14 +109,14 @@ public sealed partial class Binder
                 reach = k;
             }
         }
-        var contract = _clauses.FirstOrDefault(c => c.Kind is ContractClause);
+        var contract = _clauses.FirstOrDefault(c => c.Kind.DescribesContract());
         var period = contract is null ? null : ContractClause.Period(contract);
         if (period is { } p && p.End >= p.Start)
         {
             foreach (var level in levels)
             {
                 // An open end (up to 2025, 2026 and above) reaches outside any period by design: check written ends only.
-                var range = level.Range("years");
+                var range = level.Range(ClauseCapabilityExtensions.LevelYearsKey);
                 if (LevelClause.Years(level) is { } y && range is not null
                     && ((range.Low is not null && y.First < p.Start.Year) || (range.High is not null && y.Last > p.End.Year)
                         || (range.Low is not null && y.First > p.End.Year) || (range.High is not null && y.Last < p.Start.Year)))
@@ -134,7 +134,7 @@ public sealed partial class Binder
     private void CheckCycles()
     {
         // Clauses settle as units: a clause at the top (or directly in a level) with its nested clauses.
-        var units = AllClauses().Where(c => c.Kind is not LevelClause && (c.Parent is null || c.Parent.Kind is LevelClause)).ToList();
+        var units = AllClauses().Where(c => !c.Kind.IsLevel() && (c.Parent is null || c.Parent.Kind.IsLevel())).ToList();
         var producers = units
             .SelectMany(u => ClauseDependencies.OutputsOf(u).Select(o => (o.Name, Unit: u)))
             .ToLookup(x => x.Name, x => x.Unit, StringComparer.OrdinalIgnoreCase);

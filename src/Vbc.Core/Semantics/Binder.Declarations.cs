@@ -332,7 +332,7 @@ public sealed partial class Binder
         _diagnostics.Add(BindingDiagnostics.DuplicateName(Source, clause.Syntax.Header.Span, output.Name, existing.Role, line));
     }
 
-    private static BoundClause? LevelOf(BoundClause clause) => clause.Kind is LevelClause ? clause : clause.Level;
+    private static BoundClause? LevelOf(BoundClause clause) => clause.Kind.IsLevel() ? clause : clause.Level;
 
     private bool IsAllowed(IClauseKind kind, BoundClause? parent, out string where)
     {
@@ -342,7 +342,7 @@ public sealed partial class Binder
             where = "at the top of a contract";
             return kind.TopLevel;
         }
-        if (parent.Kind is LevelClause)
+        if (parent.Kind.IsLevel())
         {
             where = "inside a level";
             return kind.AllowedInLevel;
@@ -373,7 +373,7 @@ public sealed partial class Binder
         {
             return _registry.Kinds.Where(k => k.TopLevel).Select(k => k.Keyword).Concat(DeclarationBlocks).OrderBy(k => k, StringComparer.Ordinal).ToList();
         }
-        if (parent.Kind is LevelClause)
+        if (parent.Kind.IsLevel())
         {
             return _registry.Kinds.Where(k => k.AllowedInLevel).Select(k => k.Keyword).OrderBy(k => k, StringComparer.Ordinal).ToList();
         }

@@ -81,7 +81,7 @@ public sealed class BoundClause
         {
             for (var p = Parent; p is not null; p = p.Parent)
             {
-                if (p.Kind is LevelClause)
+                if (p.Kind.IsLevel())
                 {
                     return p;
                 }

@@ -89,7 +89,7 @@ public sealed class BoundContract
     /// <summary>Whether the contract reads member-level data (declares a <c>data</c> block).</summary>
     public bool UsesMemberData => Columns.Count > 0;
 
-    public IEnumerable<BoundClause> Levels => Clauses.Where(c => c.Kind is LevelClause);
+    public IEnumerable<BoundClause> Levels => Clauses.Where(c => c.Kind.IsLevel());
 
     /// <summary>The year settled when the run names none: the period's year, if the period lies within one year.</summary>
     public int? DefaultYear => Info.PeriodStart is { } s && Info.PeriodEnd is { } e && s.Year == e.Year ? s.Year : null;
@@ -105,7 +105,7 @@ public sealed class BoundContract
     {
         foreach (var clause in Clauses)
         {
-            if (clause.Kind is LevelClause)
+            if (clause.Kind.IsLevel())
             {
                 if (LevelClause.Covers(clause, year))
                 {
@@ -115,7 +115,7 @@ public sealed class BoundContract
                     }
                 }
             }
-            else if (clause.Kind is not ContractClause)
+            else if (!clause.Kind.DescribesContract())
             {
                 yield return clause;
             }

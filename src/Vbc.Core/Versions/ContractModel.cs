@@ -57,12 +57,6 @@ public sealed record ContractFact(
 /// </summary>
 public sealed class ContractModel
 {
-    /// <summary>Clause kinds that set a contract up rather than pay: two contracts with no paying kind in common are of different kinds.</summary>
-    public static readonly IReadOnlySet<string> SetUpKinds = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "contract", "level", "population", "cost", "benchmark", "quality", "measure",
-    };
-
     private readonly List<ContractFact> _facts = new();
     private readonly Dictionary<string, ContractFact> _byId = new(StringComparer.Ordinal);
     private readonly Func<Symbol, string> _name;
@@ -130,7 +124,7 @@ public sealed class ContractModel
         var paying = new List<string>();
         foreach (var clause in Contract.Clauses)
         {
-            if (clause.Kind is not ContractClause)
+            if (!clause.Kind.DescribesContract())
             {
                 AddClause(clause, null, "", paying);
             }
@@ -162,7 +156,7 @@ public sealed class ContractModel
     private void AddClause(BoundClause clause, string? level, string inLevel, List<string> paying)
     {
         string id = (level is null ? "" : level + ".") + ClauseId(clause);
-        if (!SetUpKinds.Contains(clause.Kind.Keyword))
+        if (!clause.Kind.SetsUp())
         {
             paying.Add(clause.Kind.Keyword);
         }
@@ -174,7 +168,7 @@ public sealed class ContractModel
             Add(new ContractFact(id + ".table", FactKind.Setting, id, clause.DataTable ?? "", clause.DataTable ?? "", At(table.Span), $"The table of {title}"));
         }
         AddSettings(clause, id, title, FactKind.Setting);
-        bool isLevel = clause.Kind is LevelClause;
+        bool isLevel = clause.Kind.IsLevel();
         foreach (var child in clause.Children)
         {
             // A level's clauses are known within it (level.a.shared-savings); other nested clauses by their own id, as on statements.

@@ -102,11 +102,29 @@ internal sealed class SettlementContext : ISettlement
     // The values the clause being settled has read so far, so that a result too large to compute can name them.
     private readonly List<string> _used = new();
 
-    /// <summary>A new clause starts: forget the values the previous one read.</summary>
-    public void BeginClause()
+    /// <summary>A new clause starts: forget the values the previous one read, and learn the values this one declares it reads.</summary>
+    public void BeginClause(BoundClause unit)
     {
         _used.Clear();
         _ownAmount = null;
+        _clause = unit;
+        _declared = new HashSet<string>(ClauseDependencies.NamesRead(unit), StringComparer.OrdinalIgnoreCase);
+        _declared.UnionWith(ClauseDependencies.OutputsOf(unit).Select(o => o.Name));
+    }
+
+    // The clause settling and the names it may read: those its settings use, those its kind declares it reads, and its own.
+    // Clauses settle in the order of these declarations, so a read outside them is a defect of the kind that could
+    // otherwise see a value not yet computed (and settle a wrong amount): it stops the settlement, naming the clause.
+    private BoundClause? _clause;
+    private HashSet<string> _declared = new(StringComparer.OrdinalIgnoreCase);
+
+    private void CheckDeclared(string name)
+    {
+        if (_clause is { } clause && !_declared.Contains(name))
+        {
+            string declared = _declared.Count == 0 ? "nothing" : string.Join(", ", _declared.Order(StringComparer.Ordinal).Select(n => $"'{n}'"));
+            Report(ClauseKindDiagnostics.UndeclaredRead(Where(clause), clause.Title, clause.Kind.Keyword, name, declared));
+        }
     }
 
     // The amount the current clause has worked out, for the built-in 'gain' (ISettlement.OwnAmount).
@@ -132,11 +150,23 @@ internal sealed class SettlementContext : ISettlement
 
     public IReadOnlyList<(string Group, decimal Sum, long Count)> Groups(BoundClause owner, string key) => _members!.Groups[(owner, key)];
 
-    public Value Output(string name) => _outputs.TryGetValue(name, out var v)
-        ? Used(name, v, ValueType.Number)
-        : throw new InvalidOperationException($"The value '{name}' was read before the clause that computes it settled.");
+    public Value Output(string name)
+    {
+        CheckDeclared(name);
+        if (_outputs.TryGetValue(name, out var v))
+        {
+            return Used(name, v, ValueType.Number);
+        }
+        // Declared, so ordered after its producer: no producer settled in this year.
+        Report(ClauseKindDiagnostics.ValueNotComputed(_clause is { } c ? Where(c) : Location.In(Contract.Source, default), _clause?.Title ?? "?", name, PerformanceYear));
+        return default;
+    }
 
-    public bool TryOutput(string name, out Value value) => _outputs.TryGetValue(name, out value);
+    public bool TryOutput(string name, out Value value)
+    {
+        CheckDeclared(name);
+        return _outputs.TryGetValue(name, out value);
+    }
 
     public void SetOutput(string name, Value value) =>
         _outputs[name] = Pinned is not null && Pinned.TryGetValue(name, out var pinned) ? Value.Of(pinned) : value;

@@ -253,7 +253,7 @@ public static class SettlementEngine
         {
             try
             {
-                settlement.BeginClause();
+                settlement.BeginClause(unit);
                 unit.Kind.Settle(unit, settlement);
             }
             catch (ArithmeticException)

@@ -77,7 +77,7 @@ public static class CompletionProvider
             .Where(p => p.Repeatable || !present.Contains(p.Key))
             .Select(p => new Lsp.CompletionItem(p.Key, Lsp.CompletionItemKind.Property, (p.Required ? "required setting: " : "setting: ") + Describe.Takes(p),
                 Lsp.MarkupContent.Markdown(Describe.Setting(kind, p)), InsertText: p.Key + ": ", SortText: (p.Required ? "0" : "1") + p.Key));
-        var nested = kind is LevelClause
+        var nested = kind.IsLevel()
             ? registry.Kinds.Where(k => k.AllowedInLevel && k.TopLevel)
             : kind.ChildKinds.Select(registry.Find).OfType<IClauseKind>();
         return settings.Concat(nested.Select(Keyword));

@@ -176,6 +176,12 @@ public sealed class SettleContext
         ? (int)Total(count)
         : throw new InvalidOperationException($"'{count.Description}' is a sum, not a count: read it with Total");
 
+    /// <summary>A value another clause computed, declared with <c>ReadsValue</c>; the settlement stops (VBC7031) when no clause computes it this year.</summary>
+    public decimal Get(ValueRead value) => _gate.Pass(() => _settlement.Output(value.Name).Number);
+
+    /// <summary>A value another clause computed, or null when no clause computes it this year.</summary>
+    public decimal? GetOptional(ValueRead value) => _gate.Pass(() => _settlement.TryOutput(value.Name, out var v) ? v.Number : (decimal?)null);
+
     /// <summary>Makes a declared value known to other clauses.</summary>
     public void Set(Output output, decimal value) => _gate.Pass(() => _settlement.SetOutput(output.Name, Value.Of(value)));
 

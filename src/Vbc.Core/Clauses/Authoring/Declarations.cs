@@ -203,6 +203,23 @@ public sealed class Output
     public string Description { get; }
 }
 
+/// <summary>A value another clause computes that this clause reads while settling (<c>benchmark</c>), declared once.</summary>
+public sealed class ValueRead
+{
+    internal ValueRead(string name, Unit unit, string description)
+    {
+        Name = name;
+        Unit = unit;
+        Description = description;
+    }
+
+    public string Name { get; }
+
+    public Unit Unit { get; }
+
+    public string Description { get; }
+}
+
 /// <summary>One of a plug-in's own diagnostics: its code (the plug-in's prefix and a number), what it means, how to fix it.</summary>
 public sealed class PluginCode
 {

@@ -20,6 +20,7 @@ public abstract partial class PluginClause : IClauseKind
     private readonly List<SettingDeclaration> _settings = new();
     private readonly List<MemberSum> _sums = new();
     private readonly List<Output> _outputs = new();
+    private readonly List<ValueRead> _reads = new();
     private readonly List<PluginCode> _codes = new();
     private readonly List<(int Line, string Problem)> _problems = new();
     private Frozen? _frozen;
@@ -53,16 +54,19 @@ public abstract partial class PluginClause : IClauseKind
     // ---- declarations ---------------------------------------------------------------------------------------------
 
     /// <summary>A setting in dollars ($1,000.00), 0 or more unless <paramref name="min"/> says otherwise.</summary>
-    protected Setting<decimal> MoneySetting(string key, string doc, string example, bool required = true, decimal? min = null, decimal? max = null, [CallerLineNumber] int line = 0) =>
-        Number(key, Unit.Money, doc, example, required, min, max, line);
+    protected Setting<decimal> MoneySetting(string key, string doc, string example, bool required = true, decimal? min = null, decimal? max = null,
+        Party? favours = null, [CallerLineNumber] int line = 0) =>
+        Number(key, Unit.Money, doc, example, required, min, max, favours, line);
 
     /// <summary>A setting written as a percent (80%), read as a fraction (0.8).</summary>
-    protected Setting<decimal> PercentSetting(string key, string doc, string example, bool required = true, decimal? min = null, decimal? max = null, [CallerLineNumber] int line = 0) =>
-        Number(key, Unit.Percent, doc, example, required, min, max, line);
+    protected Setting<decimal> PercentSetting(string key, string doc, string example, bool required = true, decimal? min = null, decimal? max = null,
+        Party? favours = null, [CallerLineNumber] int line = 0) =>
+        Number(key, Unit.Percent, doc, example, required, min, max, favours, line);
 
     /// <summary>A plain number setting (a ratio, a factor).</summary>
-    protected Setting<decimal> NumberSetting(string key, string doc, string example, bool required = true, decimal? min = null, decimal? max = null, [CallerLineNumber] int line = 0) =>
-        Number(key, Unit.Number, doc, example, required, min, max, line);
+    protected Setting<decimal> NumberSetting(string key, string doc, string example, bool required = true, decimal? min = null, decimal? max = null,
+        Party? favours = null, [CallerLineNumber] int line = 0) =>
+        Number(key, Unit.Number, doc, example, required, min, max, favours, line);
 
     /// <summary>
     /// A list of values of one unit, separated by commas (<c>quarters: $15,000.00, $15,000.00, $15,000.00, $15,000.00</c>), with
@@ -168,6 +172,21 @@ public abstract partial class PluginClause : IClauseKind
         return sum;
     }
 
+    /// <summary>
+    /// A value another clause computes (<c>benchmark</c>, <c>savings</c>), read while settling with <see cref="SettleContext.Get(ValueRead)"/>.
+    /// Declaring it orders this clause after the one that computes it; reading a value not declared stops the settlement (VBC7030).
+    /// </summary>
+    protected ValueRead ReadsValue(string name, Unit unit, string description, [CallerLineNumber] int line = 0)
+    {
+        if (!NamePattern.IsMatch(name ?? ""))
+        {
+            _problems.Add((line, $"The value name '{name}' is not a lower-case name ('benchmark')."));
+        }
+        var read = new ValueRead(name ?? "", unit, description);
+        _reads.Add(read);
+        return read;
+    }
+
     /// <summary>A money value other clauses may use by this name.</summary>
     protected Output MoneyOutput(string name, string description, [CallerLineNumber] int line = 0) => DeclareOutput(name, Unit.Money, description, line);
 
@@ -180,10 +199,10 @@ public abstract partial class PluginClause : IClauseKind
     /// <summary>A warning of the plug-in's own.</summary>
     protected PluginCode WarningCode(int number, string title, string fix, [CallerLineNumber] int line = 0) => DeclareCode(number, false, title, fix, line);
 
-    private Setting<decimal> Number(string key, Unit unit, string doc, string example, bool required, decimal? min, decimal? max, int line)
+    private Setting<decimal> Number(string key, Unit unit, string doc, string example, bool required, decimal? min, decimal? max, Party? favours, int line)
     {
         CheckBounds(key, min, max, line);
-        var spec = new ParameterSpec(key, ParameterShape.Expression, Units.ExpectationOf(unit), doc, example, Required: required, Min: min, Max: max);
+        var spec = new ParameterSpec(key, ParameterShape.Expression, Units.ExpectationOf(unit), doc, example, Required: required, Min: min, Max: max) { HigherFavours = favours };
         return Declare(new Setting<decimal>(spec, unit), line);
     }
 
@@ -289,7 +308,20 @@ public abstract partial class PluginClause : IClauseKind
         _frozen = frozen;
     }
 
-    private Frozen State => _frozen ?? throw new InvalidOperationException("A plug-in clause is used before the host read its declarations (Freeze).");
+    private Frozen State => _frozen ?? (IsBuiltIn ? FreezeBuiltIn() : throw new InvalidOperationException("A plug-in clause is used before the host read its declarations (Freeze)."));
+
+    // The built-in kinds written on this API (in vbc itself) are trusted: read on first use, without the host's limits.
+    private bool IsBuiltIn => GetType().Assembly == typeof(PluginClause).Assembly;
+
+    private Frozen FreezeBuiltIn()
+    {
+        var frozen = new Frozen(Keyword, Summary, Version, CodePrefix, Repeatable, AllowedInLevel);
+        if (_problems.Count > 0)
+        {
+            throw new InvalidOperationException($"The built-in clause '{frozen.Keyword}' declares: {string.Join(" ", _problems.Select(p => p.Problem))}");
+        }
+        return _frozen = frozen;
+    }
 
     /// <summary>The version as read once by <see cref="Freeze"/> (reading <see cref="Version"/> would run plug-in code).</summary>
     internal string FrozenVersion => State.Version;
@@ -308,6 +340,8 @@ public abstract partial class PluginClause : IClauseKind
 
     bool IClauseKind.AllowedInLevel => State.AllowedInLevel;
 
+    ClauseCapabilities IClauseKind.Capabilities => ClauseCapabilities.None;
+
     IReadOnlyList<ParameterSpec> IClauseKind.Parameters => _settings.Select(s => s.Spec).ToList();
 
     IReadOnlyList<string> IClauseKind.ChildKinds => Array.Empty<string>();
@@ -317,9 +351,10 @@ public abstract partial class PluginClause : IClauseKind
     IEnumerable<OutputSpec> IClauseKind.DeclareOutputs(BlockSyntax block, string? name) =>
         _outputs.Select(o => new OutputSpec(o.Name, Units.TypeOf(o.Unit), o.Description));
 
-    // A plug-in reads other clauses' values only through its settings' expressions, whose names the binder already
-    // follows: there is no list of names to keep in step with Settle.
-    IEnumerable<string> IClauseKind.ReadsImplicitly(BoundClause clause) => Array.Empty<string>();
+    // A plug-in reads other clauses' values through its settings' expressions (whose names the binder follows), the values
+    // it declared with ReadsValue, and member months (SettleContext.MemberMonths): the list comes from the declarations,
+    // and a read outside it stops the settlement (VBC7030), so there is nothing to keep in step with Settle by hand.
+    IEnumerable<string> IClauseKind.ReadsImplicitly(BoundClause clause) => _reads.Select(r => r.Name).Append(WellKnownValues.TotalMemberMonths);
 
     void IClauseKind.Check(BoundClause clause, ClauseCheckContext context)
     {
@@ -384,7 +419,7 @@ public abstract partial class PluginClause : IClauseKind
     }
 
     // Sealed: vbc may call these on any kind, outside the host's limits, so a plug-in may not override them.
-    public sealed override string ToString() => _frozen?.Keyword ?? GetType().Name;
+    public sealed override string ToString() => _frozen?.Keyword ?? (IsBuiltIn ? State.Keyword : GetType().Name);
 
     public sealed override bool Equals(object? obj) => ReferenceEquals(this, obj);
 

@@ -15,6 +15,8 @@ public sealed class BenchmarkClause : ClauseKind
 {
     public override string Keyword => "benchmark";
 
+    public override ClauseCapabilities Capabilities => ClauseCapabilities.SetsUp;
+
     public override string Summary =>
         "The benchmark B: base PMPM x trend x risk ratio x (1 - discount) x member months, or a total given as an input. Defines savings G = B - A and the savings rate r = G / B.";
 
@@ -62,7 +64,7 @@ public sealed class BenchmarkClause : ClauseKind
         yield return "actual";
         if (clause.Has("base"))
         {
-            yield return "total_member_months";
+            yield return WellKnownValues.TotalMemberMonths;
         }
     }
 

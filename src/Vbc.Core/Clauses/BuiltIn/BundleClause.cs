@@ -75,7 +75,7 @@ public sealed class BundleClause : ClauseKind
         {
             context.Report(BindingDiagnostics.NeedsMemberData(context.Source, clause.Syntax.Header.Span, "A bundle"));
         }
-        else if (!clause.Has("actual cost") && !context.Clauses.Any(c => c.Kind is CostClause && c.Has("categories")))
+        else if (!clause.Has("actual cost") && !context.Clauses.Any(c => c.Settings.Values.Any(s => s.Spec.DefinesCostBasis)))
         {
             // Without either, every episode would cost $0 and earn its whole target.
             context.Report(BindingDiagnostics.SettingsConflict(context.Source, clause.Syntax.Header.Span,

@@ -1,3 +1,4 @@
+using Vbc.Clauses.Authoring;
 using Vbc.Diagnostics;
 using Vbc.Semantics;
 using Vbc.Settlement;
@@ -62,12 +63,15 @@ public sealed class CapitationClause : ClauseKind
         {
             CarveOuts.Check(clause, "services", context);
         }
-        if (clause.Children.Any(c => c.Kind is StopLossClause) && !clause.Has("services"))
+        if (clause.Children.Count > 0 && !clause.Has("services"))
         {
             context.Report(BindingDiagnostics.SettingsConflict(context.Source, clause.Syntax.Header.Span,
                 "Stop-loss applies to each member's covered cost: list the capitated 'services'."));
         }
     }
+
+    // The payment is the rate times the population's member months (given as a total, from the cost clause).
+    public override IEnumerable<string> ReadsImplicitly(BoundClause clause) => new[] { WellKnownValues.TotalMemberMonths };
 
     private static BoundExpression? CoveredCost(BoundClause clause) =>
         MemberExpressions.SumOfColumns(clause.List("services"), CarveOuts.Names(clause), clause.Setting("services")?.Syntax.Values[0] as ExpressionSyntax
@@ -81,7 +85,7 @@ public sealed class CapitationClause : ClauseKind
         }
         plan.Sum(clause, "covered", covered, "capitated services less carve-outs");
         plan.CheckCarveOuts(CarveOuts.Of(clause));
-        foreach (var stopLoss in clause.Children.Where(c => c.Kind is StopLossClause))
+        foreach (var stopLoss in clause.Children)
         {
             if (stopLoss.Expression("attachment") is { } attachment)
             {
@@ -111,7 +115,7 @@ public sealed class CapitationClause : ClauseKind
         settlement.Step(clause, id + ".surplus", "Capitation surplus", payment - covered, ValueType.Money, $"{Money(payment)} - {Money(covered)} (reported, not paid)");
         settlement.SetOutput("capitation_surplus", Value.Of(payment - covered));
 
-        foreach (var stopLoss in clause.Children.Where(c => c.Kind is StopLossClause))
+        foreach (var stopLoss in clause.Children)
         {
             decimal attachment = settlement.Number(stopLoss, "attachment", 0);
             decimal coinsurance = settlement.Number(stopLoss, "coinsurance", 0);
@@ -144,43 +148,47 @@ public sealed class StopLossClause : ClauseKind
     };
 }
 
-/// <summary><c>withhold { rate: 2%  of: capitation  returned: quality_composite }</c>: a share held back and returned by quality.</summary>
-public sealed class WithholdClause : ClauseKind
+/// <summary>
+/// <c>withhold { rate: 2%  of: capitation  returned: quality_composite }</c>: a share held back and returned by quality.
+/// Written on the author API, as a plug-in would be.
+/// </summary>
+public sealed class WithholdClause : PluginClause
 {
+    private readonly Setting<decimal> _rate;
+    private readonly Setting<decimal> _of;
+    private readonly Setting<decimal> _returned;
+    private readonly Output _held;
+    private readonly Output _heldReturned;
+
+    public WithholdClause()
+    {
+        _rate = PercentSetting("rate", "The share held back.", "2%", min: 0, max: 1, favours: Party.Payer);
+        _of = MoneySetting("of", "The amount the withhold is taken from (capitation, the benchmark, ...).", "capitation", min: 0, favours: Party.Payer);
+        _returned = PercentSetting("returned",
+            "The share of the withhold returned, usually a quality score ('quality_composite', or 'if quality_gate_met then 100% else 0%').", "quality_composite",
+            min: 0, max: 1, favours: Party.Provider);
+        _held = MoneyOutput("withhold", "The amount held back.");
+        _heldReturned = MoneyOutput("withhold_returned", "The amount of the withhold returned.");
+    }
+
     public override string Keyword => "withhold";
 
     public override string Summary => "A share of a payment held back and returned in proportion to quality: held back = rate x amount; returned = held back x returned share.";
 
-    public override IReadOnlyList<ParameterSpec> Parameters { get; } = new[]
-    {
-        new ParameterSpec("rate", ParameterShape.Expression, TypeExpectation.Percent, "The share held back.", "2%", Required: true, Min: 0, Max: 1)
-        { HigherFavours = Party.Payer },
-        new ParameterSpec("of", ParameterShape.Expression, TypeExpectation.Money, "The amount the withhold is taken from (capitation, the benchmark, ...).", "capitation", Required: true, Min: 0)
-        { HigherFavours = Party.Payer },
-        new ParameterSpec("returned", ParameterShape.Expression, TypeExpectation.Percent,
-            "The share of the withhold returned, usually a quality score ('quality_composite', or 'if quality_gate_met then 100% else 0%').", "quality_composite", Required: true, Min: 0, Max: 1)
-        { HigherFavours = Party.Provider },
-    };
+    public override string CodePrefix => "VBC";
 
-    public override IEnumerable<OutputSpec> DeclareOutputs(BlockSyntax block, string? name)
+    protected override void Settle(SettleContext s)
     {
-        yield return new OutputSpec("withhold", ValueType.Money, "The amount held back.");
-        yield return new OutputSpec("withhold_returned", ValueType.Money, "The amount of the withhold returned.");
-    }
-
-    public override void Settle(BoundClause clause, ISettlement settlement)
-    {
-        string id = IdOf(clause);
-        decimal rate = settlement.Number(clause, "rate", 0);
-        decimal amount = settlement.Number(clause, "of", 0);
+        decimal rate = s.Get(_rate);
+        decimal amount = s.Get(_of);
         decimal held = rate * amount;
-        settlement.SetOutput("withhold", Value.Of(held));
-        settlement.Component(clause, id + ".held", "Withhold held back", -held, $"{Percent(rate)} x {settlement.Explain(clause.Expression("of")!)}");
-        decimal share = settlement.Number(clause, "returned", 0);
-        settlement.Step(clause, id + ".share", "Share returned", share, ValueType.Percent, settlement.Explain(clause.Expression("returned")!));
+        s.Set(_held, held);
+        s.Component("held", "Withhold held back", -held, $"{SettleContext.Show(rate, Unit.Percent)} x {s.Explain(_of)}");
+        decimal share = s.Get(_returned);
+        s.Step("share", "Share returned", share, Unit.Percent, s.Explain(_returned));
         decimal returned = held * share;
-        settlement.SetOutput("withhold_returned", Value.Of(returned));
-        settlement.Component(clause, id + ".returned", "Withhold returned", returned, $"{Money(held)} x {Percent(share)}");
+        s.Set(_heldReturned, returned);
+        s.Component("returned", "Withhold returned", returned, $"{SettleContext.Show(held, Unit.Money)} x {SettleContext.Show(share, Unit.Percent)}");
     }
 }
 
@@ -199,6 +207,10 @@ public sealed class BonusClause : ClauseKind
         new ParameterSpec("amount", ParameterShape.Expression, TypeExpectation.MoneyOrPmpm, "The bonus: a lump sum, or an amount PMPM paid on the population's member months.", "$2.00 PMPM", Required: true, Min: 0)
         { HigherFavours = Party.Provider },
     };
+
+    // An amount PMPM is paid on the population's member months (given as a total, from the cost clause).
+    public override IEnumerable<string> ReadsImplicitly(BoundClause clause) =>
+        clause.Expression("amount") is { Type.Dimension: var d } && d == Dimension.PerMemberMonth ? new[] { WellKnownValues.TotalMemberMonths } : Array.Empty<string>();
 
     public override void Check(BoundClause clause, ClauseCheckContext context)
     {

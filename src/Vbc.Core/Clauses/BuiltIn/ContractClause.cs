@@ -14,9 +14,11 @@ public sealed class ContractClause : ClauseKind
 
     public override bool AllowedInLevel => false;
 
+    public override ClauseCapabilities Capabilities => ClauseCapabilities.DescribesContract;
+
     public override IReadOnlyList<ParameterSpec> Parameters { get; } = new[]
     {
-        new ParameterSpec("period", ParameterShape.Range, TypeExpectation.Date,
+        new ParameterSpec(ClauseCapabilityExtensions.ContractPeriodKey, ParameterShape.Range, TypeExpectation.Date,
             "The agreement period, first and last day. A period within one year is also the performance year settled by default.",
             "2024-01-01 to 2024-12-31", Required: true, Level: EvaluationLevel.Constant),
         new ParameterSpec("payer", ParameterShape.Expression, TypeExpectation.Text, "The payer: the health plan or program.", "\"Example Health Plan\"", Level: EvaluationLevel.Constant),
@@ -31,7 +33,7 @@ public sealed class ContractClause : ClauseKind
         {
             context.Report(BindingDiagnostics.NameRequired(context.Source, clause.Syntax.Header.Span, "contract", "contract \"MSSP BASIC Level A\""));
         }
-        var range = clause.Range("period");
+        var range = clause.Range(ClauseCapabilityExtensions.ContractPeriodKey);
         if (range is not null && Period(clause) is { } p && p.End < p.Start)
         {
             context.Report(BindingDiagnostics.PeriodEndsBeforeStart(context.Source, range.Span, p.Start.ToString("yyyy-MM-dd"), p.End.ToString("yyyy-MM-dd")));
@@ -44,7 +46,7 @@ public sealed class ContractClause : ClauseKind
 
     public static (DateOnly Start, DateOnly End)? Period(BoundClause clause)
     {
-        var range = clause.Range("period");
+        var range = clause.Range(ClauseCapabilityExtensions.ContractPeriodKey);
         if (range?.Low is null || range.High is null)
         {
             return null;
@@ -80,9 +82,11 @@ public sealed class LevelClause : ClauseKind
 
     public override bool AllowedInLevel => false;
 
+    public override ClauseCapabilities Capabilities => ClauseCapabilities.Level;
+
     public override IReadOnlyList<ParameterSpec> Parameters { get; } = new[]
     {
-        new ParameterSpec("years", ParameterShape.Range, TypeExpectation.Year, "The performance years the level applies in: one year, or a range.",
+        new ParameterSpec(ClauseCapabilityExtensions.LevelYearsKey, ParameterShape.Range, TypeExpectation.Year, "The performance years the level applies in: one year, or a range.",
             "2024 to 2025", Required: true, Level: EvaluationLevel.Constant, Min: FirstYear, Max: LastYear),
     };
 
@@ -95,7 +99,7 @@ public sealed class LevelClause : ClauseKind
         {
             context.Report(BindingDiagnostics.NameRequired(context.Source, clause.Syntax.Header.Span, "level", "level \"BASIC A\""));
         }
-        var range = clause.Range("years");
+        var range = clause.Range(ClauseCapabilityExtensions.LevelYearsKey);
         if (range is not null && Years(clause) is { } y && y.Last < y.First)
         {
             context.Report(BindingDiagnostics.PeriodEndsBeforeStart(context.Source, range.Span, y.First.ToString(), y.Last.ToString(), "range of years"));
@@ -105,7 +109,7 @@ public sealed class LevelClause : ClauseKind
     /// <summary>The first and last year of a level; null when they are not whole constant years.</summary>
     public static (int First, int Last)? Years(BoundClause level)
     {
-        var range = level.Range("years");
+        var range = level.Range(ClauseCapabilityExtensions.LevelYearsKey);
         if (range is null)
         {
             return null;
@@ -137,12 +141,12 @@ public sealed class LevelClause : ClauseKind
     {
         for (var p = clause.Parent; p is not null; p = p.Parent)
         {
-            if (p.Kind is LevelClause)
+            if (p.Kind.IsLevel())
             {
                 return Years(p) is { } y ? Enumerable.Range(y.First, Math.Max(0, y.Last - y.First + 1)).Select(year => (year, $"level \"{p.Label}\"")).ToList() : null;
             }
         }
-        var levels = all.Where(c => c.Kind is LevelClause).ToList();
+        var levels = all.Where(c => c.Kind.IsLevel()).ToList();
         if (levels.Count > 0)
         {
             var years = new List<(int, string)>();
@@ -156,7 +160,7 @@ public sealed class LevelClause : ClauseKind
             }
             return years.OrderBy(y => y.Item1).ToList();
         }
-        if (all.FirstOrDefault(c => c.Kind is ContractClause) is { } contract && ContractClause.Period(contract) is { } period && period.Start <= period.End)
+        if (all.FirstOrDefault(c => c.Kind.DescribesContract()) is { } contract && ContractClause.Period(contract) is { } period && period.Start <= period.End)
         {
             return Enumerable.Range(period.Start.Year, period.End.Year - period.Start.Year + 1).Select(year => (year, "the contract period")).ToList();
         }

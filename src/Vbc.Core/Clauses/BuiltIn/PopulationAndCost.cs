@@ -12,6 +12,8 @@ public sealed class PopulationClause : ClauseKind
 {
     public override string Keyword => "population";
 
+    public override ClauseCapabilities Capabilities => ClauseCapabilities.SetsUp;
+
     public override string Summary =>
         "Which members count: every 'include' condition must hold and no 'exclude' condition may; members without member months are left out too. Excluded members and their dollars are reported.";
 
@@ -48,6 +50,8 @@ public sealed class CostClause : ClauseKind
 {
     public override string Keyword => "cost";
 
+    public override ClauseCapabilities Capabilities => ClauseCapabilities.SetsUp;
+
     public override string Summary =>
         "The actual cost: per member, the sum of the categories in scope less the carve-outs, capped by truncation; summed over the population. Or a total given as an input.";
 
@@ -56,7 +60,7 @@ public sealed class CostClause : ClauseKind
     public override IReadOnlyList<ParameterSpec> Parameters { get; } = new[]
     {
         new ParameterSpec("categories", ParameterShape.List, TypeExpectation.MoneyColumn,
-            "The money columns in scope: a member's cost is their sum.", "inpatient, outpatient, professional, pharmacy", Level: EvaluationLevel.Member),
+            "The money columns in scope: a member's cost is their sum.", "inpatient, outpatient, professional, pharmacy", Level: EvaluationLevel.Member) { DefinesCostBasis = true },
         new ParameterSpec("carve out", ParameterShape.CarveOuts, TypeExpectation.MoneyColumn,
             "Money columns taken out of the cost: services excluded from the contract, each written with the category in scope it is part of ('transplant from inpatient'), from which it is subtracted. On every row a carve-out must lie between $0 and its category.",
             "transplant from inpatient, dialysis from outpatient", Level: EvaluationLevel.Member),

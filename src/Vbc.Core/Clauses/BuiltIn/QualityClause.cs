@@ -18,6 +18,8 @@ public sealed class QualityClause : ClauseKind
 
     public override string Keyword => "quality";
 
+    public override ClauseCapabilities Capabilities => ClauseCapabilities.SetsUp;
+
     public override string Summary =>
         "Quality measures (rate = sum of numerators / sum of denominators), their composite score (weighted mean of the rates unless written out) and a gate other clauses can test.";
 
@@ -55,7 +57,7 @@ public sealed class QualityClause : ClauseKind
     {
         string id = IdOf(clause);
         var rates = new List<(BoundClause Measure, decimal Rate, decimal Weight)>();
-        foreach (var measure in clause.Children.Where(c => c.Kind is MeasureClause))
+        foreach (var measure in clause.Children)
         {
             var (rate, weight) = MeasureClause.SettleMeasure(measure, settlement);
             rates.Add((measure, rate, weight));
@@ -91,6 +93,8 @@ public sealed class QualityClause : ClauseKind
 public sealed class MeasureClause : ClauseKind
 {
     public override string Keyword => "measure";
+
+    public override ClauseCapabilities Capabilities => ClauseCapabilities.SetsUp;
 
     public override string Summary => "A quality measure: its rate is the sum of its numerator over the population divided by the sum of its denominator.";
 

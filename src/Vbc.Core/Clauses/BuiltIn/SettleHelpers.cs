@@ -36,9 +36,12 @@ internal static class SettleHelpers
 
     public static decimal OutputNumber(this ISettlement settlement, string name) => settlement.Output(name).Number;
 
-    /// <summary>The population's member months: from the data, or the total the cost clause was given.</summary>
+    /// <summary>
+    /// The population's member months: from the data, or the total the cost clause was given. A kind that calls this
+    /// declares <see cref="WellKnownValues.TotalMemberMonths"/> among the values it reads, so that it settles after the cost clause.
+    /// </summary>
     public static decimal MemberMonthsOf(ISettlement settlement) =>
-        settlement.TryOutput("total_member_months", out var months) ? months.Number : settlement.Population?.MemberMonths ?? 0;
+        settlement.TryOutput(WellKnownValues.TotalMemberMonths, out var months) ? months.Number : settlement.Population?.MemberMonths ?? 0;
 
     /// <summary>"$1,234.00" / "3.5%": a value written the way its type is shown.</summary>
     public static string Show(decimal value, ValueType type) => Display.Format(value, type);
