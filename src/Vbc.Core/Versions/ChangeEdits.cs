@@ -164,6 +164,12 @@ public static class AppliedChanges
         {
             if (edit.Span.Start < at)
             {
+                // Inside a node already replaced by the new version's text, which holds this change too (a row of a
+                // table whose whole entry changed, a renamed name inside a rewritten setting): nothing more to write.
+                if (edit.Span.End <= at)
+                {
+                    continue;
+                }
                 throw new InvalidOperationException($"Edits overlap at offset {edit.Span.Start}: the changes must be applied together.");
             }
             text.Append(old, at, edit.Span.Start - at).Append(edit.Text);
@@ -196,7 +202,8 @@ public static class AppliedChanges
     private static List<SourceEdit> Merge(IEnumerable<SourceEdit> all)
     {
         // Stable by start: insertions at one offset stay in the order of their changes, and come before a replacement there.
-        var sorted = all.Select((e, i) => (e, i)).OrderBy(x => x.e.Span.Start).ThenBy(x => x.e.IsInsertion ? 0 : 1).ThenBy(x => x.i).Select(x => x.e).ToList();
+        // At one offset the longest replacement first, so that what lies inside it is recognised as inside.
+        var sorted = all.Select((e, i) => (e, i)).OrderBy(x => x.e.Span.Start).ThenBy(x => x.e.IsInsertion ? 0 : 1).ThenByDescending(x => x.e.Span.Length).ThenBy(x => x.i).Select(x => x.e).ToList();
         var merged = new List<SourceEdit>();
         foreach (var edit in sorted)
         {

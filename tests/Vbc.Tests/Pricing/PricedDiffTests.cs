@@ -196,4 +196,67 @@ public class PricedDiffTests
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("give the data with --data FILE", run.Error);
     }
+
+    private static string Temp(string name, string text)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "vbc-priced-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var path = Path.Combine(dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public void With_an_inputs_file_each_organisation_is_priced_on_its_own_rows_and_the_total_adds_them_up()
+    {
+        string Split(string file) => File.ReadAllText(Golden.PathOf(file)).Replace("data {\n  member_id: id\n", "data {\n  member_id: id\n  organisation_id: text\n");
+        var old = Temp("old.vbc", Split("contracts/reach-professional.vbc"));
+        var @new = Temp("new.vbc", Split("contracts/reach-global.vbc"));
+        var inputs = Temp("organisations.csv", "organisation_id,quality_score\nACO-01,95%\nACO-02,80%\nACO-03,0.9\n");
+        var json = CliRunner.Run("diff", old, @new, "--data", "seeds/members.csv", "--inputs", inputs, "--format", "json");
+        Assert.True(json.ExitCode == 1, json.Error);
+        using var doc = JsonDocument.Parse(json.Output);
+        var prices = doc.RootElement.GetProperty("prices");
+        static decimal D(JsonElement e) => decimal.Parse(e.GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        var organisations = prices.GetProperty("organisations").EnumerateArray().ToList();
+        Assert.Equal(new[] { "ACO-01", "ACO-02", "ACO-03" }, organisations.Select(o => o.GetProperty("organisation").GetString()).ToArray());
+        var groups = prices.GetProperty("groups").EnumerateArray().ToList();
+        foreach (var column in new[] { "waterfall", "shapley" })
+        {
+            // Each organisation's column adds up to its own difference, and the total's column is the sum of theirs.
+            foreach (var o in organisations)
+            {
+                Assert.Equal(D(o.GetProperty("new")) - D(o.GetProperty("old")), o.GetProperty(column).EnumerateArray().Sum(D));
+            }
+            for (int g = 0; g < groups.Count; g++)
+            {
+                Assert.Equal(D(groups[g].GetProperty(column)), organisations.Sum(o => D(o.GetProperty(column)[g])));
+            }
+        }
+        Assert.Equal(organisations.Sum(o => D(o.GetProperty("new")) - D(o.GetProperty("old"))), D(prices.GetProperty("difference")));
+        // One member-level pass per organisation: no change touches the member-level stage.
+        Assert.Equal(3, prices.GetProperty("memberPasses").GetInt32());
+        var text = CliRunner.Run("diff", old, @new, "--data", "seeds/members.csv", "--inputs", inputs);
+        Assert.Contains("organisation ACO-02: old ", text.Output);
+    }
+
+    [Fact]
+    public void A_change_inside_a_node_another_change_rewrites_is_priced_with_it()
+    {
+        // The table's key changes (the whole setting is rewritten) and one of its rows changes: the row's edit lies inside
+        // the setting's, so the two go together, and applying both writes the new setting once.
+        var oldText = File.ReadAllText(Golden.PathOf("contracts", "mssp-basic-a.vbc"));
+        var newText = oldText.Replace("by assigned_beneficiaries {", "by assigned_beneficiaries + 1 {").Replace("9,000 to 9,999: 3.1% to 3.0%", "9,000 to 9,999: 3.1% to 2.9%");
+        var old = Bind(oldText, "old.vbc");
+        var @new = Bind(newText, "new.vbc");
+        var diff = ContractDiff.Compare(old, @new);
+        Assert.Equal(2, diff.Changes.Count);
+        var all = Bind(AppliedChanges.Text(old.Source.Text, diff.Changes), "old.vbc");
+        Assert.True(ContractDiff.Compare(all, @new).IsEmpty);
+        var (prices, failures) = Price(diff, old, @new);
+        Assert.Empty(failures);
+        var group = Assert.Single(prices!.Groups);
+        Assert.Equal(2, group.Changes.Count);
+        Assert.Equal(prices.TotalNew - prices.TotalOld, prices.TotalShapley.Sum());
+    }
 }
