@@ -125,7 +125,7 @@ public sealed class PricedDiff
     {
         // Both versions first: a version that cannot settle stops the pricing with its own diagnostics.
         var failures = new List<PricingFailure>();
-        var caches = runs.Select(_ => new Dictionary<MemberLevelIr, MemberLevelRun>()).ToList();
+        var caches = runs.Select(_ => new Dictionary<(int?, MemberLevelIr), MemberLevelRun>()).ToList();
         var ends = new List<(decimal Old, decimal New)>();
         for (int r = 0; r < runs.Count; r++)
         {
@@ -208,8 +208,8 @@ public sealed class PricedDiff
             groups = rest.Concat(joined).ToList();
         }
         groups = groups.Select(g => g.OrderBy(changes.IndexOf).ToList()).OrderBy(g => changes.IndexOf(g[0])).ToList();
-        var all = BindText(AppliedChanges.Text(_old.Source.Text, changes));
-        applies = !all.HasErrors && ContractDiff.Compare(all, _new).IsEmpty && groups.All(g => Binds(g) && Binds(changes.Except(g).ToList()));
+        var all = Apply(changes);
+        applies = all is { HasErrors: false } && ContractDiff.Compare(all, _new).IsEmpty && groups.All(g => Binds(g) && Binds(changes.Except(g).ToList()));
         return groups;
     }
 
@@ -269,7 +269,22 @@ public sealed class PricedDiff
         return keys;
     }
 
-    private bool Binds(IReadOnlyList<ContractChange> changes) => !BindText(AppliedChanges.Text(_old.Source.Text, changes)).HasErrors;
+    private bool Binds(IReadOnlyList<ContractChange> changes) => Apply(changes) is { HasErrors: false };
+
+    /// <summary>The old version with these changes, bound; null when their edits cross (they can only be applied together).</summary>
+    private BoundContract? Apply(IEnumerable<ContractChange> changes)
+    {
+        string text;
+        try
+        {
+            text = AppliedChanges.Text(_old.Source.Text, changes);
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+        return BindText(text);
+    }
 
     private BoundContract BindText(string text)
     {
@@ -283,7 +298,7 @@ public sealed class PricedDiff
 
     // ---- attribution -------------------------------------------------------------------------------------------------
 
-    private List<OrganisationPrices>? Attribute(List<List<ContractChange>> groups, IReadOnlyList<PricingRun> runs, List<Dictionary<MemberLevelIr, MemberLevelRun>> caches,
+    private List<OrganisationPrices>? Attribute(List<List<ContractChange>> groups, IReadOnlyList<PricingRun> runs, List<Dictionary<(int?, MemberLevelIr), MemberLevelRun>> caches,
         List<(decimal Old, decimal New)> ends, int exactUpTo, int permutations, out long failedMask, out PricingFailure? failure)
     {
         failure = null;
@@ -342,13 +357,14 @@ public sealed class PricedDiff
             }
             else
             {
-                contract = BindText(AppliedChanges.Text(_old.Source.Text, Enumerable.Range(0, n).Where(i => (mask & (1L << i)) != 0).SelectMany(i => groups[i])));
-                if (contract.HasErrors)
+                var applied = Apply(Enumerable.Range(0, n).Where(i => (mask & (1L << i)) != 0).SelectMany(i => groups[i]));
+                if (applied is not { HasErrors: false })
                 {
                     failedMask = mask;
-                    failure = new PricingFailure(Describe(groups, mask), null, contract.Diagnostics.Where(d => d.IsError).ToList());
+                    failure = new PricingFailure(Describe(groups, mask), null, applied?.Diagnostics.Where(d => d.IsError).ToList() ?? new List<Diagnostic>());
                     return null;
                 }
+                contract = applied;
             }
             for (int r = 0; r < runs.Count; r++)
             {
@@ -384,7 +400,7 @@ public sealed class PricedDiff
         "the old version with " + string.Join(", ", Enumerable.Range(0, groups.Count).Where(i => (mask & (1L << i)) != 0).SelectMany(i => groups[i]).Select(c => c.Id));
 
     /// <summary>A version settled for a run: over a member-level pass already made for the same IR, else with a new pass.</summary>
-    private SettlementResult Settle(BoundContract contract, PricingRun run, Dictionary<MemberLevelIr, MemberLevelRun> cache)
+    private SettlementResult Settle(BoundContract contract, PricingRun run, Dictionary<(int?, MemberLevelIr), MemberLevelRun> cache)
     {
         _settled++;
         var probe = run.Request(contract, false);
@@ -393,7 +409,9 @@ public sealed class PricedDiff
         {
             return failed;
         }
-        if (cache.TryGetValue(ir!, out var reused))
+        // The year is part of the key: a changed period settles another year over work that may look the same.
+        var key = (probe.Year ?? contract.DefaultYear, ir!);
+        if (cache.TryGetValue(key, out var reused))
         {
             return SettlementEngine.Settle(contract, probe with { MemberLevel = reused });
         }
@@ -404,7 +422,7 @@ public sealed class PricedDiff
             var result = SettlementEngine.Settle(contract, request);
             if (result.Succeeded && result.MemberLevel is { } pass)
             {
-                cache[ir!] = pass;
+                cache[key] = pass;
             }
             return result;
         }
