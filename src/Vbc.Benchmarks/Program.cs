@@ -20,6 +20,12 @@ if (args.Length > 0 && args[0] == "--diff")
     // The diff's figures (docs/diff.md): dotnet run -c Release --project src/Vbc.Benchmarks -- --diff
     return DiffBenchmark.Run(args.Length > 1 ? args[1] : Directory.GetCurrentDirectory());
 }
+if (args.Length > 0 && args[0] == "--priced-diff")
+{
+    // The priced diff against one settle (docs/performance.md): dotnet run -c Release --project src/Vbc.Benchmarks -- --priced-diff FILE [RUNS] [member]
+    return PricedDiffBenchmark.Run(Directory.GetCurrentDirectory(), args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3,
+        args.Length > 3 && args[3] == "member");
+}
 if (args.Length > 0 && args[0] == "--plugins")
 {
     // Plug-in compile, cache and unload figures (docs/plugins.md): dotnet run -c Release --project src/Vbc.Benchmarks -- --plugins [VERSIONS] [LOADS]

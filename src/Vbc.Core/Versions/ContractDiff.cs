@@ -39,7 +39,14 @@ public sealed record ContractChange(
     string? Old,
     Location? OldAt,
     string? New,
-    Location? NewAt);
+    Location? NewAt)
+{
+    /// <summary>
+    /// The edits of the old version's text that apply this change alone (docs/diff.md, "Priced on data"); empty when
+    /// it cannot be applied by itself (the summary line of contracts of different kinds).
+    /// </summary>
+    public IReadOnlyList<SourceEdit> Edits { get; init; } = Array.Empty<SourceEdit>();
+}
 
 /// <summary>
 /// The changes in meaning from one version of a contract to another (<c>vbc diff</c>). Both versions are compared
@@ -103,7 +110,8 @@ public sealed class ContractDiff
         {
             changes.Add((IndexOf(newModel, rename.NewFact.Id) - 0.5, new ContractChange(rename.NewFact.Id, "name-renamed", ChangeKind.Renamed, ChangeDirection.Neutral,
                 $"Renames the {Role(symbol)} {symbol.Name} to {rename.NewName}; its definition and uses are unchanged.",
-                symbol.Name, Location.In(old.Source, symbol.Declaration), rename.NewName, rename.NewFact.Where)));
+                symbol.Name, Location.In(old.Source, symbol.Declaration), rename.NewName, rename.NewFact.Where)
+            { Edits = ChangeEdits.Renamed(symbol, rename.NewName, old) }));
         }
 
         var relabels = Relabels(oldModel, newModel);
@@ -130,7 +138,7 @@ public sealed class ContractDiff
             if (Compared(n))
             {
                 changes.Add((IndexOf(newModel, newId), new ContractChange(newId, "clause-relabelled", ChangeKind.Renamed, ChangeDirection.Neutral,
-                    $"Renames {o.Subject} to {n.Subject}.", o.Shown, o.Where, n.Shown, n.Where)));
+                    $"Renames {o.Subject} to {n.Subject}.", o.Shown, o.Where, n.Shown, n.Where) { Edits = ChangeEdits.Relabelled(o, n, @new) }));
             }
         }
         for (int i = 0; i < newModel.Facts.Count; i++)
@@ -144,12 +152,12 @@ public sealed class ContractDiff
             {
                 if (!MeansAbsent(n))
                 {
-                    changes.Add((i, Added(n)));
+                    changes.Add((i, Added(n) with { Edits = ChangeEdits.Added(n, n.Parent is null ? null : oldFacts.GetValueOrDefault(n.Parent), old, @new) }));
                 }
             }
             else if (o.Meaning != n.Meaning)
             {
-                changes.Add((i, Changed(o, n, Rows(oldFacts.Values, o), Rows(newModel.Facts, n))));
+                changes.Add((i, Changed(o, n, Rows(oldFacts.Values, o), Rows(newModel.Facts, n)) with { Edits = ChangeEdits.Changed(o, n, old, @new) }));
             }
         }
         // A removed fact is listed where it stood: after the last fact before it that is still there.
@@ -164,7 +172,7 @@ public sealed class ContractDiff
             }
             else if (Compared(o) && !MeansAbsent(o))
             {
-                changes.Add((place + k / 100000.0, Removed(o)));
+                changes.Add((place + k / 100000.0, Removed(o) with { Edits = ChangeEdits.Removed(o, old) }));
             }
         }
         return new ContractDiff(oldModel, newModel, changes.OrderBy(c => c.Order).Select(c => c.Change).ToList());

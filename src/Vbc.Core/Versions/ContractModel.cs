@@ -49,6 +49,15 @@ public sealed record ContractFact(
 
     /// <summary>For a declaration, the symbol declared.</summary>
     public Symbol? Declares { get; init; }
+
+    /// <summary>
+    /// The whole syntax node the fact is written as (a setting's entry, a row, an item, a clause's block, a
+    /// declaration): a priced diff puts the new version's node in place of the old one's (<see cref="ChangeEdits"/>).
+    /// </summary>
+    public TextSpan Node { get; init; }
+
+    /// <summary>For a clause: its header and label, up to the opening brace (what a relabelling rewrites).</summary>
+    public TextSpan Head { get; init; }
 }
 
 /// <summary>
@@ -117,7 +126,7 @@ public sealed class ContractModel
         if (Contract.ContractBlock is { } block)
         {
             Add(new ContractFact("contract.name", FactKind.Metadata, null, block.Label ?? "", block.Label is null ? "(no name)" : $"\"{block.Label}\"",
-                At(block.Syntax.Label?.Span ?? block.Syntax.Header.Span), "The contract's name"));
+                At(block.Syntax.Label?.Span ?? block.Syntax.Header.Span), "The contract's name") { Node = block.Syntax.Label?.Span ?? default });
             AddSettings(block, "contract", "the contract", FactKind.Metadata);
         }
         AddDeclarations();
@@ -138,18 +147,18 @@ public sealed class ContractModel
         {
             string id = Contract.Tables.Any(t => t.Named) ? $"data.{Slug(c.Table)}.{_name(c)}" : $"data.{_name(c)}";
             string type = c.JoinsTo is null ? c.DeclaredType : $"id of {c.JoinsTo}";
-            Add(new ContractFact(id, FactKind.Declaration, null, type, $"{_name(c)}: {type}", At(c.Declaration), $"The column {_name(c)}") { Declares = c });
+            Add(new ContractFact(id, FactKind.Declaration, null, type, $"{_name(c)}: {type}", At(c.Declaration), $"The column {_name(c)}") { Declares = c, Node = EntryOf(c.Declaration) });
         }
         foreach (var i in Contract.Inputs)
         {
             Add(new ContractFact($"inputs.{_name(i)}", FactKind.Declaration, null, i.DeclaredType, $"{_name(i)}: {i.DeclaredType}", At(i.Declaration), $"The input {_name(i)}")
-            { Declares = i });
+            { Declares = i, Node = EntryOf(i.Declaration) });
         }
         foreach (var v in Contract.Values)
         {
             var e = v.Expression;
             Add(new ContractFact($"values.{_name(v)}", FactKind.Declaration, null, e is null ? "(error)" : Canon(e), e is null ? "(error)" : Text(e.Span),
-                At(v.Declaration), $"The value {_name(v)}", Value: e) { Declares = v, Uses = Uses(new[] { e }) });
+                At(v.Declaration), $"The value {_name(v)}", Value: e) { Declares = v, Uses = Uses(new[] { e }), Node = EntryOf(v.Declaration) });
         }
     }
 
@@ -161,11 +170,12 @@ public sealed class ContractModel
             paying.Add(clause.Kind.Keyword);
         }
         string title = clause.Title + inLevel;
-        Add(new ContractFact(id, FactKind.Clause, level, clause.Kind.Keyword, clause.Title, At(clause.Syntax.Header.Span), title));
+        Add(new ContractFact(id, FactKind.Clause, level, clause.Kind.Keyword, clause.Title, At(clause.Syntax.Header.Span), title)
+        { Node = clause.Syntax.Span, Head = TextSpan.FromBounds(clause.Syntax.Header.Span.Start, clause.Syntax.OpenBrace.Start) });
         id = _facts[^1].Id;
         if (clause.DataTableEntry is { } table)
         {
-            Add(new ContractFact(id + ".table", FactKind.Setting, id, clause.DataTable ?? "", clause.DataTable ?? "", At(table.Span), $"The table of {title}"));
+            Add(new ContractFact(id + ".table", FactKind.Setting, id, clause.DataTable ?? "", clause.DataTable ?? "", At(table.Span), $"The table of {title}") { Node = table.Span });
         }
         AddSettings(clause, id, title, FactKind.Setting);
         bool isLevel = clause.Kind.IsLevel();
@@ -187,6 +197,7 @@ public sealed class ContractModel
             string subject = kind == FactKind.Metadata ? $"The {key} of the contract" : $"The {key} of {title}";
             var where = At(setting.Syntax.Span);
             string shown = setting.Syntax.Values.Count == 0 ? "" : Text(TextSpan.FromBounds(setting.Syntax.Values[0].Span.Start, setting.Syntax.Values[^1].Span.End));
+            int settingFact = _facts.Count;
             switch (setting)
             {
                 case BoundExpressionSetting { Expression: BoundTableLookup lookup }:
@@ -211,7 +222,7 @@ public sealed class ContractModel
                     {
                         string canon = Canon(item);
                         Add(new ContractFact($"{listId}[{canon}]", FactKind.Item, listId, canon, Text(item.Span), At(item.Span), $"the {key} of {title}", setting.Spec, item)
-                        { Uses = Uses(new[] { item }) });
+                        { Uses = Uses(new[] { item }), Node = item.Span });
                     }
                     break;
                 case BoundListSetting l:
@@ -228,7 +239,7 @@ public sealed class ContractModel
                         string part = Canon(item.Part);
                         string meaning = item.Category is null ? part : $"{part} from {Canon(item.Category)}";
                         Add(new ContractFact($"{carveId}[{part}]", FactKind.Item, carveId, meaning, Text(item.Span), At(item.Span), $"the {key} of {title}", setting.Spec)
-                        { Uses = Uses(new[] { item.Part, item.Category }) });
+                        { Uses = Uses(new[] { item.Part, item.Category }), Node = item.Span });
                     }
                     break;
                 case BoundOptionSetting o:
@@ -243,7 +254,34 @@ public sealed class ContractModel
                     Add(new ContractFact(id, kind, parent, "(text) " + shown, shown, where, subject, setting.Spec));
                     break;
             }
+            SetNode(settingFact, setting.Syntax.Span);
         }
+    }
+
+    /// <summary>The whole entry (<c>name: type</c>, <c>name: expression</c>) a name is declared in; the name's span names only the name.</summary>
+    private TextSpan EntryOf(TextSpan declaration)
+    {
+        foreach (var block in Contract.Parsed.Root.Blocks)
+        {
+            if (block.Span.Start <= declaration.Start && declaration.End <= block.Span.End)
+            {
+                foreach (var entry in block.Items.OfType<EntrySyntax>())
+                {
+                    if (entry.Span.Start <= declaration.Start && declaration.End <= entry.Span.End)
+                    {
+                        return entry.Span;
+                    }
+                }
+            }
+        }
+        return declaration;
+    }
+
+    private void SetNode(int index, TextSpan node)
+    {
+        var fact = _facts[index] with { Node = node };
+        _facts[index] = fact;
+        _byId[fact.Id] = fact;
     }
 
     private static string Rows(int n) => n == 1 ? "1 row" : $"{n} rows";
@@ -264,7 +302,7 @@ public sealed class ContractModel
             string keyShown = row.KeyRange is { } shownRange ? Text(shownRange.Span) : row.KeyValue is { } shownKey ? Text(shownKey.Span) : "?";
             Add(new ContractFact($"{settingId}[{keyText}]", FactKind.Row, settingId, meaning, Text(resultSpan), At(row.Span),
                 $"The {(bands ? "band" : "row")} '{keyShown}' of the {key} of {title}", spec, row.Result, row.ResultRange)
-            { Uses = Uses(new[] { row.KeyValue, row.KeyRange?.Low, row.KeyRange?.High, row.Result, row.ResultRange?.Low, row.ResultRange?.High }) });
+            { Uses = Uses(new[] { row.KeyValue, row.KeyRange?.Low, row.KeyRange?.High, row.Result, row.ResultRange?.Low, row.ResultRange?.High }), Node = row.Span });
         }
     }
 

@@ -48,7 +48,7 @@ public static class DiffReports
         return $"{n} change{(n == 1 ? "" : "s")}: " + string.Join(", ", Directions.Select(d => $"{diff.Count(d)} {Phrase(d)}")) + ".";
     }
 
-    public static string Text(ContractDiff diff, Scenarios.DiffScenarios? scenarios = null)
+    public static string Text(ContractDiff diff, Scenarios.DiffScenarios? scenarios = null, DiffPricing? pricing = null)
     {
         var o = new StringBuilder();
         o.Append($"vbc diff: {diff.Old.Contract.Source.Path} -> {diff.New.Contract.Source.Path}\n");
@@ -66,6 +66,10 @@ public static class DiffReports
             {
                 o.Append($"{"",-16} new: {c.New}{(c.NewAt is null ? "" : $"   at {c.NewAt}")}\n");
             }
+        }
+        if (pricing is not null)
+        {
+            PriceReports.Text(o, pricing);
         }
         if (scenarios is not null)
         {
@@ -99,7 +103,7 @@ public static class DiffReports
 
     private static readonly JsonWriterOptions Options = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static string Json(ContractDiff diff, Scenarios.DiffScenarios? scenarios = null)
+    public static string Json(ContractDiff diff, Scenarios.DiffScenarios? scenarios = null, DiffPricing? pricing = null)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, Options))
@@ -131,6 +135,11 @@ public static class DiffReports
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            if (pricing is not null)
+            {
+                // Added within vbc-diff/1: present only for a diff priced on data (--data).
+                PriceReports.Json(w, pricing);
+            }
             if (scenarios is not null)
             {
                 // Added within vbc-diff/1: present only when the old version has a scenario file.
@@ -217,7 +226,7 @@ public static class DiffReports
 
     // ---- HTML redline ------------------------------------------------------------------------------------------------
 
-    public static string Html(ContractDiff diff, Scenarios.DiffScenarios? scenarios = null)
+    public static string Html(ContractDiff diff, Scenarios.DiffScenarios? scenarios = null, DiffPricing? pricing = null)
     {
         var o = new StringBuilder();
         string title = $"Changes from {diff.Old.Contract.Info.Name ?? diff.Old.Contract.Source.Path} to {diff.New.Contract.Info.Name ?? diff.New.Contract.Source.Path}";
@@ -251,6 +260,10 @@ public static class DiffReports
             o.Append("</tbody>\n</table>\n");
         }
 
+        if (pricing is not null)
+        {
+            PriceReports.Html(o, pricing);
+        }
         if (scenarios is not null)
         {
             o.Append($"<h2>Scenarios of {Escape(scenarios.File)}, settled on both versions</h2>\n");
@@ -355,6 +368,9 @@ pre { margin: 0; font-size: 12px; line-height: 1.45; }
 .line .no { display: inline-block; width: 3em; color: #999; text-align: right; margin-right: 4px; }
 .line .refs { display: inline-block; width: 3.5em; font-size: 10px; }
 .line.mark { border-left: 3px solid #888; }
+.notes { font-size: 13px; color: #444; }
+figure.curves { background: #fff; border: 1px solid #ddd; border-radius: 6px; margin: 0; padding: 8px; }
+figure.curves svg { max-width: 100%; height: auto; }
 @media print { .sides { grid-template-columns: 1fr; } .pane { overflow: visible; } }
 
 """;

@@ -75,6 +75,12 @@ public sealed class MemberLevelRun
     /// <summary>The inputs the member-level stage read, with their values: it can be reused only where they are the same.</summary>
     internal IReadOnlyDictionary<InputSymbol, Value> InputsRead { get; }
 
+    /// <summary>Each table's program and source map, in the order read: another contract with the same programs reuses the run.</summary>
+    internal IReadOnlyList<LoweredTable> Lowered { get; init; } = Array.Empty<LoweredTable>();
+
+    /// <summary>The member-level work this run did: a contract whose IR is equal may settle over it (<see cref="SettlementRequest.MemberLevel"/>).</summary>
+    public MemberLevelIr Ir => new(Lowered.Select(t => t.Program).ToEquatableArray());
+
     /// <summary>The inputs the member-level stage read (their values are folded into it): pinning one of them needs the data read again.</summary>
     public IReadOnlyList<string> InputsReadPerMember => InputsRead.Keys.Select(i => i.Name).ToList();
 }
@@ -134,21 +140,31 @@ public static class SettlementEngine
         DataSource? data = null;
         var dataWarnings = new List<Diagnostic>();
         IReadOnlyDictionary<InputSymbol, Value> memberInputs = new Dictionary<InputSymbol, Value>();
+        var lowered = new List<LoweredTable>();
         if (request.MemberLevel is { } reused)
         {
-            if (!ReferenceEquals(reused.Contract, contract) || reused.Year != year)
+            if (reused.Year != year)
             {
-                throw new ArgumentException("A member-level run is reused only for the contract and year it was made for.", nameof(request));
+                throw new ArgumentException("A member-level run is reused only for the year it was made for.", nameof(request));
             }
             foreach (var (input, value) in reused.InputsRead)
             {
-                var now = request.Pin is not null && request.Pin.TryGetValue(input.Name, out var pinned) ? Value.Of(pinned) : inputs[input];
-                if (!now.Equals(value))
+                Value? now = request.Pin is not null && request.Pin.TryGetValue(input.Name, out var pinned) ? Value.Of(pinned)
+                    : inputs.Where(i => string.Equals(i.Key.Name, input.Name, StringComparison.OrdinalIgnoreCase)).Select(i => (Value?)i.Value).FirstOrDefault();
+                if (now is not { } current || !current.Equals(value))
                 {
                     throw new ArgumentException($"The member-level stage read the input '{input.Name}', which differs in this run: it cannot be reused.", nameof(request));
                 }
             }
             members = reused.Members;
+            lowered.AddRange(reused.Lowered);
+            if (!ReferenceEquals(reused.Contract, contract) && members is not null)
+            {
+                // Another contract (a version of it) whose member-level IR is the same: its clauses read the same sums.
+                (members, var other) = Rebind(reused, contract, request);
+                lowered.Clear();
+                lowered.AddRange(other);
+            }
             data = reused.Data;
             dataWarnings.AddRange(reused.Warnings);
             memberInputs = reused.InputsRead;
@@ -169,7 +185,7 @@ public static class SettlementEngine
                 {
                     clause.Kind.PlanMembers(clause, plan);
                 }
-                var (stage, failed, read) = RunStage(plan, true, request.Data, request, context, at, null);
+                var (stage, failed, read) = RunStage(plan, true, request.Data, request, context, at, null, lowered);
                 if (failed is not null)
                 {
                     return failed;
@@ -210,7 +226,7 @@ public static class SettlementEngine
                     }
                     bool joinedTo = contract.Tables.Any(t => t.Joins.Any(j => string.Equals(j.JoinsTo, table.Name, StringComparison.OrdinalIgnoreCase)));
                     var joins = new JoinCheck(table, source.Name, ids, joinedTo);
-                    var (stage, failed, _) = RunStage(plan!, isRoot, source, request, context, declared, joins.Observe);
+                    var (stage, failed, _) = RunStage(plan!, isRoot, source, request, context, declared, joins.Observe, lowered);
                     if (failed is not null)
                     {
                         return failed;
@@ -290,9 +306,48 @@ public static class SettlementEngine
         return new SettlementResult(statement, Array.Empty<Diagnostic>())
         {
             Warnings = dataWarnings,
-            MemberLevel = new MemberLevelRun(contract, year, members, data, dataWarnings, new Dictionary<InputSymbol, Value>(memberInputs)),
+            MemberLevel = new MemberLevelRun(contract, year, members, data, dataWarnings, new Dictionary<InputSymbol, Value>(memberInputs)) { Lowered = lowered },
             Outputs = new Dictionary<string, Value>(settlement.Outputs, StringComparer.OrdinalIgnoreCase),
         };
+    }
+
+    /// <summary>
+    /// The sums of a member-level run, read back by another contract's clauses: the two contracts' programs must be
+    /// equal (the IR compares the work alone), and the k-th sum of a table belongs to the k-th requester on each side.
+    /// </summary>
+    private static (MemberStageResult Members, IReadOnlyList<LoweredTable> Lowered) Rebind(MemberLevelRun reused, BoundContract contract, SettlementRequest request)
+    {
+        var (ir, tables, failed) = LowerMemberLevel(contract, request with { MemberLevel = null });
+        if (failed is not null || ir is null || !ir.Equals(reused.Ir))
+        {
+            throw new ArgumentException("A member-level run is reused only by a contract whose member-level IR is the same.", nameof(request));
+        }
+        var members = reused.Members!;
+        var totals = new Dictionary<(BoundClause, string), decimal>();
+        var groups = new Dictionary<(BoundClause, string), IReadOnlyList<(string Group, decimal Sum, long Count)>>();
+        for (int t = 0; t < tables.Count; t++)
+        {
+            var program = tables[t].Program;
+            for (int k = 0; k < program.Totals.Count; k++)
+            {
+                string key = program.Totals[k].Key;
+                totals[(tables[t].Map.Totals[k].Owner, key)] = members.Totals[(reused.Lowered[t].Map.Totals[k].Owner, key)];
+            }
+            for (int k = 0; k < program.Groups.Count; k++)
+            {
+                string key = program.Groups[k].Key;
+                groups[(tables[t].Map.Groups[k].Owner, key)] = members.Groups[(reused.Lowered[t].Map.Groups[k].Owner, key)];
+            }
+        }
+        return (new MemberStageResult
+        {
+            Population = members.Population,
+            Totals = totals,
+            Groups = groups,
+            Problems = members.Problems,
+            RowsLeftOut = members.RowsLeftOut,
+            LeftOutWarnings = members.LeftOutWarnings,
+        }, tables);
     }
 
     /// <summary>The plug-ins whose clauses the contract holds, at the top or nested (in a level), once each, by name.</summary>
@@ -424,9 +479,12 @@ public static class SettlementEngine
         return (new MemberLevelIr(lowered.Select(t => t.Program).ToEquatableArray()), lowered, null, (year, new Dictionary<InputSymbol, Value>(read)));
     }
 
-    /// <summary>Runs one table's member-level stage on the request's engine: a result, or the settlement result that stops the run.</summary>
+    /// <summary>
+    /// Runs one table's member-level stage on the request's engine: a result, or the settlement result that stops the
+    /// run. The table's lowered program is added to <paramref name="lowered"/> (kept on the run for reuse by the pricer).
+    /// </summary>
     private static (MemberStageResult? Stage, SettlementResult? Failed, StageData? Read) RunStage(MemberPlan plan, bool isPopulation, IMemberSource? source,
-        SettlementRequest request, SettlementContext context, Location at, Action<ColumnBatch, IReadOnlyList<ColumnSpec>>? observe)
+        SettlementRequest request, SettlementContext context, Location at, Action<ColumnBatch, IReadOnlyList<ColumnSpec>>? observe, List<LoweredTable> lowered)
     {
         var contract = plan.Contract;
         var specs = contract.Columns.Select(ColumnSpec.From).ToList();
@@ -434,7 +492,12 @@ public static class SettlementEngine
         StageRun run;
         try
         {
-            run = engine.Run(new StageJob(() => MemberLevelLowering.Lower(plan, context.Resolve, isPopulation), specs, source, request.ExcludeBadRows, observe, at));
+            run = engine.Run(new StageJob(() =>
+            {
+                var table = MemberLevelLowering.Lower(plan, context.Resolve, isPopulation);
+                lowered.Add(table);
+                return table;
+            }, specs, source, request.ExcludeBadRows, observe, at));
         }
         catch (EvaluationException e)
         {

@@ -267,7 +267,7 @@ internal static class SettleCommand
     /// Each --data as (table, file): 'members=seeds/members.csv' names a table; a single argument that is an existing
     /// file, or that does not start with a name and '=', is the one table's file. Null when several are not all named.
     /// </summary>
-    private static List<(string? Table, string File)>? DataTables(IReadOnlyList<string> arguments)
+    internal static List<(string? Table, string File)>? DataTables(IReadOnlyList<string> arguments)
     {
         var tables = new List<(string? Table, string File)>();
         foreach (var argument in arguments)
