@@ -63,7 +63,18 @@ public class DuckDbExpressionTests
             foreach (var row in c.Rows)
             {
                 Load(connection, c, row.Values);
-                var figures = SqlStage.Run(connection, compiled.Sql);
+                List<FigureRow> figures;
+                try
+                {
+                    figures = SqlStage.Run(connection, compiled.Sql);
+                }
+                catch (DuckDBException e) when (e.Message.Contains("Out of Range", StringComparison.Ordinal))
+                {
+                    // A quotient of ten billion or more overflows DuckDB's DECIMAL(38, 28) (docs/sql.md): the query
+                    // stops, and the engine refuses the run (VBC4051) rather than settle on another number.
+                    refused++;
+                    continue;
+                }
                 Outcome outcome;
                 var (problemRows, first) = SqlStage.ProblemRows(figures);
                 if (problemRows > 0)

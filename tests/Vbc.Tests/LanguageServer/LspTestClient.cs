@@ -14,7 +14,8 @@ namespace Vbc.Tests.LanguageServer;
 /// </summary>
 public sealed class LspTestClient : IAsyncDisposable
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    // A guard against a hang, not a speed check: a cold plug-in compile alone took 30 s on a loaded machine.
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
     private readonly JsonRpc _rpc;
     private readonly Channel<Lsp.PublishDiagnosticsParams> _diagnostics = Channel.CreateUnbounded<Lsp.PublishDiagnosticsParams>();
