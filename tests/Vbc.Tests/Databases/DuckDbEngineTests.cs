@@ -358,13 +358,10 @@ internal static class Examples
 
     public static string? DataFile(string contract)
     {
-        const string marker = "// Settle the example: vbc ";
-        var line = File.ReadLines(Golden.PathOf(contract)).FirstOrDefault(l => l.StartsWith(marker, StringComparison.Ordinal));
-        if (line is null)
+        if (ExampleHeader.Command(contract) is not { } args)
         {
             return null;
         }
-        var args = CliRunner.Split(line[marker.Length..]);
         var data = args.Select((a, i) => (a, i)).Where(p => p.a == "--data").Select(p => args[p.i + 1]).ToList();
         return data.Count == 1 && !data[0].Contains('=') && !args.Contains("--claims") && !args.Contains("--plugins") ? data[0] : null;
     }

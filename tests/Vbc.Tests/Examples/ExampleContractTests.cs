@@ -59,10 +59,8 @@ public class ExampleContractTests
     /// <summary>The arguments after "vbc" in the contract's "Settle the example:" comment.</summary>
     internal static string[] SettleCommandOf(string contract)
     {
-        const string marker = "// Settle the example: vbc ";
-        var line = File.ReadLines(Golden.PathOf(contract)).FirstOrDefault(l => l.StartsWith(marker, StringComparison.Ordinal));
-        Assert.True(line is not null, $"{contract} has no '{marker.Trim()}' line in its header.");
-        var args = CliRunner.Split(line![marker.Length..]);
+        var args = ExampleHeader.Command(contract);
+        Assert.True(args is not null, $"{contract} has no '{ExampleHeader.Marker.Trim()}' line in its header.");
         Assert.Equal("settle", args[0]);
         Assert.Equal(contract, args[1]);
         return args;

@@ -43,13 +43,10 @@ public class StageBaselineTests
     /// <summary>The --year and --input arguments of the example's header command, if it has one.</summary>
     internal static IEnumerable<string> RunArguments(string contract)
     {
-        const string marker = "// Settle the example: vbc ";
-        var line = File.ReadLines(Golden.PathOf(contract)).FirstOrDefault(l => l.StartsWith(marker, StringComparison.Ordinal));
-        if (line is null)
+        if (ExampleHeader.Command(contract) is not { } args)
         {
             yield break;
         }
-        var args = CliRunner.Split(line[marker.Length..]);
         for (int i = 0; i + 1 < args.Length; i++)
         {
             if (args[i] is "--year" or "--input")

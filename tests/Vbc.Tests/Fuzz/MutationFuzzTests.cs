@@ -44,9 +44,9 @@ public class MutationFuzzTests(ITestOutputHelper output)
     {
         foreach (var file in Directory.GetFiles(Golden.PathOf("contracts"), "*.vbc").OrderBy(f => f, StringComparer.Ordinal))
         {
-            var line = File.ReadLines(file).FirstOrDefault(l => l.StartsWith("// Settle the example: vbc settle ", StringComparison.Ordinal));
-            Assert.True(line is not null, $"{file} has no '// Settle the example: vbc settle ...' header line");
-            var args = CliRunner.Split(line!["// Settle the example: vbc ".Length..]).ToList();
+            var command = ExampleHeader.Command(file);
+            Assert.True(command is ["settle", ..], $"{file} has no '{ExampleHeader.Marker}settle ...' header line");
+            var args = command!.ToList();
             int dataAt = args.IndexOf("--data");
             Assert.True(dataAt > 0, $"{file}: the header command has no --data");
             var data = args[dataAt + 1];

@@ -352,13 +352,10 @@ public class SqlBackendTests
     /// <summary>The single data file of the example's header command, or null when it has several tables or none.</summary>
     private static string? DataFile(string contract)
     {
-        const string marker = "// Settle the example: vbc ";
-        var line = File.ReadLines(Golden.PathOf(contract)).FirstOrDefault(l => l.StartsWith(marker, StringComparison.Ordinal));
-        if (line is null)
+        if (ExampleHeader.Command(contract) is not { } args)
         {
             return null;
         }
-        var args = CliRunner.Split(line[marker.Length..]);
         var data = args.Select((a, i) => (a, i)).Where(p => p.a == "--data").Select(p => args[p.i + 1]).ToList();
         return data.Count == 1 && !data[0].Contains('=') ? data[0] : null;
     }
