@@ -76,22 +76,13 @@ internal sealed class InMemoryBackend : MemberStageBackend
             return StageRun.Failed(header);
         }
         var runner = new MemberStageRunner(job.Lower(), job.Specs, source.Name, job.ExcludeBadRows);
-        MemberStageResult members;
-        try
+        foreach (var batch in source.Batches())
         {
-            foreach (var batch in source.Batches())
-            {
-                runner.Add(batch);
-                job.Observe?.Invoke(batch, job.Specs);
-            }
-            members = runner.Finish();
+            runner.Add(batch);
+            job.Observe?.Invoke(batch, job.Specs);
         }
-        catch (ArithmeticException)
-        {
-            // Row sums are checked row by row (VBC3040 names the row); this is a sum over the whole population.
-            return StageRun.Failed(SettlementDiagnostics.PopulationSumNotExact(new Location(source.Name, 1, 1),
-                "the population's totals (counted cost after truncation, or a total by group)"));
-        }
-        return new StageRun(members, Array.Empty<Diagnostic>(), StageData.Of(source));
+        return runner.TryFinish(source.Name, out var failure) is { } members
+            ? new StageRun(members, Array.Empty<Diagnostic>(), StageData.Of(source))
+            : StageRun.Failed(failure!);
     }
 }

@@ -605,6 +605,27 @@ internal sealed class MemberStageRunner
 
     private decimal _problemCost;
 
+    /// <summary>
+    /// <see cref="Finish"/>, or null with the diagnostic that stops the run when a sum over the whole population
+    /// (counted cost after truncation, a total by group) cannot be held exactly. Row sums are checked row by row as
+    /// rows are added (VBC3040 names the row); this is the one check left for the end. <paramref name="file"/> names
+    /// the data in the diagnostic.
+    /// </summary>
+    public MemberStageResult? TryFinish(string file, out Diagnostic? failure)
+    {
+        try
+        {
+            failure = null;
+            return Finish();
+        }
+        catch (ArithmeticException)
+        {
+            failure = SettlementDiagnostics.PopulationSumNotExact(new Location(file, 1, 1),
+                "the population's totals (counted cost after truncation, or a total by group)");
+            return null;
+        }
+    }
+
     public MemberStageResult Finish()
     {
         decimal? threshold = _fixedThreshold;

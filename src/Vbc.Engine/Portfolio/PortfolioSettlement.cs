@@ -277,18 +277,12 @@ public static class PortfolioSettlement
             {
                 continue;
             }
-            MemberStageResult members;
-            try
+            if (slot.Runner.TryFinish(source.Name, out var failure) is not { } members)
             {
-                members = slot.Runner.Finish();
-                measured[i] = members.Population.InputCost;
-            }
-            catch (ArithmeticException)
-            {
-                results[i] = new SettlementResult(null, new[] { SettlementDiagnostics.PopulationSumNotExact(new Location(source.Name, 1, 1),
-                    "the population's totals (counted cost after truncation, or a total by group)") });
+                results[i] = new SettlementResult(null, new[] { failure! });
                 continue;
             }
+            measured[i] = members.Population.InputCost;
             string name = splitColumn is null ? source.Name : $"{source.Name} (rows where {splitColumn} = {rows[i].Organisation})";
             if (members.Population.RowsRead == 0)
             {
