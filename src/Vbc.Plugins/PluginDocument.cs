@@ -29,7 +29,7 @@ public static class PluginDocument
         text.Append(kind.Keyword).Append(" {\n");
         foreach (var setting in clause.Settings)
         {
-            if (setting is TableSetting)
+            if (setting is TableSetting or BandsSetting)
             {
                 // A table's example is its rows, one a line.
                 text.Append("  ").Append(setting.Key).Append(": {\n");
@@ -113,6 +113,8 @@ public static class PluginDocument
         MemberSetting member => member.Unit,
         ListSetting list => list.Unit,
         TableSetting table => table.Results,
+        BandsSetting bands => bands.Results,
+        MoneyOrPmpmSetting => Unit.Money,
         _ => null,
     };
 
@@ -131,6 +133,10 @@ public static class PluginDocument
         ListSetting list => $"list of {UnitName(list.Unit)}, {Count(list.MinItems, list.MaxItems, "values")}",
         TableSetting table => $"table: {UnitName(table.Keys)} -> {UnitName(table.Results)}, {Count(table.MinRows, table.MaxRows, "rows")}"
             + KeyOrder(table.KeyOrder) + ResultOrder(table.ResultOrder),
+        BandsSetting bands => $"bands: ranges of {UnitName(bands.Keys)} -> {UnitName(bands.Results)}, no gaps or overlaps"
+            + (bands.StartsAt is { } start ? $", from {Display.Format(start, Units.TypeOf(bands.Keys))}" : ""),
+        MoneyOrPmpmSetting => $"{UnitName(Unit.Money)} or {UnitName(Unit.Pmpm)}",
+        _ when setting.Spec.Shape == ParameterShape.Option => $"one of: {string.Join(", ", setting.Spec.Options ?? Array.Empty<string>())} (not written: {setting.Spec.Options?.FirstOrDefault()})",
         _ when UnitOf(setting) is { } unit => UnitName(unit),
         _ => setting.Spec.Type.Description,
     };

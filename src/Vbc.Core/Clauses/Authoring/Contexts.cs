@@ -6,7 +6,7 @@ using Vbc.Text;
 namespace Vbc.Clauses.Authoring;
 
 /// <summary>What a plug-in's own checks see at check time: which settings are written, their constant values, a way to report.</summary>
-public sealed class CheckContext
+public sealed partial class CheckContext
 {
     private readonly PluginClause _kind;
     private readonly BoundClause _clause;
@@ -43,7 +43,7 @@ public sealed class CheckContext
 /// What a plug-in's <c>Settle</c> sees: its settings' values (typed, range-checked), the member-level sums it declared,
 /// member months, and the statement it writes to. It runs once per settlement.
 /// </summary>
-public sealed class SettleContext
+public sealed partial class SettleContext
 {
     private readonly PluginClause _kind;
     private readonly BoundClause _clause;
@@ -72,8 +72,8 @@ public sealed class SettleContext
     /// <summary>The population's member months (from the data, or the cost clause's setting).</summary>
     public decimal MemberMonths => _gate.Pass(() => Clauses.BuiltIn.SettleHelpers.MemberMonthsOf(_settlement));
 
-    /// <summary>The value of a required number setting, checked against its declared range.</summary>
-    public decimal Get(Setting<decimal> setting) => GetOptional(setting) ?? 0m;
+    /// <summary>The value of a number setting, checked against its declared range; when not written, the value it stands for then (<c>WhenAbsent</c>), else 0.</summary>
+    public decimal Get(Setting<decimal> setting) => GetOptional(setting) ?? setting.Spec.Default ?? 0m;
 
     /// <summary>The value of a number setting, or null when the contract does not write it.</summary>
     public decimal? GetOptional(Setting<decimal> setting) => Evaluated(() =>

@@ -6,7 +6,7 @@ namespace Vbc.Clauses.Authoring;
 /// <summary>The author API's version: part of a compiled plug-in's cache key, raised whenever this surface changes.</summary>
 public static class AuthorApi
 {
-    public const string Version = "2";
+    public const string Version = "3";
 }
 
 /// <summary>The unit of a setting or a value a clause computes: how it is checked, shown and written on statements.</summary>
@@ -38,7 +38,11 @@ public abstract class SettingDeclaration
 
     public bool Required => Spec.Required;
 
-    internal ParameterSpec Spec { get; }
+    // Settable for the modifiers a declaration may take in the constructor (WhenAbsent, UnlimitedWhenAbsent).
+    internal ParameterSpec Spec { get; set; }
+
+    /// <summary>The clause that declared it: modifiers are refused once its declarations are read.</summary>
+    internal PluginClause? Owner { get; set; }
 }
 
 /// <summary>A setting whose value is one expression computed once per settlement (a total, an input, another clause's value).</summary>

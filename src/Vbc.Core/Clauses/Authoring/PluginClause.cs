@@ -224,6 +224,7 @@ public abstract partial class PluginClause : IClauseKind
             _problems.Add((line, $"The setting '{setting.Key}' has no documentation: say what it is for contract managers."));
         }
         _settings.Add(setting);
+        setting.Owner = this;
         return setting;
     }
 
@@ -346,7 +347,7 @@ public abstract partial class PluginClause : IClauseKind
 
     IReadOnlyList<string> IClauseKind.ChildKinds => Array.Empty<string>();
 
-    IReadOnlyList<string> IClauseKind.Requires => Array.Empty<string>();
+    IReadOnlyList<string> IClauseKind.Requires => _requires;
 
     IEnumerable<OutputSpec> IClauseKind.DeclareOutputs(BlockSyntax block, string? name) =>
         _outputs.Select(o => new OutputSpec(o.Name, Units.TypeOf(o.Unit), o.Description));
@@ -366,6 +367,8 @@ public abstract partial class PluginClause : IClauseKind
         {
             context.Report(problem);
         }
+        // After the plug-in's own checks, which may say where its bands start (CheckContext.BandsStartAt).
+        AmountsAndBands.Check(this, clause, context, check);
     }
 
     // The member-level stage computes every declared sum; no plug-in code runs per member.

@@ -192,50 +192,42 @@ public sealed class WithholdClause : PluginClause
     }
 }
 
-/// <summary><c>bonus "Name" { when: ... amount: ... }</c>: pay-for-performance.</summary>
-public sealed class BonusClause : ClauseKind
+/// <summary><c>bonus "Name" { when: ... amount: ... }</c>: pay-for-performance. Written on the author API, as a plug-in would be.</summary>
+public sealed class BonusClause : PluginClause
 {
+    private readonly Setting<bool> _when;
+    private readonly MoneyOrPmpmSetting _amount;
+
+    public BonusClause()
+    {
+        _when = ConditionSetting("when", "The condition for the bonus, usually a measure meeting a threshold.", "hba1c_control >= 70%");
+        _amount = MoneyOrPmpmSetting("amount", "The bonus: a lump sum, or an amount PMPM paid on the population's member months.", "$2.00 PMPM", min: 0,
+            favours: Party.Provider);
+    }
+
     public override string Keyword => "bonus";
 
     public override string Summary => "Pay-for-performance: an amount (lump sum, or PMPM x member months) paid when a condition on quality holds.";
 
+    public override string CodePrefix => "VBC";
+
     public override bool Repeatable => true;
 
-    public override IReadOnlyList<ParameterSpec> Parameters { get; } = new[]
+    // An amount PMPM is paid on the population's member months: MoneyOrPmpmSetting has vbc check that the contract has them.
+    protected override void Settle(SettleContext s)
     {
-        new ParameterSpec("when", ParameterShape.Expression, TypeExpectation.Flag, "The condition for the bonus, usually a measure meeting a threshold.", "hba1c_control >= 70%", Required: true),
-        new ParameterSpec("amount", ParameterShape.Expression, TypeExpectation.MoneyOrPmpm, "The bonus: a lump sum, or an amount PMPM paid on the population's member months.", "$2.00 PMPM", Required: true, Min: 0)
-        { HigherFavours = Party.Provider },
-    };
-
-    // An amount PMPM is paid on the population's member months (given as a total, from the cost clause).
-    public override IEnumerable<string> ReadsImplicitly(BoundClause clause) =>
-        clause.Expression("amount") is { Type.Dimension: var d } && d == Dimension.PerMemberMonth ? new[] { WellKnownValues.TotalMemberMonths } : Array.Empty<string>();
-
-    public override void Check(BoundClause clause, ClauseCheckContext context)
-    {
-        if (clause.Expression("amount") is { Type.Dimension: var d } && d == Dimension.PerMemberMonth && !context.HasMemberMonths)
+        string label = s.Label is null ? "Bonus" : $"Bonus {s.Label}";
+        bool met = s.Get(_when);
+        s.Note("condition", "Condition", $"{s.Explain(_when)}: {(met ? "met" : "not met")}");
+        var amount = s.Get(_amount);
+        decimal paid = amount.Value;
+        string formula = s.Explain(_amount);
+        if (amount.IsPmpm)
         {
-            context.Report(BindingDiagnostics.NeedsMemberMonths(context.Source, clause.Expression("amount")!.Span, "A bonus PMPM"));
+            decimal months = s.MemberMonths;
+            formula = $"{SettleContext.Show(amount.Value, Unit.Pmpm)} x {SettleContext.Show(months, Unit.MemberMonths)}";
+            paid *= months;
         }
-    }
-
-    public override void Settle(BoundClause clause, ISettlement settlement)
-    {
-        string id = IdOf(clause);
-        string label = clause.Label is null ? "Bonus" : $"Bonus {clause.Label}";
-        var when = clause.Expression("when")!;
-        bool met = settlement.Evaluate(when).Flag;
-        settlement.Note(clause, id + ".condition", "Condition", $"{settlement.Explain(when)}: {(met ? "met" : "not met")}");
-        var amountExpression = clause.Expression("amount")!;
-        decimal amount = settlement.Number(clause, "amount", 0);
-        string formula = settlement.Explain(amountExpression);
-        if (amountExpression.Type.Dimension == Dimension.PerMemberMonth)
-        {
-            decimal months = MemberMonthsOf(settlement);
-            formula = $"{Show(amount, ValueType.Pmpm)} x {Display.Trimmed(months, 4, 0, true)} member months";
-            amount *= months;
-        }
-        settlement.Component(clause, id + ".amount", label, met ? amount : 0, met ? formula : "condition not met: nothing paid");
+        s.Component("amount", label, met ? paid : 0, met ? formula : "condition not met: nothing paid");
     }
 }
