@@ -23,8 +23,16 @@ blockItem
     ;
 
 // minimum savings rate: 2%          categories: inpatient, outpatient, professional
+// An entry may end with a pin, a word and a string: the plugins block's one-line form
+// (aggregate_stop_loss: "plugins/aggregate-stop-loss.csx" sha256 "3f5a..."). Which word is a pin, and where a pin
+// may stand, is decided after parsing (Semantics/PluginReferences.cs). The string is required here, so that
+// "first dollar" stays a phrase.
 entry
-    : words COLON value (COMMA value)*
+    : words COLON value (COMMA value)* pin?
+    ;
+
+pin
+    : IDENT STRING
     ;
 
 // Keys and block keywords are one or more words. Keywords may appear in them ("only if", "applies to").

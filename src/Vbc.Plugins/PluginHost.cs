@@ -64,6 +64,9 @@ public sealed record PluginLoad(ClauseRegistry Registry, IReadOnlyList<Diagnosti
 /// </summary>
 public static class PluginHost
 {
+    /// <summary>What a statement pins of a clause kind loaded from a script (name, keyword, version, SHA-256), or null for a built-in.</summary>
+    public static PluginPin? PinOf(IClauseKind kind) => (kind as PluginClause)?.Pin;
+
     /// <summary>Parses nothing: binds the contract with its plug-ins' kinds, and the host's problems among its diagnostics.</summary>
     public static BoundContract Bind(ParsedContract parsed, PluginOptions? options = null) => Bind(parsed, ClauseRegistry.Default, options, session: null).Contract;
 

@@ -12,7 +12,29 @@ public static class PluginDiagnostics
     private static Diagnostic Error(string code, Location at, string message) => new(code, Severity.Error, at, message);
 
     public static Diagnostic MalformedEntry(SourceText s, TextSpan span, string text) =>
-        Error("VBC7001", Location.In(s, span), $"'{text}' does not name a plug-in script. Write 'name: \"plugins/file.csx\"', or 'name {{ script: \"plugins/file.csx\"  sha256: \"<64 hex digits>\" }}' to pin its source.");
+        Error("VBC7001", Location.In(s, span), $"'{text}' does not name a plug-in script. Write 'name: \"plugins/file.csx\"', or 'name: \"plugins/file.csx\" sha256 \"<64 hex digits>\"' to pin its source.");
+
+    public static Diagnostic MalformedPin(SourceText s, TextSpan span, string name, string pin) =>
+        Error("VBC7026", Location.In(s, span), $"The pin of the plug-in '{name}' is not a SHA-256: {DescribePin(pin)}, but a SHA-256 is 64 hex digits (0-9, a-f). Write the script's hash as 'sha256sum' prints it.");
+
+    public static Diagnostic PinWithoutValue(SourceText s, TextSpan span, string word) =>
+        Error("VBC7027", Location.In(s, span), $"'{word}' needs the script's SHA-256 after it, in quotes: 'name: \"plugins/file.csx\" sha256 \"<64 hex digits>\"'. Remove '{word}' to leave the script unpinned.");
+
+    public static Diagnostic PinOutOfPlace(SourceText s, TextSpan span, string written) =>
+        Error("VBC7028", Location.In(s, span), $"'{written}' pins nothing here: only a plug-in's script in the top-level 'plugins' block is pinned, by 'sha256 \"<64 hex digits>\"' after its path. Remove it.");
+
+    public static Diagnostic UnknownPinKind(SourceText s, TextSpan span, string name, string kind) =>
+        Error("VBC7028", Location.In(s, span), $"'{kind}' is not a pin vbc knows (plug-in '{name}'): a script is pinned by the SHA-256 of its source, 'sha256 \"<64 hex digits>\"'.");
+
+    private static string DescribePin(string pin)
+    {
+        if (pin.Length == 0)
+        {
+            return "it is empty";
+        }
+        int bad = pin.AsSpan().IndexOfAnyExcept("0123456789abcdefABCDEF");
+        return bad >= 0 ? $"'{pin}' has '{pin[bad]}', which is not a hex digit" : $"'{pin}' has {pin.Length} digits";
+    }
 
     public static Diagnostic ScriptNotFound(SourceText s, TextSpan span, string name, string looked) =>
         Error("VBC7002", Location.In(s, span), $"The script of the plug-in '{name}' cannot be read (looked for {looked}). Paths are relative to the contract; give --plugins DIR for scripts kept in one folder.");

@@ -1,5 +1,6 @@
 using System.Text;
 using Vbc.Parsing;
+using Vbc.Semantics;
 using Vbc.Syntax;
 
 namespace Vbc.Formatting;
@@ -15,9 +16,12 @@ namespace Vbc.Formatting;
 /// (inside the block when a <c>}</c> follows); a comment after code stays at the end of that line;</item>
 /// <item>a comment inside code that is printed on one line (an entry that spanned lines, a comment between two
 /// words of a key) moves to its own line just before that line;</item>
-/// <item>an entry that spanned several lines is joined into one; long lines are not wrapped.</item>
+/// <item>an entry that spanned several lines is joined into one; long lines are not wrapped;</item>
+/// <item>a plug-in named in the <c>plugins</c> block's block form is written in its one-line form
+/// (<c>name: "path.csx" sha256 "..."</c>).</item>
 /// </list>
-/// Formatting is idempotent and keeps the meaning: the formatted text parses to the same tree (spans aside).
+/// Formatting is idempotent and keeps the meaning: the formatted text parses to the same tree (spans aside), except
+/// that a plug-in's block form becomes the one-line form, which names the same script and pin.
 /// </summary>
 public static class ContractFormatter
 {
@@ -94,6 +98,9 @@ public static class ContractFormatter
                     case EntrySyntax entry:
                         AddEntry(entry, indent + 1);
                         break;
+                    case BlockSyntax nested when indent == 0 && block.Header.Text == PluginReferences.Keyword && PluginReferences.Long(nested) is not null:
+                        AddPluginOnOneLine(nested, indent + 1);
+                        break;
                     case BlockSyntax nested:
                         AddBlock(nested, indent + 1);
                         break;
@@ -142,7 +149,27 @@ public static class ContractFormatter
                 start = table.Span.End - 1;
                 closes = true;
             }
+            if (entry.Pin is { } written)
+            {
+                line.Append(' ').Append(SyntaxPrinter.Words(written.Kind)).Append(' ').Append(SyntaxPrinter.String(written.Value.Value));
+            }
             Lines.Add(new Line(indent, line.ToString(), start, entry.Span.End) { Closes = closes });
+        }
+
+        /// <summary>
+        /// A plug-in named in the block form (<c>name { script: "..."  sha256: "..." }</c>) is written in the canonical
+        /// one-line form, <c>name: "..." sha256 "..."</c>: the same reference, read the same way (PluginReferences).
+        /// </summary>
+        private void AddPluginOnOneLine(BlockSyntax plugin, int indent)
+        {
+            string Value(string key) => plugin.Items.OfType<EntrySyntax>().Where(e => e.Key.Text == key)
+                .Select(e => SyntaxPrinter.Value(e.Values[0])).FirstOrDefault() ?? "";
+            var line = new StringBuilder(SyntaxPrinter.Words(plugin.Header)).Append(": ").Append(Value("script"));
+            if (Value(PluginReferences.PinKind) is { Length: > 0 } pin)
+            {
+                line.Append(' ').Append(PluginReferences.PinKind).Append(' ').Append(pin);
+            }
+            Lines.Add(new Line(indent, line.ToString(), plugin.Span.Start, plugin.Span.End));
         }
 
         /// <summary>The offset of a table's <c>{</c>: the first code character after <c>by expr</c>.</summary>

@@ -48,13 +48,23 @@ internal sealed class ParseTreeMapper
         {
             var key = MapWords(entry.words());
             var values = entry.value().Select(MapValue).ToEquatableArray();
-            return new EntrySyntax(key, values, SpanOf(entry));
+            return new EntrySyntax(key, values, SpanOf(entry)) { Pin = MapPin(entry.pin()) };
         }
         if (context.block() is { } block)
         {
             return MapBlock(block);
         }
         return null;
+    }
+
+    private PinSyntax? MapPin(PinContext? context)
+    {
+        if (context?.IDENT() is not { } word || context.STRING() is not { } value || value.Symbol.TokenIndex < 0)
+        {
+            return null;
+        }
+        var kind = new WordsSyntax(new[] { word.GetText() }.ToEquatableArray(), SpanOf(word.Symbol));
+        return new PinSyntax(kind, MapString(value.Symbol), SpanOf(context));
     }
 
     private WordsSyntax MapWords(WordsContext? context)

@@ -60,12 +60,21 @@ internal sealed class SyntaxErrorStrategy : DefaultErrorStrategy
         }
         BeginErrorCondition(recognizer);
         var token = recognizer.CurrentToken;
+        if (recognizer.Context is VbcParser.PinContext pin)
+        {
+            Add(pin.Start, InPin(recognizer, pin));
+            return;
+        }
         var expected = GetExpectedTokens(recognizer);
         Add(token, SyntaxDiagnostics.Missing(_source, SpanAt(token), TokenNames.DescribeExpected(expected), TokenNames.DescribeFound(token)));
     }
 
     private Diagnostic Unexpected(Parser recognizer, IToken token, IntervalSet expected)
     {
+        if (recognizer.Context is VbcParser.PinContext pin)
+        {
+            return InPin(recognizer, pin);
+        }
         if (MissingPiece((ITokenStream)recognizer.InputStream, token) is { } missing)
         {
             return SyntaxDiagnostics.Unexpected(_source, SpanAt(token), TokenNames.DescribeFound(token), missing);
@@ -81,6 +90,23 @@ internal sealed class SyntaxErrorStrategy : DefaultErrorStrategy
             }
         }
         return SyntaxDiagnostics.Unexpected(_source, SpanAt(token), TokenNames.DescribeFound(token), TokenNames.DescribeExpected(expected));
+    }
+
+    /// <summary>
+    /// A word after an entry's values that is not followed by a string. The parser took it for the start of a pin (its
+    /// only use of a word there): 'sha256' is a pin without its hash; any other word is what it was before pins existed,
+    /// more text after a complete entry, said in the same words.
+    /// </summary>
+    private Diagnostic InPin(Parser recognizer, VbcParser.PinContext pin)
+    {
+        var word = pin.Start;
+        if (word.Text.Equals(Semantics.PluginReferences.PinKind, StringComparison.OrdinalIgnoreCase))
+        {
+            return PluginDiagnostics.PinWithoutValue(_source, SpanAt(word), word.Text);
+        }
+        var tokens = (ITokenStream)recognizer.InputStream;
+        var previous = tokens.Get(word.TokenIndex - 1);
+        return NaturalPhrase(tokens, previous, word) ?? SyntaxDiagnostics.OneEntryPerLine(_source, SpanAt(word), TokenNames.DescribeFound(word));
     }
 
     /// <summary>
@@ -100,6 +126,11 @@ internal sealed class SyntaxErrorStrategy : DefaultErrorStrategy
             return null;
         }
         string word = found.Text.ToLowerInvariant();
+        if (word == Semantics.PluginReferences.PinKind && tokens.Get(found.TokenIndex + 1).Type != VbcLexer.STRING)
+        {
+            // 'name: "plugins/x.csx" sha256': a pin with its hash left out (the grammar's pin needs the string).
+            return PluginDiagnostics.PinWithoutValue(_source, SpanAt(found), found.Text);
+        }
         if (previous.Type == VbcLexer.NUMBER && word is "percent" or "pct")
         {
             return SyntaxDiagnostics.NaturalPhrase(_source, TextSpan.FromBounds(previous.StartIndex, found.StopIndex + 1),

@@ -44,6 +44,10 @@ public static partial class SyntaxDump
                     {
                         Value(builder, value, depth + 2);
                     }
+                    if (entry.Pin is { } pin)
+                    {
+                        Line(builder, depth + 2, $"pin [{pin.Kind.Text}] {Quote(pin.Value.Value)}");
+                    }
                     break;
                 default:
                     Line(builder, depth + 1, $"?{item.GetType().Name}");

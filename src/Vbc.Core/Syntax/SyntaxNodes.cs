@@ -34,8 +34,19 @@ public sealed record BlockSyntax(
     bool IsClosed,
     TextSpan Span) : BlockItemSyntax(Span);
 
-/// <summary><c>key: value, value, ...</c></summary>
-public sealed record EntrySyntax(WordsSyntax Key, EquatableArray<ValueSyntax> Values, TextSpan Span) : BlockItemSyntax(Span);
+/// <summary><c>key: value, value, ...</c>, optionally ending with a <see cref="PinSyntax"/>.</summary>
+public sealed record EntrySyntax(WordsSyntax Key, EquatableArray<ValueSyntax> Values, TextSpan Span) : BlockItemSyntax(Span)
+{
+    /// <summary>The pin after the values (<c>sha256 "3f5a..."</c>), or null. Only a plug-in's script may carry one.</summary>
+    public PinSyntax? Pin { get; init; }
+}
+
+/// <summary>
+/// A word and a string after an entry's values: <c>sha256 "3f5a..."</c> pins a plug-in's script to the hash of its
+/// source (<c>aggregate_stop_loss: "plugins/aggregate-stop-loss.csx" sha256 "3f5a..."</c>). The grammar accepts any
+/// word here; Semantics/PluginReferences decides which word and where.
+/// </summary>
+public sealed record PinSyntax(WordsSyntax Kind, StringLiteralSyntax Value, TextSpan Span) : SyntaxNode(Span);
 
 /// <summary>What may stand after a key's colon: an expression, a range, a table or a phrase.</summary>
 public abstract record ValueSyntax(TextSpan Span) : SyntaxNode(Span);

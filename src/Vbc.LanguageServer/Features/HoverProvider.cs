@@ -30,6 +30,11 @@ public static class HoverProvider
             return new Lsp.Hover(Lsp.MarkupContent.Markdown(functionDoc), analysis.RangeOf(call.FunctionSpan));
         }
 
+        if (PluginEntry(analysis, offset) is { } plugin)
+        {
+            return plugin;
+        }
+
         var blocks = SyntaxLocator.EnclosingBlocks(analysis.Parsed.Root, offset);
         foreach (var block in SyntaxLocator.DescendantsAndSelf(analysis.Parsed.Root).OfType<BlockSyntax>())
         {
@@ -70,6 +75,38 @@ public static class HoverProvider
         SyntaxNode? on = Holds(entry.Key.Span, offset) ? entry.Key
             : spec.Shape == ParameterShape.Option ? entry.Values.FirstOrDefault(v => Holds(v.Span, offset)) : null;
         return on is null ? null : new Lsp.Hover(Lsp.MarkupContent.Markdown(Describe.Setting(owner, spec)), analysis.RangeOf(on.Span));
+    }
+
+    /// <summary>
+    /// A plug-in named in the plugins block (its name, path or pin): the script, the clause it adds, the SHA-256 of its
+    /// source and whether the pin matches it; for a script that did not load, the problem (a pin that does not match
+    /// says both hashes).
+    /// </summary>
+    private static Lsp.Hover? PluginEntry(DocumentAnalysis analysis, int offset)
+    {
+        var (references, _) = PluginReferences.Read(analysis.Parsed);
+        var reference = references.FirstOrDefault(r => new[] { r.NameSpan, r.ScriptSpan }.Concat(r.PinSpan is { } p ? new[] { p } : []).Any(s => Holds(s, offset)));
+        if (reference is null)
+        {
+            return null;
+        }
+        var text = new System.Text.StringBuilder($"**plug-in `{reference.Name}`**: the script `{reference.Script}`");
+        var loaded = analysis.Registry.Kinds.Select(Plugins.PluginHost.PinOf).FirstOrDefault(p => p?.Name == reference.Name);
+        if (loaded is not null)
+        {
+            text.Append($" adds the clause `{loaded.Keyword}` (version {loaded.Version}).\n\nSHA-256 of its source: `{loaded.Sha256}`.\n\n");
+            text.Append(reference.Sha256 is null
+                ? $"Not pinned: write `sha256 \"{loaded.Sha256}\"` after the path to refuse any other script."
+                : "Pinned: the contract refuses any script with another hash.");
+        }
+        else
+        {
+            var problem = analysis.Contract.Diagnostics.FirstOrDefault(d => d.Location.Span is { } at
+                && (at.Start == reference.ScriptSpan.Start || at.Start == reference.NameSpan.Start || (reference.PinSpan is { } pin && at.Start == pin.Start)));
+            text.Append(problem is null ? " is not loaded." : $" is not loaded: {problem.Code}: {problem.Message}");
+        }
+        var span = Holds(reference.NameSpan, offset) ? reference.NameSpan : Holds(reference.ScriptSpan, offset) ? reference.ScriptSpan : reference.PinSpan!.Value;
+        return new Lsp.Hover(Lsp.MarkupContent.Markdown(text.ToString()), analysis.RangeOf(span));
     }
 
     private static bool Holds(Text.TextSpan span, int offset) => offset >= span.Start && offset <= span.End && span.Length > 0;

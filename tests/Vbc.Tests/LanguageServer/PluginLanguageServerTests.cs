@@ -68,4 +68,26 @@ public sealed class PluginLanguageServerTests
         var hover = await client.RequestAsync("textDocument/hover", LspTestClient.At(Uri, Of(text, "attachment: 110%", shift: 2)));
         Assert.Contains("The attachment point, as a percent of expected cost", hover.GetProperty("contents").GetProperty("value").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Hover_on_a_pin_says_the_scripts_hash_and_a_wrong_pin_is_a_diagnostic_at_the_hash()
+    {
+        await using var client = await StartAsync();
+        await client.OpenAsync(Uri, Text);
+        await client.DiagnosticsAsync(Uri, 1);
+        string sha = PluginTestKit.Sha256(Golden.PathOf("plugins", "aggregate-stop-loss.csx"));
+        var hover = await client.RequestAsync("textDocument/hover", LspTestClient.At(Uri, Of(Text, sha, shift: 3)));
+        string shown = hover.GetProperty("contents").GetProperty("value").GetString()!;
+        Assert.Contains("adds the clause `aggregate stop loss`", shown, StringComparison.Ordinal);
+        Assert.Contains($"SHA-256 of its source: `{sha}`", shown, StringComparison.Ordinal);
+        Assert.Contains("Pinned", shown, StringComparison.Ordinal);
+
+        string wrong = Text.Replace(sha, new string('0', 64));
+        await client.ChangeAsync(Uri, 2, new Lsp.TextDocumentContentChangeEvent(wrong));
+        var published = await client.DiagnosticsAsync(Uri, 2);
+        var mismatch = Assert.Single(published.Diagnostics, d => d.Code == "VBC7003");
+        Assert.Equal(Of(wrong, new string('0', 64)).Line, mismatch.Range.Start.Line);
+        var onWrong = await client.RequestAsync("textDocument/hover", LspTestClient.At(Uri, Of(wrong, new string('0', 64), shift: 3)));
+        Assert.Contains($"not loaded: VBC7003: The script of the plug-in 'aggregate_stop_loss' has SHA-256 {sha}", onWrong.GetProperty("contents").GetProperty("value").GetString(), StringComparison.Ordinal);
+    }
 }

@@ -126,7 +126,8 @@ public class PluginHostTests
         var path = Path.Combine(dir, "c.vbc");
         File.WriteAllText(path, "plugins {\n  p: 12\n  q {\n    script: \"x.csx\"\n    sha256: \"not-a-hash\"\n  }\n}\n\n" + Header);
         var contract = Bind(path);
-        Assert.Equal(2, contract.Diagnostics.Count(d => d.Code == "VBC7001"));
+        Assert.Single(contract.Diagnostics, d => d.Code == "VBC7001");
+        Assert.Single(contract.Diagnostics, d => d.Code == "VBC7026");
     }
 
     [Fact]
