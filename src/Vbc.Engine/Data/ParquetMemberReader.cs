@@ -95,6 +95,9 @@ public sealed class ParquetMemberReader : IDisposable
 
     public bool CanRead => _reader is not null && !_headerDiagnostics.Any(d => d.IsError);
 
+    /// <summary>How many rows the file holds (its metadata's row count), bad rows included.</summary>
+    public long RowCount => _rowGroupStarts.Length == 0 ? 0 : _rowGroupStarts[^1];
+
     /// <summary>The file's columns, in schema order.</summary>
     public IReadOnlyList<string> FileColumns => _fileColumns;
 

@@ -54,6 +54,9 @@ public sealed class ParquetMemberSource : IMemberSource, IDisposable
     /// <summary>The file's hash, computed on the side while its row groups were decoded.</summary>
     public string? ContentSha256 => _reader?.ContentSha256;
 
+    /// <summary>The file's row count, from its metadata.</summary>
+    public long? RowCount => _reader is { CanRead: true } reader ? reader.RowCount : null;
+
     public void Dispose() => _reader?.Dispose();
 }
 
