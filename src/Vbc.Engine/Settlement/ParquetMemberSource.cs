@@ -36,6 +36,8 @@ public sealed class ParquetMemberSource : IMemberSource, IDisposable
             BadRows = _excludeBadRows ? BadRowPolicy.ExcludeBadRows : BadRowPolicy.Fail,
             DisplayName = Name,
             BatchSize = MemberReadOptions.RecommendedBatchSize,
+            // The member-level stage is done with a batch before it asks for the next one (as for CSV).
+            RecycleBatches = true,
         });
         return _reader.HeaderDiagnostics;
     }
