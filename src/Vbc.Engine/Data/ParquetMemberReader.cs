@@ -39,6 +39,11 @@ public sealed class ParquetMemberReader : IDisposable
     private long[] _rowGroupStarts = Array.Empty<long>();
     private bool _started;
     private MemberReadResult? _result;
+    // Arrays of batches the caller is done with (RecycleBatches), and of id hashes, for later batches: no garbage per
+    // batch for the collector, no fresh pages to fault in.
+    private readonly ConcurrentBag<Array[]> _recycledColumns = new();
+    private readonly ConcurrentBag<long[]> _recycledLines = new();
+    private readonly ConcurrentBag<ulong[]> _recycledHashes = new();
 
     private ParquetMemberReader(string path, IReadOnlyList<ColumnSpec> specs, MemberReadOptions options)
     {
@@ -94,6 +99,9 @@ public sealed class ParquetMemberReader : IDisposable
     public IReadOnlyList<Diagnostic> HeaderDiagnostics => _headerDiagnostics;
 
     public bool CanRead => _reader is not null && !_headerDiagnostics.Any(d => d.IsError);
+
+    /// <summary>How many rows the file holds (its metadata's row count), bad rows included.</summary>
+    public long RowCount => _rowGroupStarts.Length == 0 ? 0 : _rowGroupStarts[^1];
 
     /// <summary>The file's columns, in schema order.</summary>
     public IReadOnlyList<string> FileColumns => _fileColumns;
@@ -375,6 +383,10 @@ public sealed class ParquetMemberReader : IDisposable
                     if (batch is not null)
                     {
                         yield return batch;
+                        if (_options.RecycleBatches)
+                        {
+                            Recycle(batch);
+                        }
                     }
                     if (stop)
                     {
@@ -413,6 +425,37 @@ public sealed class ParquetMemberReader : IDisposable
         }
     }
 
+    /// <summary>The caller is done with the batch (it asked for the next one): its arrays serve a later batch.</summary>
+    private void Recycle(ColumnBatch batch)
+    {
+        int size = _options.BatchSize;
+        if (batch.RowCount != size || batch.Lines.Length != size || batch.Columns.Any(c => c.Length != size))
+        {
+            return; // a short or compacted batch
+        }
+        if (_recycledColumns.Count < RecycledSets)
+        {
+            _recycledColumns.Add(batch.Columns);
+            _recycledLines.Add(batch.Lines);
+        }
+    }
+
+    /// <summary>At most the batches of a row group per decoding thread, and two more, wait to be reused.</summary>
+    private int RecycledSets => (Math.Max(1, _options.MaxParallelism) * Math.Max(1, (int)Math.Min(1 << 16, RowGroupRowsMax / Math.Max(1, _options.BatchSize)))) + 2;
+
+    private long RowGroupRowsMax
+    {
+        get
+        {
+            long most = 0;
+            for (int g = 0; g + 1 < _rowGroupStarts.Length; g++)
+            {
+                most = Math.Max(most, _rowGroupStarts[g + 1] - _rowGroupStarts[g]);
+            }
+            return most;
+        }
+    }
+
     /// <summary>
     /// The SHA-256 of every byte of the file (lower-case hex), computed on a thread of its own while the row groups
     /// are decoded, so the statement's record of the input costs no pass after the settlement. Null until the whole
@@ -444,6 +487,7 @@ public sealed class ParquetMemberReader : IDisposable
     private void DecodeGroups(BlockingCollection<Decoded>[] queues, GroupCursor cursor, SemaphoreSlim ahead, CancellationToken cancel)
     {
         ParquetFileReader? file = null;
+        var scratch = new Scratch();
         try
         {
             while (true)
@@ -457,7 +501,7 @@ public sealed class ParquetMemberReader : IDisposable
                 try
                 {
                     file ??= new ParquetFileReader(_path);
-                    DecodeGroup(file, g, queues[g], cancel);
+                    DecodeGroup(file, g, queues[g], scratch, cancel);
                 }
                 catch (OperationCanceledException)
                 {
@@ -488,7 +532,7 @@ public sealed class ParquetMemberReader : IDisposable
     }
 
     /// <summary>Decodes one row group, batch by batch, into its queue.</summary>
-    private void DecodeGroup(ParquetFileReader file, int g, BlockingCollection<Decoded> queue, CancellationToken cancel)
+    private void DecodeGroup(ParquetFileReader file, int g, BlockingCollection<Decoded> queue, Scratch scratch, CancellationToken cancel)
     {
         using var rowGroup = file.RowGroup(g);
         var readers = new ColumnReader?[_plans.Length];
@@ -503,7 +547,7 @@ public sealed class ParquetMemberReader : IDisposable
             for (long done = 0; done < rows; done += batchSize)
             {
                 cancel.ThrowIfCancellationRequested();
-                queue.Add(DecodeBatch(readers, _rowGroupStarts[g] + done, (int)Math.Min(batchSize, rows - done)));
+                queue.Add(DecodeBatch(readers, _rowGroupStarts[g] + done, (int)Math.Min(batchSize, rows - done), scratch));
             }
         }
         finally
@@ -516,29 +560,61 @@ public sealed class ParquetMemberReader : IDisposable
     }
 
     /// <summary>One batch's values, read and checked cell by cell (any thread); the checks that need file order come later.</summary>
-    private Decoded DecodeBatch(ColumnReader?[] readers, long firstRow0, int count)
+    private Decoded DecodeBatch(ColumnReader?[] readers, long firstRow0, int count, Scratch scratch)
     {
+        // A full batch reuses the arrays of one the caller is done with; every cell is written again below (a cell
+        // left as it was belongs to a row with a problem, which is never delivered).
+        bool full = count == _options.BatchSize;
+        Array[]? recycled = full && _recycledColumns.TryTake(out var set) ? set : null;
+        ulong[]? hashes = _idPlan < 0 ? null : full && _recycledHashes.TryTake(out var h) ? h : new ulong[count];
+        if (hashes is not null && hashes.Length == count)
+        {
+            Array.Clear(hashes); // a row whose id cannot be read has no hash (0): it is not looked up
+        }
         var decoded = new Decoded
         {
             FirstRow0 = firstRow0,
             Count = count,
-            Columns = new Array[_plans.Length],
+            Columns = recycled ?? new Array[_plans.Length],
             Cells = new Cells(count),
-            Hashes = _idPlan >= 0 ? new ulong[count] : null,
+            Hashes = hashes,
         };
         for (int p = 0; p < _plans.Length; p++)
         {
             var plan = _plans[p];
-            decoded.Columns[p] = plan.Spec.Storage switch
+            if (recycled is null)
             {
-                ColumnStorage.Decimal => new decimal[count],
-                ColumnStorage.Flag => new bool[count],
-                ColumnStorage.Text => new string[count],
-                _ => new DateOnly[count],
-            };
-            ReadColumn(readers[p]!, p, decoded.Columns[p], count, firstRow0, decoded.Cells, decoded.Rows, p == _idPlan ? decoded.Hashes : null);
+                decoded.Columns[p] = plan.Spec.Storage switch
+                {
+                    ColumnStorage.Decimal => new decimal[count],
+                    ColumnStorage.Flag => new bool[count],
+                    ColumnStorage.Text => new string[count],
+                    _ => new DateOnly[count],
+                };
+            }
+            ReadColumn(readers[p]!, p, decoded.Columns[p], count, firstRow0, decoded.Cells, decoded.Rows, p == _idPlan ? decoded.Hashes : null, scratch);
         }
         return decoded;
+    }
+
+    /// <summary>One decoding thread's buffers for a column's levels and stored values, reused column after column.</summary>
+    private sealed class Scratch
+    {
+        private readonly Dictionary<Type, Array> _values = new();
+        private short[] _levels = Array.Empty<short>();
+
+        public short[] Levels(int count) => _levels.Length >= count ? _levels : _levels = new short[count];
+
+        public T[] Values<T>(int count)
+        {
+            if (_values.TryGetValue(typeof(T), out var array) && array.Length >= count)
+            {
+                return (T[])array;
+            }
+            var values = new T[count];
+            _values[typeof(T)] = values;
+            return values;
+        }
     }
 
     /// <summary>A decoded batch (or the problem that stopped its row group), waiting for its turn.</summary>
@@ -588,7 +664,11 @@ public sealed class ParquetMemberReader : IDisposable
             }
         }
 
-        var lines = new long[count];
+        if (hashes is not null && hashes.Length == _options.BatchSize && _recycledHashes.Count < RecycledSets)
+        {
+            _recycledHashes.Add(hashes);
+        }
+        var lines = count == _options.BatchSize && _options.RecycleBatches && _recycledLines.TryTake(out var reused) ? reused : new long[count];
         for (int r = 0; r < count; r++)
         {
             lines[r] = firstRow0 + r + 1;
@@ -660,11 +740,11 @@ public sealed class ParquetMemberReader : IDisposable
     }
 
     /// <summary>Reads <paramref name="count"/> values of one column into its array, checking each as the CSV reader does.</summary>
-    private void ReadColumn(ColumnReader reader, int p, Array target, int count, long firstRow0, Cells cells, Dictionary<int, BadRowDraft> rows, ulong[]? hashes)
+    private void ReadColumn(ColumnReader reader, int p, Array target, int count, long firstRow0, Cells cells, Dictionary<int, BadRowDraft> rows, ulong[]? hashes, Scratch buffers)
     {
         var plan = _plans[p];
         var source = _sources[p];
-        var defs = new short[count];
+        var defs = buffers.Levels(count);
         int number = source.Column + 1;
         byte[]? scratch = null;
         string? lastString = null;
@@ -792,7 +872,7 @@ public sealed class ParquetMemberReader : IDisposable
         {
             case ColumnReader<bool> booleans:
                 {
-                    var values = new bool[count];
+                    var values = buffers.Values<bool>(count);
                     int n = ReadAllLevels(booleans, count, defs, values);
                     if (n == count)
                     {
@@ -804,7 +884,7 @@ public sealed class ParquetMemberReader : IDisposable
                 }
             case ColumnReader<int> ints:
                 {
-                    var values = new int[count];
+                    var values = buffers.Values<int>(count);
                     int n = ReadAllLevels(ints, count, defs, values);
                     if (source.Stored == Stored.Decimal && n == count)
                     {
@@ -812,6 +892,14 @@ public sealed class ParquetMemberReader : IDisposable
                         for (int r = 0; r < count; r++)
                         {
                             Number(r, Scaled(values[r], source.Scale + source.ExtraScale));
+                        }
+                        break;
+                    }
+                    if (source.Stored == Stored.Integer && n == count)
+                    {
+                        for (int r = 0; r < count; r++)
+                        {
+                            Integer(r, values[r]);
                         }
                         break;
                     }
@@ -842,7 +930,7 @@ public sealed class ParquetMemberReader : IDisposable
                 }
             case ColumnReader<long> longs:
                 {
-                    var values = new long[count];
+                    var values = buffers.Values<long>(count);
                     int n = ReadAllLevels(longs, count, defs, values);
                     if (source.Stored == Stored.Decimal && source.MaxDefinition == 0 && plan.Kind == PlanKind.Decimal)
                     {
@@ -864,6 +952,15 @@ public sealed class ParquetMemberReader : IDisposable
                         }
                         break;
                     }
+                    if (source.Stored == Stored.Integer && n == count)
+                    {
+                        // Whole numbers without nulls (member months as INT64), without a delegate call per value.
+                        for (int r = 0; r < count; r++)
+                        {
+                            Integer(r, values[r]);
+                        }
+                        break;
+                    }
                     Expand(count, defs, source.MaxDefinition, n, (r, v) =>
                     {
                         if (source.Stored == Stored.Decimal)
@@ -879,14 +976,14 @@ public sealed class ParquetMemberReader : IDisposable
                 }
             case ColumnReader<float> floats:
                 {
-                    var values = new float[count];
+                    var values = buffers.Values<float>(count);
                     int n = ReadAllLevels(floats, count, defs, values);
                     Expand(count, defs, source.MaxDefinition, n, (r, v) => Floating(r, values[v].ToString("R", CultureInfo.InvariantCulture)), Null);
                     break;
                 }
             case ColumnReader<double> doubles:
                 {
-                    var values = new double[count];
+                    var values = buffers.Values<double>(count);
                     int n = ReadAllLevels(doubles, count, defs, values);
                     Expand(count, defs, source.MaxDefinition, n, (r, v) => Floating(r, values[v].ToString("R", CultureInfo.InvariantCulture)), Null);
                     break;
@@ -894,7 +991,7 @@ public sealed class ParquetMemberReader : IDisposable
             case ColumnReader<ByteArray> bytes:
                 {
                     // A ByteArray points into the reader's page: use it before the next read.
-                    var values = new ByteArray[count];
+                    var values = buffers.Values<ByteArray>(count);
                     int row = 0;
                     while (row < count)
                     {
@@ -927,7 +1024,7 @@ public sealed class ParquetMemberReader : IDisposable
                 }
             case ColumnReader<FixedLenByteArray> fixedBytes:
                 {
-                    var values = new FixedLenByteArray[count];
+                    var values = buffers.Values<FixedLenByteArray>(count);
                     int length = fixedBytes.ColumnDescriptor.TypeLength;
                     int row = 0;
                     while (row < count)

@@ -76,6 +76,10 @@ internal sealed class InMemoryBackend : MemberStageBackend
             return StageRun.Failed(header);
         }
         var runner = new MemberStageRunner(job.Lower(), job.Specs, source.Name, job.ExcludeBadRows);
+        if (source.RowCount is { } rows)
+        {
+            runner.ReserveRows(rows);
+        }
         foreach (var batch in source.Batches())
         {
             runner.Add(batch);

@@ -38,4 +38,11 @@ public interface IMemberSource
     /// whole file (the caller then hashes the file itself, as the statement records every input's hash).
     /// </summary>
     string? ContentSha256 => null;
+
+    /// <summary>
+    /// How many data rows the source holds, when it knows before reading them (a Parquet file's metadata), once
+    /// <see cref="Open"/> has succeeded; null when it does not (a CSV file). The member stage sizes its per-member
+    /// arrays from it.
+    /// </summary>
+    long? RowCount => null;
 }

@@ -36,6 +36,8 @@ public sealed class ParquetMemberSource : IMemberSource, IDisposable
             BadRows = _excludeBadRows ? BadRowPolicy.ExcludeBadRows : BadRowPolicy.Fail,
             DisplayName = Name,
             BatchSize = MemberReadOptions.RecommendedBatchSize,
+            // The member-level stage is done with a batch before it asks for the next one (as for CSV).
+            RecycleBatches = true,
         });
         return _reader.HeaderDiagnostics;
     }
@@ -53,6 +55,9 @@ public sealed class ParquetMemberSource : IMemberSource, IDisposable
 
     /// <summary>The file's hash, computed on the side while its row groups were decoded.</summary>
     public string? ContentSha256 => _reader?.ContentSha256;
+
+    /// <summary>The file's row count, from its metadata.</summary>
+    public long? RowCount => _reader is { CanRead: true } reader ? reader.RowCount : null;
 
     public void Dispose() => _reader?.Dispose();
 }

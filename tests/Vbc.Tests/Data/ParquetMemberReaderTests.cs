@@ -322,6 +322,49 @@ public class ParquetMemberReaderTests
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file.Path))), reader.ContentSha256);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Recycled_batches_carry_nothing_over_from_the_batches_whose_arrays_they_reuse(int threads)
+    {
+        // Batches of 64 rows whose arrays are reused once the caller asks for the next one (as the member stage reads):
+        // a null id, a required value missing, a duplicate, in batches that reuse the arrays of earlier full batches,
+        // are each reported once, at their row, and no value of an earlier batch shows through.
+        const int n = 1000;
+        var ids = Enumerable.Range(1, n).Select(i => (string?)$"M{i:D6}").ToArray();
+        ids[64 * 5 + 1] = null;        // row 322: same place in its batch as row 2, whose id the arrays held before
+        ids[64 * 9 + 3] = ids[64 + 3]; // row 580: a duplicate of row 68
+        var cost = Enumerable.Range(0, n).Select(i => i == 64 * 7 + 5 ? (long?)null : i * 3L).ToArray(); // row 454: null cost (cents)
+        using var file = Pq.Write(new[] { 300, 300, 400 }, Pq.OptionalText("member_id", ids), Pq.OptionalDecimal("inpatient", 18, 2, cost));
+        var specs = new[] { Specs.Id(), Specs.Money("inpatient") };
+        using var reader = ParquetMemberReader.Open(file.Path, specs, new MemberReadOptions
+        {
+            BadRows = BadRowPolicy.ExcludeBadRows,
+            BatchSize = 64,
+            MaxParallelism = threads,
+            RecycleBatches = true,
+            DisplayName = "members.parquet",
+        });
+        var rows = new List<(long Row, string Id, decimal Cost)>();
+        foreach (var batch in reader.ReadBatches())
+        {
+            for (int i = 0; i < batch.RowCount; i++)
+            {
+                rows.Add((batch.DataRowAt(i), batch.Texts(0)[i], batch.Decimals(1)[i]));
+            }
+        }
+
+        var left = new[] { 322L, 454L, 580L };
+        var kept = Enumerable.Range(1, n).Select(i => (long)i).Where(r => !left.Contains(r)).ToList();
+        Assert.Equal(kept, rows.Select(r => r.Row));
+        Assert.Equal(kept.Select(r => ids[r - 1]), rows.Select(r => r.Id));
+        Assert.Equal(kept.Select(r => (r - 1) * 3 / 100m), rows.Select(r => r.Cost));
+        Assert.Equal(left, reader.Result.BadRows.Select(b => b.DataRow));
+        var problems = reader.Result.Diagnostics.Where(d => d.Code is "VBC3011" or "VBC3016").ToList();
+        Assert.Equal(new[] { ("VBC3011", 322), ("VBC3011", 454), ("VBC3016", 580) }, problems.Select(d => (d.Code, d.Location.Line)));
+        Assert.Contains("already appears in row 68", problems[2].Message);
+    }
+
     private static ReadOutcome ReadParquet(string path, IReadOnlyList<ColumnSpec> specs, MemberReadOptions? options = null)
     {
         using var reader = ParquetMemberReader.Open(path, specs, (options ?? new MemberReadOptions()) with { DisplayName = "members.parquet" });
