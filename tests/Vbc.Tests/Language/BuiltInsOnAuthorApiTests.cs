@@ -68,6 +68,76 @@ public class BuiltInsOnAuthorApiTests
         Assert.Empty(bonus.Requires);
     }
 
+    // The specs shared savings and shared losses had before they moved (src/Vbc.Core/Clauses/BuiltIn/SharingClauses.cs, SharingSpecs).
+    private static readonly TableSpec ByPopulation = new(
+        By: TypeExpectation.Count, ByLevel: EvaluationLevel.Total, ByRequired: true,
+        Keys: TypeExpectation.Count, KeysAreRanges: true,
+        Results: TypeExpectation.Percent, ResultsMayInterpolate: true);
+
+    private static ParameterSpec MinimumRate(string key, string what) => new(key, ParameterShape.ExpressionOrTable, TypeExpectation.Percent,
+        $"The {what} rate r must reach before anything is shared: a fixed rate, or a table by population size whose rows may fall linearly across a band ('5,000 to 5,999: 3.9% to 3.6%'). Default 0%.",
+        "2%", Min: 0, Max: 1, Table: ByPopulation)
+    {
+        HigherFavours = what == "loss" ? Party.Provider : Party.Payer,
+        Default = 0m,
+    };
+
+    private static readonly ParameterSpec Sharing = new("sharing", ParameterShape.Option, TypeExpectation.Text,
+        "First dollar: once the minimum rate is met, all of it is shared. Second dollar: only the part beyond the minimum rate. Default first dollar.",
+        "first dollar", Options: new[] { "first dollar", "second dollar" });
+
+    [Fact]
+    public void Shared_savings_is_written_on_the_author_API_with_the_settings_it_had()
+    {
+        AssertSpecs("shared savings",
+            MinimumRate("minimum savings rate", "savings"),
+            Sharing,
+            new ParameterSpec("rate", ParameterShape.Expression, TypeExpectation.Percent,
+                "The sharing rate: the provider's share of shareable savings. May be scaled by quality ('50% * quality_score').", "50%", Required: true, Min: 0, Max: 1)
+            { HigherFavours = Party.Provider },
+            new ParameterSpec("cap", ParameterShape.Expression, TypeExpectation.Money,
+                "The most that can be earned, usually a share of the benchmark ('10% of benchmark').", "10% of benchmark", Min: 0)
+            { HigherFavours = Party.Provider, AbsentIsUnlimited = true },
+            new ParameterSpec("sequestration", ParameterShape.Expression, TypeExpectation.Percent,
+                "A reduction applied to the payment before the cap (Medicare's 2% sequestration).", "2%", Min: 0, Max: 1)
+            { HigherFavours = Party.Payer, Default = 0m },
+            new ParameterSpec("only if", ParameterShape.Expression, TypeExpectation.Flag,
+                "A condition for any savings to be paid, such as a quality gate; when it fails, savings are forfeited.", "quality_gate_met"));
+        AssertOutputs("shared savings",
+            ("shared_savings", ValueType.Money, "The shared savings earned by the provider."),
+            ("minimum_savings_rate", ValueType.Percent, "The minimum savings rate that applied."));
+        var kind = ClauseRegistry.Default.Find("shared savings")!;
+        Assert.Equal(new[] { "benchmark" }, kind.Requires);
+        Assert.False(kind.Repeatable);
+        Assert.Subset(kind.ReadsImplicitly(null!).ToHashSet(), new HashSet<string> { "benchmark", "savings", "savings_rate" });
+    }
+
+    [Fact]
+    public void Shared_losses_is_written_on_the_author_API_with_the_settings_it_had()
+    {
+        AssertSpecs("shared losses",
+            MinimumRate("minimum loss rate", "loss"),
+            Sharing,
+            new ParameterSpec("rate", ParameterShape.Expression, TypeExpectation.Percent,
+                "The loss rate: the provider's share of shareable losses. May be derived from quality ('1 - 75% * quality_score').", "30%", Required: true)
+            { HigherFavours = Party.Payer },
+            new ParameterSpec("rate floor", ParameterShape.Expression, TypeExpectation.Percent, "The lowest the loss rate may be.", "40%", Min: 0, Max: 1)
+            { HigherFavours = Party.Payer },
+            new ParameterSpec("rate ceiling", ParameterShape.Expression, TypeExpectation.Percent, "The highest the loss rate may be.", "75%", Min: 0, Max: 1)
+            { HigherFavours = Party.Payer, AbsentIsUnlimited = true },
+            new ParameterSpec("cap", ParameterShape.Expression, TypeExpectation.Money,
+                "The most the provider can owe: a share of the benchmark, of revenue, or the lesser of the two.", "lesser of 8% of revenue and 4% of benchmark", Min: 0)
+            { HigherFavours = Party.Payer, AbsentIsUnlimited = true },
+            new ParameterSpec("reduction", ParameterShape.Expression, TypeExpectation.Money,
+                "An amount taken off the losses owed after the cap (a disaster adjustment); owed never goes below zero.", "disaster_adjustment", Min: 0)
+            { HigherFavours = Party.Provider, Default = 0m });
+        AssertOutputs("shared losses",
+            ("shared_losses", ValueType.Money, "The shared losses the provider owes (a positive amount)."),
+            ("loss_rate", ValueType.Percent, "The loss rate that applied."),
+            ("minimum_loss_rate", ValueType.Percent, "The minimum loss rate that applied."));
+        Assert.Equal(new[] { "benchmark" }, ClauseRegistry.Default.Find("shared losses")!.Requires);
+    }
+
     [Theory]
     [InlineData("$2.00 PMPM", true)]
     [InlineData("$25,000.00", false)]
