@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Vbc.Evaluation;
 
@@ -11,7 +13,44 @@ namespace Vbc.Evaluation;
 public static class Exact
 {
     /// <summary>a + b, exactly; false (and <paramref name="sum"/> unchanged) when the result cannot be held exactly.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryAdd(ref decimal sum, decimal value)
+    {
+        // Most sums over the data add amounts of one sign whose digits fit in 64 bits (cents, member months): added
+        // here as integers, the result decimal's own addition would give (the larger scale, the same sign), without
+        // its general routine. Everything else, and any doubt, takes that routine and its exactness check.
+        if (FastPath)
+        {
+            var a = Unsafe.As<decimal, DecimalBits>(ref sum);
+            var b = Unsafe.As<decimal, DecimalBits>(ref value);
+            if ((a.Hi | b.Hi) == 0 && ((a.Flags ^ b.Flags) & SignMask) == 0)
+            {
+                int scaleA = (a.Flags >> ScaleShift) & 0xFF, scaleB = (b.Flags >> ScaleShift) & 0xFF;
+                ulong x = a.Lo, y = b.Lo;
+                int flags = a.Flags;
+                bool fits = true;
+                if (scaleA != scaleB)
+                {
+                    int up = scaleA - scaleB;
+                    if (up < 0)
+                    {
+                        up = -up;
+                        (x, y, flags) = (y, x, b.Flags); // x: the operand of the larger scale
+                    }
+                    fits = up < PowersOf10.Length && Math.BigMul(y, PowersOf10[up], out y) == 0;
+                }
+                ulong r = x + y;
+                if (fits && r >= x)
+                {
+                    Unsafe.As<decimal, DecimalBits>(ref sum) = new DecimalBits(flags, r);
+                    return true;
+                }
+            }
+        }
+        return TryAddSlow(ref sum, value);
+    }
+
+    private static bool TryAddSlow(ref decimal sum, decimal value)
     {
         decimal a = sum;
         decimal r;
@@ -29,6 +68,57 @@ public static class Exact
             return false;
         }
         sum = r;
+        return true;
+    }
+
+    private const int SignMask = unchecked((int)0x80000000);
+    private const int ScaleShift = 16;
+
+    private static readonly ulong[] PowersOf10 =
+    {
+        1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000,
+        100_000_000_000, 1_000_000_000_000, 10_000_000_000_000, 100_000_000_000_000, 1_000_000_000_000_000,
+        10_000_000_000_000_000, 100_000_000_000_000_000, 1_000_000_000_000_000_000, 10_000_000_000_000_000_000,
+    };
+
+    /// <summary>
+    /// System.Decimal's fields in memory (flags: sign and scale; the high 32 bits; the low 64 bits of the 96-bit
+    /// integer). The layout is checked once against <see cref="decimal.GetBits(decimal)"/>: if a runtime ever laid it
+    /// out otherwise, the fast path stays off and every sum takes decimal's own addition.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private readonly struct DecimalBits
+    {
+        public readonly int Flags;
+        public readonly uint Hi;
+        public readonly ulong Lo;
+
+        public DecimalBits(int flags, ulong lo)
+        {
+            Flags = flags;
+            Hi = 0;
+            Lo = lo;
+        }
+    }
+
+    private static readonly bool FastPath = LayoutIsKnown();
+
+    private static bool LayoutIsKnown()
+    {
+        if (Unsafe.SizeOf<decimal>() != Unsafe.SizeOf<DecimalBits>())
+        {
+            return false;
+        }
+        foreach (decimal d in new[] { -123456789012.345678m, 79228162514264337593543950335m, 0.0000000001m, -7m })
+        {
+            decimal copy = d;
+            var bits = Unsafe.As<decimal, DecimalBits>(ref copy);
+            int[] expected = decimal.GetBits(d);
+            if (bits.Flags != expected[3] || bits.Hi != (uint)expected[2] || bits.Lo != ((ulong)(uint)expected[1] << 32 | (uint)expected[0]))
+            {
+                return false;
+            }
+        }
         return true;
     }
 

@@ -43,8 +43,11 @@ public sealed class ColumnBatch
         RowCount = rowCount;
         FirstDataRow = firstDataRow;
         Lines = lines;
-        Columns = columns;
+        _columns = columns;
     }
+
+    private readonly Array[] _columns;
+    private Utf8TextColumn? _utf8;
 
     /// <summary>0-based position of the batch in the file.</summary>
     public int Index { get; }
@@ -106,14 +109,88 @@ public sealed class ColumnBatch
         return result;
     }
 
-    /// <summary>One array per column, of length at least <see cref="RowCount"/>: decimal[], bool[], string[] or DateOnly[].</summary>
-    public Array[] Columns { get; }
+    /// <summary>
+    /// One array per column, of length at least <see cref="RowCount"/>: decimal[], bool[], string[] or DateOnly[].
+    /// A text column the reader held as UTF-8 (<see cref="Utf8Text"/>) is turned into strings first.
+    /// </summary>
+    public Array[] Columns
+    {
+        get
+        {
+            MakeStrings();
+            return _columns;
+        }
+    }
 
-    public decimal[] Decimals(int column) => (decimal[])Columns[column];
+    /// <summary>The column arrays as they are, without making strings of a <see cref="Utf8Text"/> column (the reader recycles them).</summary>
+    internal Array[] ColumnArrays => _columns;
 
-    public bool[] Flags(int column) => (bool[])Columns[column];
+    /// <summary>
+    /// A text column whose values the reader left as the file's UTF-8 bytes (the member id: the member-level stage needs
+    /// it only to name a row in a problem, so a string per member would be made for nothing). Its string[] is filled
+    /// the first time anything asks for the column (<see cref="Texts"/>, <see cref="Columns"/>); <see cref="TextAt"/>
+    /// makes the one string asked for.
+    /// </summary>
+    internal Utf8TextColumn? Utf8Text
+    {
+        get => _utf8;
+        init => _utf8 = value;
+    }
 
-    public string[] Texts(int column) => (string[])Columns[column];
+    public decimal[] Decimals(int column) => (decimal[])_columns[column];
 
-    public DateOnly[] Dates(int column) => (DateOnly[])Columns[column];
+    public bool[] Flags(int column) => (bool[])_columns[column];
+
+    public string[] Texts(int column)
+    {
+        if (_utf8 is { } utf8 && utf8.Column == column)
+        {
+            MakeStrings();
+        }
+        return (string[])_columns[column];
+    }
+
+    /// <summary>The text of one row of a text column (the id of a row named in a problem), without making the column's other strings.</summary>
+    public string TextAt(int column, int row) =>
+        _utf8 is { } utf8 && utf8.Column == column ? utf8.StringAt(row) : ((string[])_columns[column])[row];
+
+    public DateOnly[] Dates(int column) => (DateOnly[])_columns[column];
+
+    private void MakeStrings()
+    {
+        if (_utf8 is { } utf8)
+        {
+            var strings = (string[])_columns[utf8.Column];
+            for (int i = 0; i < RowCount; i++)
+            {
+                strings[i] = utf8.StringAt(i);
+            }
+            _utf8 = null;
+        }
+    }
+}
+
+/// <summary>
+/// The values of one text column of a batch as UTF-8 bytes, one after another: row r's value is
+/// <c>Bytes[Ends[r - 1]..Ends[r]]</c> (from 0 for the first row).
+/// </summary>
+internal sealed class Utf8TextColumn
+{
+    public Utf8TextColumn(int column, byte[] bytes, int[] ends)
+    {
+        Column = column;
+        Bytes = bytes;
+        Ends = ends;
+    }
+
+    /// <summary>The column's index in the batch.</summary>
+    public int Column { get; }
+
+    public byte[] Bytes { get; }
+
+    public int[] Ends { get; }
+
+    public ReadOnlySpan<byte> At(int row) => Bytes.AsSpan(row == 0 ? 0 : Ends[row - 1], Ends[row] - (row == 0 ? 0 : Ends[row - 1]));
+
+    public string StringAt(int row) => System.Text.Encoding.UTF8.GetString(At(row));
 }

@@ -19,6 +19,8 @@ public sealed partial class CsvMemberReader
     private readonly ConcurrentBag<Array[]> _recycledColumns = new();
     private readonly ConcurrentBag<long[]> _recycledLines = new();
     private readonly ConcurrentBag<ulong[]> _hashArrays = new();
+    private readonly ConcurrentBag<byte[]> _idByteArrays = new();
+    private readonly ConcurrentBag<int[]> _idEndArrays = new();
     private int _bufferTarget = 256 * 1024;
     private byte[]? _claimsMatched;
 
@@ -114,13 +116,18 @@ public sealed partial class CsvMemberReader
     private void Recycle(ColumnBatch batch)
     {
         int size = _options.BatchSize;
-        if (batch.RowCount != size || batch.Lines.Length != size || batch.Columns.Any(c => c.Length != size))
+        if (batch.Utf8Text is { } ids)
+        {
+            ReturnIdBytes(ids);
+        }
+        var columns = batch.ColumnArrays;
+        if (batch.RowCount != size || batch.Lines.Length != size || columns.Any(c => c.Length != size))
         {
             return; // a short or compacted batch
         }
         if (_recycledColumns.Count < _options.MaxParallelism + 3)
         {
-            _recycledColumns.Add(batch.Columns);
+            _recycledColumns.Add(columns);
             _recycledLines.Add(batch.Lines);
         }
     }
@@ -362,6 +369,15 @@ public sealed partial class CsvMemberReader
 
     private int[] RentRows() => _rowArrays.TryTake(out var a) ? a : new int[_options.BatchSize];
 
+    private void ReturnIdBytes(Utf8TextColumn ids)
+    {
+        if (_idByteArrays.Count < 2 * _options.MaxParallelism + 6)
+        {
+            _idByteArrays.Add(ids.Bytes);
+            _idEndArrays.Add(ids.Ends);
+        }
+    }
+
     private void ReturnRows(int[] rows)
     {
         if (_rowArrays.Count < 2 * _options.MaxParallelism + 6)
@@ -409,8 +425,20 @@ public sealed partial class CsvMemberReader
             Array.Resize(ref lines, count);
         }
         ulong[]? hashes = null;
+        // Each row's id as the file's bytes, one after another (an empty id for a row whose id was not read): the
+        // duplicate-id check compares them, and the batch keeps them instead of a string per member unless claims,
+        // looked up by id string, are read too.
+        byte[] idBytes = Array.Empty<byte>();
+        int[] idEnds = Array.Empty<int>();
+        int idLength = 0;
+        bool stringIds = _options.Claims is not null;
         if (_idPlan >= 0)
         {
+            if (!_idByteArrays.TryTake(out idBytes!))
+            {
+                idBytes = new byte[Math.Max(1024, count * 16)];
+            }
+            idEnds = _idEndArrays.TryTake(out var reusedEnds) && reusedEnds.Length >= count ? reusedEnds : new int[Math.Max(count, _options.BatchSize)];
             if (_hashArrays.TryTake(out var reusedHashes) && reusedHashes.Length == count)
             {
                 Array.Clear(reusedHashes);
@@ -440,6 +468,10 @@ public sealed partial class CsvMemberReader
             var row = buffer.AsSpan(raw.Starts[r], raw.Ends[r] - raw.Starts[r]);
             long dataRow = raw.FirstDataRow + r;
             long line = lines[r];
+            if (_idPlan >= 0)
+            {
+                idEnds[r] = idLength;
+            }
             int n = CsvSyntax.SplitFields(row, fields);
             BadRowDraft? draft = null;
             if (r == raw.UnclosedRow || n != _fieldCount)
@@ -503,8 +535,18 @@ public sealed partial class CsvMemberReader
                         outcome = ParseOutcome.Ok;
                         if (p == _idPlan)
                         {
-                            texts[p][r] = Encoding.UTF8.GetString(content);
+                            if (idLength + content.Length > idBytes.Length)
+                            {
+                                Array.Resize(ref idBytes, Math.Max(idBytes.Length * 2, idLength + content.Length));
+                            }
+                            content.CopyTo(idBytes.AsSpan(idLength));
+                            idLength += content.Length;
+                            idEnds[r] = idLength;
                             hashes![r] = IdIndex.Hash(content);
+                            if (stringIds)
+                            {
+                                texts[p][r] = Encoding.UTF8.GetString(content);
+                            }
                         }
                         else
                         {
@@ -520,7 +562,7 @@ public sealed partial class CsvMemberReader
 
             if (claimsPlans.Length > 0)
             {
-                string? id = _idPlan >= 0 && hashes![r] != 0 ? texts[_idPlan][r] : null;
+                string? id = _idPlan >= 0 && hashes![r] != 0 ? texts[_idPlan][r] : null; // claims: ids are strings
                 int member = -1;
                 if (id is not null && claims!.TryFindMember(id, out int found))
                 {
@@ -546,7 +588,7 @@ public sealed partial class CsvMemberReader
             {
                 if (_idPlan >= 0 && !failed[_idPlan])
                 {
-                    draft.Id = texts[_idPlan][r];
+                    draft.Id = Encoding.UTF8.GetString(idBytes.AsSpan(r == 0 ? 0 : idEnds[r - 1], idEnds[r] - (r == 0 ? 0 : idEnds[r - 1])));
                 }
                 SumDollars(draft, plans, decimals, failed, r);
                 Array.Clear(failed);
@@ -554,7 +596,8 @@ public sealed partial class CsvMemberReader
             }
         }
 
-        return new ParsedChunk(raw, count, lines, columns, hashes, bad);
+        var ids = _idPlan >= 0 ? new Utf8TextColumn(_idPlan, idBytes, idEnds) : null;
+        return new ParsedChunk(raw, count, lines, columns, hashes, bad) { IdBytes = ids, StringIds = stringIds };
 
         void Fail(ref BadRowDraft? draft, int r, int p, Diagnostic problem)
         {
@@ -675,18 +718,14 @@ public sealed partial class CsvMemberReader
                 long bytesPerRow = Math.Max(1, (raw.Ends[count - 1] - raw.Starts[0] + 1) / count);
                 state.Ids = new IdIndex(Math.Max(count, (_fileLength - _dataStart) / bytesPerRow * 11 / 10));
             }
-            var ids = (string[])chunk.Columns[_idPlan];
+            var ids = chunk.IdBytes!;
             Dictionary<int, BadRowDraft>? badByRow = null;
-            const int ahead = 6;
-            for (int r = 0; r < Math.Min(ahead, count); r++)
-            {
-                state.Ids.Touch(hashes[r]);
-            }
+            const int block = 16;
             for (int r = 0; r < count; r++)
             {
-                if (r + ahead < count)
+                if ((r & (block - 1)) == 0)
                 {
-                    state.Ids.Touch(hashes[r + ahead]);
+                    state.Ids.Prefetch(hashes.AsSpan(r, Math.Min(block, count - r)));
                 }
                 ulong h = hashes[r];
                 if (h == 0)
@@ -701,8 +740,7 @@ public sealed partial class CsvMemberReader
                     ReleaseChunk(raw, chunk.IdHashes);
                     return null;
                 }
-                string id = ids[r];
-                var verifier = new Verifier(this, id, chunk, state);
+                var verifier = new Verifier(this, r, chunk, state);
                 bool duplicate = state.Ids.TryFind(h, ref verifier, out long first);
                 long firstLine = verifier.Line;
                 if (!duplicate)
@@ -711,6 +749,7 @@ public sealed partial class CsvMemberReader
                     continue;
                 }
                 badByRow ??= bad?.ToDictionary(b => b.Row) ?? new Dictionary<int, BadRowDraft>();
+                string id = ids.StringAt(r);
                 if (!badByRow.TryGetValue(r, out var draft))
                 {
                     draft = new BadRowDraft(r) { Id = id };
@@ -749,11 +788,26 @@ public sealed partial class CsvMemberReader
             }
             // The rows kept are no longer consecutive: keep each one's data row for messages.
             dataRows = Enumerable.Range(0, count).Where(r => keep[r]).Select(r => raw.FirstDataRow + r).ToArray();
+            if (chunk.IdBytes is { } idBytes && !chunk.StringIds)
+            {
+                // The batch's rows are taken out of the chunk: its ids become strings here, as the kept rows go.
+                var strings = (string[])columns[_idPlan];
+                for (int r = 0; r < count; r++)
+                {
+                    strings[r] = keep[r] ? idBytes.StringAt(r) : "";
+                }
+            }
             kept = ColumnBatch.Compact(columns, ref lines, keep);
             int firstKept = Array.IndexOf(keep, true);
             firstDataRow = raw.FirstDataRow + Math.Max(0, firstKept);
         }
         ReleaseChunk(raw, chunk.IdHashes);
+        // The batch keeps the ids as bytes when its rows are the chunk's rows and no strings were made.
+        var utf8Ids = dataRows is null && !chunk.StringIds ? chunk.IdBytes : null;
+        if (utf8Ids is null && chunk.IdBytes is { } unused)
+        {
+            ReturnIdBytes(unused);
+        }
         if (state.Policy == BadRowPolicy.Fail && state.Overflowed)
         {
             stop = true;
@@ -763,20 +817,20 @@ public sealed partial class CsvMemberReader
             return null;
         }
         state.RowsDelivered += kept;
-        return new ColumnBatch(state.BatchIndex++, kept, firstDataRow, lines, columns) { DataRows = dataRows };
+        return new ColumnBatch(state.BatchIndex++, kept, firstDataRow, lines, columns) { DataRows = dataRows, Utf8Text = utf8Ids };
     }
 
     private struct Verifier : IdIndex.IRowVerifier
     {
         private readonly CsvMemberReader _reader;
-        private readonly string _id;
+        private readonly int _row;
         private readonly ParsedChunk _chunk;
         private readonly ReadState _state;
 
-        public Verifier(CsvMemberReader reader, string id, ParsedChunk chunk, ReadState state)
+        public Verifier(CsvMemberReader reader, int row, ParsedChunk chunk, ReadState state)
         {
             _reader = reader;
-            _id = id;
+            _row = row;
             _chunk = chunk;
             _state = state;
             Line = 0;
@@ -787,7 +841,7 @@ public sealed partial class CsvMemberReader
 
         public bool IsSameId(long row)
         {
-            bool same = _reader.SameId(row, _id, _chunk, _state, out long line);
+            bool same = _reader.SameId(row, _chunk.IdBytes!.At(_row), _chunk, _state, out long line);
             if (same)
             {
                 Line = line;
@@ -804,21 +858,21 @@ public sealed partial class CsvMemberReader
     }
 
     /// <summary>Whether the id of an earlier data row (0-based) is exactly <paramref name="id"/>: compared in memory when the row is in this chunk, else re-read from the file.</summary>
-    private bool SameId(long row0, string id, ParsedChunk chunk, ReadState state, out long line)
+    private bool SameId(long row0, ReadOnlySpan<byte> id, ParsedChunk chunk, ReadState state, out long line)
     {
         long local = row0 - (chunk.Raw!.FirstDataRow - 1);
         if (local >= 0 && local < chunk.Count)
         {
             line = chunk.Lines[local];
-            return string.Equals(((string[])chunk.Columns[_idPlan])[local], id, StringComparison.Ordinal);
+            return chunk.IdBytes!.At((int)local).SequenceEqual(id);
         }
         var (foundLine, foundId) = FetchId(row0, state);
         line = foundLine;
-        return foundId is not null && string.Equals(foundId, id, StringComparison.Ordinal);
+        return foundId is not null && foundId.AsSpan().SequenceEqual(id);
     }
 
     /// <summary>Re-reads the id of a data row (0-based) from the file, starting at the checkpoint before it.</summary>
-    private (long Line, string? Id) FetchId(long row0, ReadState state)
+    private (long Line, byte[]? Id) FetchId(long row0, ReadState state)
     {
         int checkpoint = (int)(row0 >> CheckpointShift);
         long offset = state.CheckpointOffsets[checkpoint];
@@ -864,7 +918,7 @@ public sealed partial class CsvMemberReader
                         }
                         byte[]? scratch = null;
                         var content = CsvSyntax.Trim(CsvSyntax.Content(row, fields[idField], ref scratch));
-                        return (ln, Encoding.UTF8.GetString(content));
+                        return (ln, content.ToArray());
                     }
                     seen++;
                 }
@@ -985,6 +1039,12 @@ public sealed partial class CsvMemberReader
         public long[] Lines { get; }
         public Array[] Columns { get; }
         public ulong[]? IdHashes { get; }
+
+        /// <summary>Each row's id as the file's bytes (empty where it was not read).</summary>
+        public Utf8TextColumn? IdBytes { get; init; }
+
+        /// <summary>Whether the id column's strings were made (claims are read); else the batch keeps the bytes.</summary>
+        public bool StringIds { get; init; }
         public List<BadRowDraft>? Bad { get; }
         public Diagnostic? Fatal { get; private init; }
 

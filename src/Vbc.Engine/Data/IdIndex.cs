@@ -131,14 +131,19 @@ internal sealed class IdIndex
     private ulong _touched;
 
     /// <summary>
-    /// Reads the home slot of a hash ahead of its lookup, so that the cache miss overlaps other work
-    /// (a prefetch without unsafe code).
+    /// Reads the home slots of several hashes ahead of their lookups. The loads do not depend on each other, so their
+    /// cache misses overlap (a prefetch without unsafe code): a block of rows waits for about one miss, not one per row.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Touch(ulong hash)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Prefetch(ReadOnlySpan<ulong> hashes)
     {
         var table = _current;
-        _touched ^= table[Home(hash, table.Length)];
+        ulong sum = 0;
+        foreach (ulong hash in hashes)
+        {
+            sum += table[Home(hash, table.Length)];
+        }
+        _touched = sum;
     }
 
     private static long Home(ulong hash, int length) => (long)(((ulong)(uint)hash * (ulong)length) >> 32);

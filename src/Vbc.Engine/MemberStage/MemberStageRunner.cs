@@ -240,7 +240,7 @@ internal sealed class MemberStageRunner
             // Stop here: every later sum would be wrong. The run fails with the row and the sum named.
             _failed = true;
             _problems.Add(SettlementDiagnostics.SumNotExact(new Location(_dataFile, (int)Math.Min(int.MaxValue, batch.Lines[e.Row]), 1),
-                batch.DataRowAt(e.Row), _id >= 0 ? batch.Texts(_id)[e.Row] : null, e.What));
+                batch.DataRowAt(e.Row), _id >= 0 ? batch.TextAt(_id, e.Row) : null, e.What));
         }
     }
 
@@ -274,7 +274,6 @@ internal sealed class MemberStageRunner
         var groupKeys = _groupKeys.Select(k => vectors[k]).ToArray();
         var groupValues = _groupValues.Select(k => k < 0 ? null : vectors[k]).ToArray();
         var months = _months >= 0 ? batch.Decimals(_months) : null;
-        var ids = _id >= 0 ? batch.Texts(_id) : null;
 
         // Each row's cost in scope and carved out, column by column; then why each row is left out, if it is.
         var rowCosts = SumColumns(batch, _categories, ref _rowCost);
@@ -316,7 +315,7 @@ internal sealed class MemberStageRunner
             }
             if (problem != 0)
             {
-                RowProblem(batch, i, ids, problem, rowCost);
+                RowProblem(batch, i, problem, rowCost);
                 continue;
             }
 
@@ -543,11 +542,12 @@ internal sealed class MemberStageRunner
         return buffer;
     }
 
-    private void RowProblem(ColumnBatch batch, int i, string[]? ids, int problem, decimal rowCost)
+    private void RowProblem(ColumnBatch batch, int i, int problem, decimal rowCost)
     {
         var kernelProblem = _map.Problems[problem - 1];
         long dataRow = batch.DataRowAt(i);
-        string? id = ids?[i];
+        // The id names the row; the reader may hold ids as bytes, so only this row's becomes a string.
+        string? id = _id >= 0 ? batch.TextAt(_id, i) : null;
         var row = new Location(_dataFile, (int)Math.Min(int.MaxValue, batch.Lines[i]), 1);
         var contractAt = Location.In(_contract, kernelProblem.Span);
         string shortProblem = kernelProblem.Message;

@@ -342,6 +342,30 @@ public class CsvMemberReaderTests
     }
 
     [Fact]
+    public void Ids_stay_utf8_bytes_until_a_string_is_asked_for()
+    {
+        var read = Read.Text("member_id,cost\n\"Zoë\",1\nB,2\n C ,3\n", IdAndCost);
+        var batch = Assert.Single(read.Batches);
+        Assert.NotNull(batch.Utf8Text);
+        Assert.Equal("Zoë", batch.TextAt(0, 0));
+        Assert.Equal("C", batch.TextAt(0, 2));
+        Assert.NotNull(batch.Utf8Text); // one row's id made no strings for the others
+        Assert.Equal(new[] { "Zoë", "B", "C" }, batch.Texts(0).Take(batch.RowCount));
+        Assert.Null(batch.Utf8Text);
+        Assert.Equal("B", batch.TextAt(0, 1));
+    }
+
+    [Fact]
+    public void A_batch_with_rows_left_out_holds_its_ids_as_strings()
+    {
+        var read = Read.Text("member_id,cost\nA,1\nB,x\nC,3\nA,4\n", IdAndCost, new MemberReadOptions { BadRows = BadRowPolicy.ExcludeBadRows });
+        var batch = Assert.Single(read.Batches);
+        Assert.Null(batch.Utf8Text);
+        Assert.Equal(new[] { "A", "C" }, batch.Texts(0));
+        Assert.Equal(new[] { "B", "A" }, read.Result.BadRows.Select(b => b.MemberId));
+    }
+
+    [Fact]
     public void Ids_that_differ_are_not_duplicates_even_in_case()
     {
         var read = Read.Text("member_id,cost\nA,1\na,2\nA ,3\n", IdAndCost);
