@@ -187,6 +187,7 @@ public class DuckDbEngineTests
         { "a header only", Header + "\n" },
         { "crlf line ends and fractions of months", Rows("A1,7.5,1.25,1,0,5.125,0,0,0,0,0").Replace("\n", "\r\n") },
         { "numbers with a point and no digits after it", Rows("A1,12.,1.,1,0,5.,.5,0,0,0,0") },
+        { "plain cells and others in one column, with other scales", Rows("A1,7.5,1.125,yes,0,\" 7.5\",-3,+4,$5.001,-0.,0", "A2,12.0,.75,1,0,-12.5,0.000,0,0,0,0") },
     };
 
     [Theory]
@@ -265,6 +266,10 @@ public class DuckDbEngineTests
         "  12  ", "\t12", "79228162514264337593543950335", "7922816251426433759354395033", "0.0000000000000000000000000001",
         "1234567890123456789012345678", "12345678901234567890123456789", "0.1234567890123456789012345678",
         "000000000000000000000000000000001", "1.10", "-0.00", "00012", "1,000,000", "$0.01", "-.5", "+.5",
+        // Plain cells (digits, a point, an optional minus), which take the cheap path, and their near misses.
+        "007", "-12.5", "-7.25", "-0.", "0.", "5.", "-5.", "11.999", "12.5", "12.0001", "0012.0", "2024.000", "-2024", "-1.0", "1.000001",
+        "1.0000000000000000000000000001", "123456789012345678.1234567891", "1234567890123456789012345678.", "-1234567890123456789012345678",
+        "99999999999999999999.99", "0.5-", "1-2", "-", "-.", "1..2", "01", "10", "1 ", " 0", "0\t",
     };
 
     [Fact]
@@ -295,19 +300,30 @@ public class DuckDbEngineTests
         }
         var failures = new List<string>();
         int accepted = 0;
+        int plain = 0;
         foreach (var (word, type) in types)
         {
             var plan = ColumnPlan.For(new ColumnSpec("c", type, false), 0, required: false);
             var cell = DuckDbValues.Cell.For(plan, "c", "VARCHAR")!;
             using var command = connection.CreateCommand();
-            // Fractions of up to 8 digits here so one DECIMAL(38, 8) holds every accepted value of the column.
-            command.CommandText = $"SELECT c, CAST({cell.Value(28, 8)} AS VARCHAR) FROM raw WHERE COALESCE({cell.Valid}, FALSE) AND {cell.Fraction ?? "0"} <= 8 AND {cell.Whole ?? "0"} <= 28";
+            // Fractions of up to 8 digits here so one DECIMAL(38, 8) holds every accepted value of the column. A cell in
+            // the plain shape must also convert by the plain conversion (used when a whole column is plain) to the same value.
+            string plainValue = cell.Shape is null ? "NULL" : $"CASE WHEN {cell.Shape} THEN CAST({cell.PlainValue!(28, 8)} AS VARCHAR) END";
+            command.CommandText = $"SELECT c, CAST({cell.Value(28, 8)} AS VARCHAR), {plainValue} FROM raw WHERE COALESCE({cell.Valid}, FALSE) AND {cell.Fraction ?? "0"} <= 8 AND {cell.Whole ?? "0"} <= 28";
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
                 accepted++;
                 string text = reader.GetString(0);
                 string value = reader.GetString(1);
+                if (!reader.IsDBNull(2))
+                {
+                    plain++;
+                    if (reader.GetString(2) != value)
+                    {
+                        failures.Add($"{word} '{text}': plain conversion {reader.GetString(2)}, general {value}");
+                    }
+                }
                 var bytes = CsvSyntax.Trim(Encoding.UTF8.GetBytes(text));
                 switch (plan.Kind)
                 {
@@ -341,6 +357,7 @@ public class DuckDbEngineTests
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures));
         Assert.True(accepted > 300, $"only {accepted} cells accepted: the test would prove little");
+        Assert.True(plain > 100, $"only {plain} cells in a plain shape: the cheap path would be proved on little");
     }
 
     /// <summary>The statement without its command line (which carries --engine).</summary>
