@@ -23,6 +23,9 @@ public static class PluginDiagnostics
     public static Diagnostic PinOutOfPlace(SourceText s, TextSpan span, string written) =>
         Error("VBC7028", Location.In(s, span), $"'{written}' pins nothing here: only a plug-in's script in the top-level 'plugins' block is pinned, by 'sha256 \"<64 hex digits>\"' after its path. Remove it.");
 
+    public static Diagnostic GroupNotText(Location at, string formula, string declaredBy, string actual) =>
+        Error("VBC7029", at, $"The groups of the {formula}, which {declaredBy}, must be a text for each member (a text column, such as a region), but in this contract they are {actual}. Group by a column declared 'text' in the 'data' block.");
+
     public static Diagnostic UnknownPinKind(SourceText s, TextSpan span, string name, string kind) =>
         Error("VBC7028", Location.In(s, span), $"'{kind}' is not a pin vbc knows (plug-in '{name}'): a script is pinned by the SHA-256 of its source, 'sha256 \"<64 hex digits>\"'.");
 

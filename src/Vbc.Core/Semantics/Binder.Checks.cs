@@ -227,6 +227,11 @@ public sealed partial class Binder
                     MarkUsed(symbol);
                 }
             }
+            // So do the columns a kind's own per-member expressions read (a plug-in's sums, groups and conditions).
+            foreach (var symbol in clause.DeclaredMemberExpressions.Values.SelectMany(ClauseDependencies.SymbolsIn))
+            {
+                MarkUsed(symbol);
+            }
         }
         // Beside errors, "never used" is mostly an echo: a name used in a line with an error does not count as used.
         if (_diagnostics.HasErrors)

@@ -12,7 +12,7 @@ namespace Vbc.Tests.Plugins;
 public class PerMemberNeedsTests
 {
     // PluginTestKit.Data: M1 12 months $1,000.00; M2 12 months $2,500.50; M3 6 months $99.50.
-    private static string Script(string excess = "PerMember.Max(PerMember.Of(_cost) - PerMember.Of(_threshold), PerMember.Money(0m))", Unit unit = Unit.Money,
+    internal static string Script(string excess = "PerMember.Max(PerMember.Of(_cost) - PerMember.Of(_threshold), PerMember.Money(0m))", Unit unit = Unit.Money,
         string column = "cost") => $$"""
         using System;
         using Vbc.Clauses.Authoring;
@@ -57,7 +57,7 @@ public class PerMemberNeedsTests
         }
         """;
 
-    private const string Clause = "excess fee {\n  cost: cost\n  threshold: $500.00\n  share: 10%\n}";
+    internal const string Clause = "excess fee {\n  cost: cost\n  threshold: $500.00\n  share: 10%\n}";
 
     [Fact]
     public void Expressions_filters_and_counts_are_computed_by_the_member_level_stage()

@@ -164,10 +164,27 @@ public sealed partial class SettleContext
     /// <summary>The population's sum the clause declared with <c>SumOverMembers</c>.</summary>
     public decimal Total(MemberSum sum) => _gate.Pass(() =>
     {
+        if (sum.By is not null)
+        {
+            throw new InvalidOperationException($"'{sum.Description}' is a sum by group: read it with Groups");
+        }
         var unwritten = (sum.Of is { } of ? new SettingDeclaration[] { of } : sum.Expression.Settings().Concat(sum.Where?.Settings() ?? Enumerable.Empty<SettingDeclaration>()))
             .FirstOrDefault(s => !_clause.Has(s.Key));
         return unwritten is null
             ? _settlement.Total(_clause, sum.Key)
+            : throw new InvalidOperationException($"'{sum.Description}' is read, but the contract does not write '{unwritten.Key}': check Has before reading it");
+    });
+
+    /// <summary>
+    /// The groups of a sum by group (<c>SumOverMembersBy</c>, <c>CountMembersBy</c>), ordered by their text: each group's
+    /// sum (its count, for a count) and how many members of the population it has. A group no member has is not listed.
+    /// </summary>
+    public IReadOnlyList<MemberGroup> Groups(MemberSumBy sum) => _gate.Pass(() =>
+    {
+        var unwritten = sum.Expression.Settings().Concat(sum.Where?.Settings() ?? Enumerable.Empty<SettingDeclaration>()).Concat(sum.By.Settings())
+            .FirstOrDefault(s => !_clause.Has(s.Key));
+        return unwritten is null
+            ? (IReadOnlyList<MemberGroup>)_settlement.Groups(_clause, sum.Sum.Key).Select(g => new MemberGroup(g.Group, g.Sum, g.Count)).ToList()
             : throw new InvalidOperationException($"'{sum.Description}' is read, but the contract does not write '{unwritten.Key}': check Has before reading it");
     });
 

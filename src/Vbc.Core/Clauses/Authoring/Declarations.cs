@@ -184,10 +184,13 @@ public sealed class MemberSum
     /// <summary>A count of members (<see cref="PluginClause.CountMembers"/>) rather than a sum.</summary>
     public bool IsCount { get; init; }
 
+    /// <summary>What the sum is grouped by, for a sum by group (<see cref="PluginClause.SumOverMembersBy"/>); null for one sum over the population.</summary>
+    public PerMember? By { get; internal init; }
+
     /// <summary>"sum over members of max(cost - attachment, $0.00) where cost > attachment", for formulas.</summary>
-    public string Formula => IsCount
+    public string Formula => (IsCount
         ? $"count of members{(Where is null ? "" : $" where {Where}")}"
-        : $"sum over members of {Expression}{(Where is null ? "" : $" where {Where}")}";
+        : $"sum over members of {Expression}{(Where is null ? "" : $" where {Where}")}") + (By is null ? "" : $", by {By}");
 }
 
 /// <summary>A value the clause computes and other clauses may use by name (<c>aggregate_stop_loss</c>).</summary>

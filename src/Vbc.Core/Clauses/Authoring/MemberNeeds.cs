@@ -22,7 +22,8 @@ internal static class MemberNeeds
         var at = clause.Syntax.Header.Span;
         foreach (var sum in kind.Sums.Where(s => s.Of is null))
         {
-            var settings = sum.Expression.Settings().Concat(sum.Where?.Settings() ?? Enumerable.Empty<SettingDeclaration>()).Distinct().ToList();
+            var settings = sum.Expression.Settings().Concat(sum.Where?.Settings() ?? Enumerable.Empty<SettingDeclaration>())
+                .Concat(sum.By?.Settings() ?? Enumerable.Empty<SettingDeclaration>()).Distinct().ToList();
             // A setting the contract does not write (an optional one) leaves the sum out: the plug-in checks Has first.
             // A setting written wrongly has been reported where it is written.
             var symbols = new Dictionary<SettingDeclaration, ValueSymbol>();
@@ -48,13 +49,21 @@ internal static class MemberNeeds
             var extra = symbols.Values.ToList<Symbol>();
             var perMember = bind(sum.Expression.ToSyntax(s => symbols[s].Name, at), extra, bag);
             var where = sum.Where is null ? null : bind(sum.Where.ToSyntax(s => symbols[s].Name, at), extra, bag);
+            var by = sum.By is null ? null : bind(sum.By.ToSyntax(s => symbols[s].Name, at), extra, bag);
             var declaredBy = $"the plug-in '{((IClauseKind)kind).Keyword}' declares ('{sum.Description}', script line {sum.Line})";
             foreach (var d in bag.ToList())
             {
                 context.Report(d with { Message = $"{d.Message} In {sum.Formula}, which {declaredBy}." });
             }
-            if (bag.HasErrors || perMember.HasErrors() || where?.HasErrors() == true)
+            if (bag.HasErrors || perMember.HasErrors() || where?.HasErrors() == true || by?.HasErrors() == true)
             {
+                continue;
+            }
+            // Groups are named by text: the SQL databases and the in-memory stage write a number or a date as text differently.
+            if (by is not null && (by.Type.Kind != ValueKind.Text || by.Level != EvaluationLevel.Member))
+            {
+                context.Report(PluginDiagnostics.GroupNotText(Location.In(context.Source, at), sum.Formula, declaredBy,
+                    by.Level != EvaluationLevel.Member ? "the same for every member" : by.Type.DisplayName));
                 continue;
             }
 
@@ -68,7 +77,7 @@ internal static class MemberNeeds
                 context.Report(PluginDiagnostics.PerMemberCondition(Location.In(context.Source, at), sum.Formula, declaredBy, where.Type.DisplayName));
                 continue;
             }
-            var level = where is null ? perMember.Level : (EvaluationLevel)Math.Max((int)perMember.Level, (int)where.Level);
+            var level = new[] { perMember, where, by }.OfType<BoundExpression>().Max(e => e.Level);
             if (level != EvaluationLevel.Member)
             {
                 context.Report(PluginDiagnostics.PerMemberReadsNoColumn(Location.In(context.Source, at), sum.Formula, declaredBy));
@@ -78,6 +87,10 @@ internal static class MemberNeeds
             // A sum where a condition holds is the sum of 'if condition then value else 0': one expression, so the stage
             // and SQL need nothing new. The zero has the value's own unit.
             var ifSyntax = new IfSyntax(where?.Syntax ?? perMember.Syntax, perMember.Syntax, new NumberLiteralSyntax(0m, LiteralUnit.None, "0", at), at);
+            if (by is not null)
+            {
+                clause.DeclaredMemberExpressions[MemberSumBy.GroupKeyOf(sum)] = by;
+            }
             clause.DeclaredMemberExpressions[sum.Key] = where is null
                 ? perMember
                 : new BoundIf(where, perMember, new BoundLiteral(Value.Of(0m), perMember.Type, ifSyntax.WhenFalse), perMember.Type, EvaluationLevel.Member, ifSyntax);

@@ -43,6 +43,16 @@ public abstract class PerMember
     /// <summary>The smaller of two values of the same unit.</summary>
     public static PerMember Min(PerMember a, PerMember b) => new CallNode("min", a, b);
 
+    /// <summary>
+    /// A function of the contract language, by its name there, with its arguments: <c>PerMember.Call("clamp", cost, PerMember.Money(0m), cap)</c>,
+    /// <c>PerMember.Call("round", PerMember.Of(_cost) * PerMember.Percent(0.9m), PerMember.Number(2m))</c>. Every function of the
+    /// language is offered (min, max, clamp, abs, round, floor, ceiling: docs/language.md, "Functions"), with the
+    /// language's own meaning, unit rules and row problems. A name the language does not have, or a wrong number of
+    /// arguments, is a declaration problem (VBC7009) at the script line that declares the sum.
+    /// </summary>
+    public static PerMember Call(string function, params PerMember[] arguments) =>
+        new CallNode(function ?? "", arguments ?? throw new ArgumentNullException(nameof(arguments)));
+
     /// <summary><c>if condition then whenTrue else whenFalse</c>, per member.</summary>
     public static PerMember If(PerMember condition, PerMember whenTrue, PerMember whenFalse) => new IfNode(condition, whenTrue, whenFalse);
 
@@ -90,10 +100,36 @@ public abstract class PerMember
         SettingNode s => new[] { s.Setting },
         BinaryNode b => b.Left.Settings().Concat(b.Right.Settings()),
         NotOrNegateNode u => u.Operand.Settings(),
-        CallNode c => c.A.Settings().Concat(c.B.Settings()),
+        CallNode c => c.Arguments.SelectMany(a => a.Settings()),
         IfNode i => i.Condition.Settings().Concat(i.WhenTrue.Settings()).Concat(i.WhenFalse.Settings()),
         _ => Enumerable.Empty<SettingDeclaration>(),
     };
+
+    /// <summary>
+    /// What is wrong with the expression as declared, whatever the contract: a function the language does not have, or
+    /// one given a number of arguments its definition (Operators/Definitions) does not take.
+    /// </summary>
+    internal IEnumerable<string> Problems() => this switch
+    {
+        CallNode c => CallProblem(c).Concat(c.Arguments.SelectMany(a => a.Problems())),
+        BinaryNode b => b.Left.Problems().Concat(b.Right.Problems()),
+        NotOrNegateNode u => u.Operand.Problems(),
+        IfNode i => i.Condition.Problems().Concat(i.WhenTrue.Problems()).Concat(i.WhenFalse.Problems()),
+        _ => Enumerable.Empty<string>(),
+    };
+
+    private static IEnumerable<string> CallProblem(CallNode call)
+    {
+        if (!Operators.Definitions.TryFunction(call.Function, out var definition))
+        {
+            string known = string.Join(", ", Operators.Definitions.Functions.Select(f => f.Name));
+            yield return $"PerMember.Call names the function '{call.Function}', which the contract language does not have (it has {known}).";
+        }
+        else if (call.Arguments.Count < definition.MinArguments || call.Arguments.Count > definition.MaxArguments)
+        {
+            yield return $"PerMember.Call gives '{definition.Name}' {call.Arguments.Count} argument{(call.Arguments.Count == 1 ? "" : "s")}, but it takes {definition.Arity} ({definition.Name}({definition.Parameters})).";
+        }
+    }
 
     /// <summary>
     /// The expression as the contract language's syntax, every part at <paramref name="at"/> (the clause, where its
@@ -112,7 +148,7 @@ public abstract class PerMember
         TextNode t => new StringLiteralSyntax(t.Value, at),
         BinaryNode b => new BinarySyntax(b.Operator, Grouped(b.Left, nameOf, at), Grouped(b.Right, nameOf, at), at),
         NotOrNegateNode u => new UnarySyntax(u.Operator, Grouped(u.Operand, nameOf, at), at),
-        CallNode c => new CallSyntax(c.Function, at, new[] { c.A.ToSyntax(nameOf, at), c.B.ToSyntax(nameOf, at) }.ToEquatableArray(), at),
+        CallNode c => new CallSyntax(c.Function, at, c.Arguments.Select(a => a.ToSyntax(nameOf, at)).ToEquatableArray(), at),
         IfNode i => new ParenthesizedSyntax(new IfSyntax(i.Condition.ToSyntax(nameOf, at), i.WhenTrue.ToSyntax(nameOf, at), i.WhenFalse.ToSyntax(nameOf, at), at), at),
         _ => throw new InvalidOperationException("Unknown per-member expression."),
     };
@@ -162,13 +198,11 @@ public abstract class PerMember
         public PerMember Operand { get; } = operand ?? throw new ArgumentNullException(nameof(operand));
     }
 
-    private sealed class CallNode(string function, PerMember a, PerMember b) : PerMember
+    private sealed class CallNode(string function, params PerMember[] arguments) : PerMember
     {
         public string Function { get; } = function;
 
-        public PerMember A { get; } = a ?? throw new ArgumentNullException(nameof(a));
-
-        public PerMember B { get; } = b ?? throw new ArgumentNullException(nameof(b));
+        public IReadOnlyList<PerMember> Arguments { get; } = arguments.Select(a => a ?? throw new ArgumentNullException(nameof(arguments))).ToArray();
     }
 
     private sealed class IfNode(PerMember condition, PerMember whenTrue, PerMember whenFalse) : PerMember

@@ -149,25 +149,29 @@ public abstract partial class PluginClause : IClauseKind
     protected MemberSum CountMembers(PerMember where, string description, [CallerLineNumber] int line = 0) =>
         DeclareSum(null, PerMember.Number(1m), where, Unit.Count, description, line, isCount: true);
 
-    private MemberSum DeclareSum(MemberSetting? of, PerMember perMember, PerMember? where, Unit unit, string description, int line, bool isCount = false)
+    private MemberSum DeclareSum(MemberSetting? of, PerMember perMember, PerMember? where, Unit unit, string description, int line, bool isCount = false, PerMember? by = null)
     {
         if (perMember is null)
         {
             _problems.Add((line, "A sum over members is given no per-member expression."));
             perMember = PerMember.Number(0m);
         }
-        foreach (var setting in perMember.Settings().Concat(where?.Settings() ?? Enumerable.Empty<SettingDeclaration>()).Distinct())
+        foreach (var setting in perMember.Settings().Concat(where?.Settings() ?? Enumerable.Empty<SettingDeclaration>()).Concat(by?.Settings() ?? Enumerable.Empty<SettingDeclaration>()).Distinct())
         {
             if (!_settings.Contains(setting))
             {
                 _problems.Add((line, $"The per-member expression reads the setting '{setting.Key}', which this clause did not declare."));
             }
         }
+        foreach (var problem in perMember.Problems().Concat(where?.Problems() ?? Enumerable.Empty<string>()).Concat(by?.Problems() ?? Enumerable.Empty<string>()))
+        {
+            _problems.Add((line, problem));
+        }
         if (string.IsNullOrWhiteSpace(description))
         {
             _problems.Add((line, "A sum over members has no description: say what it sums, for statements and the reference page."));
         }
-        var sum = new MemberSum("sum" + _sums.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), of, perMember, where, unit, description ?? "", line) { IsCount = isCount };
+        var sum = new MemberSum("sum" + _sums.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), of, perMember, where, unit, description ?? "", line) { IsCount = isCount, By = by };
         _sums.Add(sum);
         return sum;
     }
@@ -381,6 +385,13 @@ public abstract partial class PluginClause : IClauseKind
                 if (clause.Expression(of.Key) is { } perMember)
                 {
                     plan.Sum(clause, sum.Key, perMember, sum.Description);
+                }
+            }
+            else if (sum.By is not null)
+            {
+                if (clause.DeclaredMemberExpressions.TryGetValue(sum.Key, out var summed) && clause.DeclaredMemberExpressions.TryGetValue(MemberSumBy.GroupKeyOf(sum), out var by))
+                {
+                    plan.SumBy(clause, sum.Key, by, summed, sum.Description);
                 }
             }
             else if (clause.DeclaredMemberExpressions.TryGetValue(sum.Key, out var declared))
