@@ -138,6 +138,36 @@ public class BuiltInsOnAuthorApiTests
         Assert.Equal(new[] { "benchmark" }, ClauseRegistry.Default.Find("shared losses")!.Requires);
     }
 
+    [Fact]
+    public void Corridor_is_written_on_the_author_API_with_the_settings_it_had()
+    {
+        var bands = new TableSpec(
+            By: null, ByLevel: EvaluationLevel.Constant, ByRequired: false,
+            Keys: TypeExpectation.Percent, KeysAreRanges: true,
+            Results: TypeExpectation.Percent, ResultsMayInterpolate: false);
+        AssertSpecs("corridor",
+            new ParameterSpec("basis", ParameterShape.Option, TypeExpectation.Text,
+                "What the bands measure: 'savings rate' (the size of G / B, from 0%) or 'actual to target' (A / B, around 100%). Default savings rate.",
+                "savings rate", Options: new[] { "savings rate", "actual to target" }),
+            new ParameterSpec("bands", ParameterShape.Table, TypeExpectation.Percent,
+                "The bands and their shares, one per line: 'up to 25%: 100%', '25% to 35%: 50%', 'above 50%: 10%'. With basis 'savings rate' they apply to savings and, mirrored, to losses.",
+                "{ up to 25%: 100% } (one band per line)", Required: true, Min: 0, Max: 1, Table: bands),
+            new ParameterSpec("loss bands", ParameterShape.Table, TypeExpectation.Percent,
+                "Bands for losses when they differ from the savings bands (basis 'savings rate' only), measured on the size of the loss rate.",
+                "{ up to 5%: 50% } (one band per line)", Min: 0, Max: 1, Table: bands),
+            new ParameterSpec("applies to", ParameterShape.Option, TypeExpectation.Text,
+                "Whether the corridor shares savings, losses, or both. Default both.", "savings and losses",
+                Options: new[] { "savings and losses", "savings", "losses" }),
+            new ParameterSpec("party", ParameterShape.Option, TypeExpectation.Text,
+                "Whose share the bands give. 'provider' (default): the provider keeps its share of savings and bears its share of losses (ACO REACH). 'payer': the payer bears its share of losses and takes its share of gains (ACA risk corridors).",
+                "provider", Options: new[] { "provider", "payer" }));
+        AssertOutputs("corridor");
+        var kind = ClauseRegistry.Default.Find("corridor")!;
+        Assert.True(kind.Repeatable);
+        Assert.Equal(new[] { "benchmark" }, kind.Requires);
+        Assert.Subset(kind.ReadsImplicitly(null!).ToHashSet(), new HashSet<string> { "benchmark", "savings", "savings_rate", "actual" });
+    }
+
     [Theory]
     [InlineData("$2.00 PMPM", true)]
     [InlineData("$25,000.00", false)]
