@@ -3,6 +3,7 @@ using Vbc.Clauses.Authoring;
 using Vbc.Parsing;
 using Vbc.Semantics;
 using Vbc.Settlement;
+using Vbc.Tests.Independent;
 using ValueType = Vbc.Semantics.ValueType;
 using Xunit;
 
@@ -136,6 +137,96 @@ public class BuiltInsOnAuthorApiTests
             ("loss_rate", ValueType.Percent, "The loss rate that applied."),
             ("minimum_loss_rate", ValueType.Percent, "The minimum loss rate that applied."));
         Assert.Equal(new[] { "benchmark" }, ClauseRegistry.Default.Find("shared losses")!.Requires);
+    }
+
+    [Fact]
+    public void Corridor_is_written_on_the_author_API_with_the_settings_it_had()
+    {
+        var bands = new TableSpec(
+            By: null, ByLevel: EvaluationLevel.Constant, ByRequired: false,
+            Keys: TypeExpectation.Percent, KeysAreRanges: true,
+            Results: TypeExpectation.Percent, ResultsMayInterpolate: false);
+        AssertSpecs("corridor",
+            new ParameterSpec("basis", ParameterShape.Option, TypeExpectation.Text,
+                "What the bands measure: 'savings rate' (the size of G / B, from 0%) or 'actual to target' (A / B, around 100%). Default savings rate.",
+                "savings rate", Options: new[] { "savings rate", "actual to target" }),
+            new ParameterSpec("bands", ParameterShape.Table, TypeExpectation.Percent,
+                "The bands and their shares, one per line: 'up to 25%: 100%', '25% to 35%: 50%', 'above 50%: 10%'. With basis 'savings rate' they apply to savings and, mirrored, to losses.",
+                "{ up to 25%: 100% } (one band per line)", Required: true, Min: 0, Max: 1, Table: bands),
+            new ParameterSpec("loss bands", ParameterShape.Table, TypeExpectation.Percent,
+                "Bands for losses when they differ from the savings bands (basis 'savings rate' only), measured on the size of the loss rate.",
+                "{ up to 5%: 50% } (one band per line)", Min: 0, Max: 1, Table: bands),
+            new ParameterSpec("applies to", ParameterShape.Option, TypeExpectation.Text,
+                "Whether the corridor shares savings, losses, or both. Default both.", "savings and losses",
+                Options: new[] { "savings and losses", "savings", "losses" }),
+            new ParameterSpec("party", ParameterShape.Option, TypeExpectation.Text,
+                "Whose share the bands give. 'provider' (default): the provider keeps its share of savings and bears its share of losses (ACO REACH). 'payer': the payer bears its share of losses and takes its share of gains (ACA risk corridors).",
+                "provider", Options: new[] { "provider", "payer" }));
+        AssertOutputs("corridor");
+        var kind = ClauseRegistry.Default.Find("corridor")!;
+        Assert.True(kind.Repeatable);
+        Assert.Equal(new[] { "benchmark" }, kind.Requires);
+        Assert.Subset(kind.ReadsImplicitly(null!).ToHashSet(), new HashSet<string> { "benchmark", "savings", "savings_rate", "actual" });
+    }
+
+    private static SettlementResult SettleCorridor(string bands, string share)
+    {
+        var text = $$"""
+            contract "Corridor" {
+              period: 2024-01-01 to 2024-12-31
+            }
+
+            inputs {
+              benchmark_total: money
+              expenditure: money
+              share: percent
+            }
+
+            cost {
+              actual: expenditure
+            }
+
+            benchmark {
+              total: benchmark_total
+            }
+
+            corridor {
+              bands: {
+            {{bands}}
+              }
+            }
+            """;
+        var bound = Binder.Bind(ContractParser.Parse(text, "corridor.vbc"));
+        Assert.False(bound.HasErrors, string.Join("\n", bound.Diagnostics));
+        return SettlementEngine.Settle(bound, new SettlementRequest
+        {
+            Inputs = new Dictionary<string, string> { ["benchmark_total"] = "1000000", ["expenditure"] = "700000", ["share"] = share },
+        });
+    }
+
+    [Fact]
+    public void A_band_share_known_only_when_settling_is_checked_against_the_declared_range()
+    {
+        // Before the corridor moved onto the API a share from an input was not checked, and 150% was paid.
+        var result = SettleCorridor("    up to 25%: 100%\n    above 25%: share", "150%");
+        Assert.False(result.Succeeded);
+        var problem = Assert.Single(result.Diagnostics, d => d.Code == "VBC4003");
+        Assert.Contains("a result of 'bands' of corridor comes to 150% in this run, but it must be between 0% and 100%", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bands_written_in_any_order_are_settled_lowest_first()
+    {
+        // Savings $300,000.00 on a benchmark of $1,000,000.00 (30%): $250,000.00 x 100% + $50,000.00 x 50%.
+        var inOrder = SettleCorridor("    up to 25%: 100%\n    above 25%: share", "50%");
+        var reversed = SettleCorridor("    above 25%: share\n    up to 25%: 100%", "50%");
+        foreach (var result in new[] { inOrder, reversed })
+        {
+            Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+            Assert.Equal(275_000.00m, result.Statement!.Total);
+            Assert.Equal(250_000.00m, result.Statement.Line("corridor.band1").Value);
+            Assert.Equal(25_000.00m, result.Statement.Line("corridor.band2").Value);
+        }
     }
 
     [Theory]

@@ -185,6 +185,21 @@ public class AuthorApiV3Tests
     }
 
     [Fact]
+    public void The_reference_page_says_what_each_declaration_takes()
+    {
+        var dir = Folder("api-v3-doc");
+        var script = PluginTestKit.Script(dir, "tiered-fee.csx", Script);
+        var result = Infrastructure.CliRunner.Run("doc", script, "--plugin-cache", SharedCache);
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains("| `fee` | money ($1,234.56) or money per member per month ($450.00 PMPM) | once | at least $0.00 | yes |", result.Output, StringComparison.Ordinal);
+        Assert.Contains("| `tier` | one of: low, high cost (not written: low) | once |", result.Output, StringComparison.Ordinal);
+        Assert.Contains("| `bands` | bands: ranges of money ($1,234.56) -> percent (12.5%), no gaps or overlaps, from $0.00 | once | between 0% and 100% | yes |",
+            result.Output, StringComparison.Ordinal);
+        // The example block writes the bands' rows, one a line.
+        Assert.Contains("  bands: {\n    up to $1,000.00: 10%\n    above $1,000.00: 5%\n  }", result.Output.Replace("\r\n", "\n", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_script_written_for_version_1_still_compiles()
     {
         // The small plug-in of the kit uses only what version 1 had (money and percent settings, a per-member setting and its sum).

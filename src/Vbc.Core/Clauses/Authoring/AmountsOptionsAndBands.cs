@@ -360,7 +360,7 @@ public sealed partial class SettleContext
 
     /// <summary>
     /// Stops the settlement with vbc's error for a value the clause worked out out of its range (VBC4003), at the setting
-    /// it came from: "<paramref name="what"/> is <paramref name="value"/>, but it must be <paramref name="allowed"/>."
+    /// it came from: "<paramref name="what"/> comes to <paramref name="value"/> in this run, but it must be <paramref name="allowed"/>."
     /// </summary>
     public void OutOfRange(SettingDeclaration at, string what, decimal value, Unit unit, string allowed)
     {
