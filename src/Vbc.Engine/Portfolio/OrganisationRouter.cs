@@ -15,7 +15,9 @@ internal sealed class OrganisationRouter
     // About this many rows wait in all organisations' buffers together: batches of 160 to 320 rows with a hundred
     // organisations, and buffers small enough (about 7 MB with 14 columns) to stay mostly in the processor's cache
     // while rows are copied in and the stages read them back (1 << 17 rows took 25 MB).
-    private const int RowsBuffered = 1 << 15;
+    public const int DefaultRowsBuffered = 1 << 15;
+
+    private readonly int _rowsBuffered;
 
     private readonly IReadOnlyList<ColumnSpec> _specs;
     private readonly int _column;
@@ -33,8 +35,10 @@ internal sealed class OrganisationRouter
     /// <param name="specs">The batches' columns.</param>
     /// <param name="column">The organisation column of the data; null when every row is the one organisation's.</param>
     /// <param name="categories">The cost categories in scope: a row's dollars are their sum.</param>
-    public OrganisationRouter(IReadOnlyList<ColumnSpec> specs, string? column, IReadOnlyList<string> categories)
+    /// <param name="rowsBuffered">About how many rows all buffers hold together (tests make it small, so buffers fill).</param>
+    public OrganisationRouter(IReadOnlyList<ColumnSpec> specs, string? column, IReadOnlyList<string> categories, int rowsBuffered = DefaultRowsBuffered)
     {
+        _rowsBuffered = rowsBuffered;
         _specs = specs;
         _column = column is null ? -1 : specs.ToList().FindIndex(s => s.Name.Equals(column, StringComparison.OrdinalIgnoreCase));
         _categories = categories.Select(c => specs.ToList().FindIndex(s => s.Name.Equals(c, StringComparison.OrdinalIgnoreCase))).Where(i => i >= 0).ToArray();
@@ -74,7 +78,7 @@ internal sealed class OrganisationRouter
     {
         if (_capacity == 0)
         {
-            _capacity = Math.Clamp(RowsBuffered / Math.Max(1, _targets.Count), 128, MemberReadOptions.RecommendedBatchSize);
+            _capacity = Math.Clamp(_rowsBuffered / Math.Max(1, _targets.Count), 128, MemberReadOptions.RecommendedBatchSize);
             foreach (var (organisation, k) in _index)
             {
                 var t = _targets[k];
