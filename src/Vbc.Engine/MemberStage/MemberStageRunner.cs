@@ -52,6 +52,9 @@ internal sealed class MemberStageRunner
     // Every distinct per-row expression of the program is compiled once and evaluated once per batch.
     private readonly Kernel[] _kernels;
     private Vector[] _vectors = Array.Empty<Vector>();
+    private Vector[] _totalVectors = Array.Empty<Vector>();
+    private Vector[] _groupKeyVectors = Array.Empty<Vector>();
+    private Vector?[] _groupValueVectors = Array.Empty<Vector?>();
     private readonly Step[] _steps;
     private readonly Check[] _checks;
     private readonly int[] _totals;
@@ -269,10 +272,31 @@ internal sealed class MemberStageRunner
     {
         int n = batch.RowCount;
         _rows += n;
-        var vectors = _vectors = _kernels.Select(k => k.Evaluate(batch)).ToArray();
-        var totals = _totals.Select(k => vectors[k]).ToArray();
-        var groupKeys = _groupKeys.Select(k => vectors[k]).ToArray();
-        var groupValues = _groupValues.Select(k => k < 0 ? null : vectors[k]).ToArray();
+        // The batch's vectors, in arrays reused from batch to batch (a portfolio's stages take many small batches).
+        if (_vectors.Length != _kernels.Length)
+        {
+            _vectors = new Vector[_kernels.Length];
+            _totalVectors = new Vector[_totals.Length];
+            _groupKeyVectors = new Vector[_groupKeys.Length];
+            _groupValueVectors = new Vector?[_groupValues.Length];
+        }
+        var vectors = _vectors;
+        for (int k = 0; k < _kernels.Length; k++)
+        {
+            vectors[k] = _kernels[k].Evaluate(batch);
+        }
+        var totals = _totalVectors;
+        for (int k = 0; k < _totals.Length; k++)
+        {
+            totals[k] = vectors[_totals[k]];
+        }
+        var groupKeys = _groupKeyVectors;
+        var groupValues = _groupValueVectors;
+        for (int k = 0; k < _groupKeys.Length; k++)
+        {
+            groupKeys[k] = vectors[_groupKeys[k]];
+            groupValues[k] = _groupValues[k] < 0 ? null : vectors[_groupValues[k]];
+        }
         var months = _months >= 0 ? batch.Decimals(_months) : null;
 
         // Each row's cost in scope and carved out, column by column; then why each row is left out, if it is.
@@ -283,7 +307,11 @@ internal sealed class MemberStageRunner
         {
             _costs = MemberArrays<decimal>.Grow(_costs, (int)_members, _members + n);
         }
-        bool anyRowErrors = _checks.Any(c => c.Kind != CheckKind.Computes || vectors[c.Slot].Errors is not null);
+        bool anyRowErrors = false;
+        foreach (var check in _checks)
+        {
+            anyRowErrors |= check.Kind != CheckKind.Computes || vectors[check.Slot].Errors is not null;
+        }
 
         // Accumulate in locals: fields cannot stay in registers across the loop. Every sum is exact or fails.
         decimal inputCost = 0, carvedOut = 0, memberMonths = 0, counted = 0, excess = 0;
@@ -292,11 +320,12 @@ internal sealed class MemberStageRunner
         bool storeCosts = StoresCosts;
         bool fixedThreshold = _fixedThreshold is not null;
         decimal threshold = _fixedThreshold ?? 0;
-        // What each sum is, for the message if one is not exact: built once per batch, never per row.
-        string inputWhat = $"the cost in scope ({Names(_categories)}) over all rows";
-        string carvedWhat = $"the carve-outs ({Names(_carveOuts)})";
-        string monthsWhat = _months >= 0 ? $"the member months ({_batchColumns[_months].Name})" : "";
-        var totalWhat = _map.Totals.Select(t => $"the sum of {t.Description}").ToArray();
+        // What each sum is, for the message if one is not exact: built once (a portfolio's stages take many small
+        // batches), never per row.
+        string inputWhat = _inputWhat ??= $"the cost in scope ({Names(_categories)}) over all rows";
+        string carvedWhat = _carvedWhat ??= $"the carve-outs ({Names(_carveOuts)})";
+        string monthsWhat = _monthsWhat ??= _months >= 0 ? $"the member months ({_batchColumns[_months].Name})" : "";
+        var totalWhat = _totalWhat ??= _map.Totals.Select(t => $"the sum of {t.Description}").ToArray();
         for (int i = 0; i < n; i++)
         {
             decimal rowCost = rowCosts[i];
@@ -503,6 +532,10 @@ internal sealed class MemberStageRunner
 
     // What each group's sum is, for the message if one is not exact: built once, never per row.
     private string[]? _groupWhat;
+    private string? _inputWhat;
+    private string? _carvedWhat;
+    private string? _monthsWhat;
+    private string[]? _totalWhat;
 
     private static T[] Reuse<T>(ref T[] buffer, int n)
     {

@@ -25,6 +25,9 @@ public sealed record PortfolioRequest
     public IMemberSource? Data { get; init; }
 
     public bool ExcludeBadRows { get; init; }
+
+    /// <summary>About how many rows wait in the organisations' buffers together (tests make it small, so that buffers fill).</summary>
+    internal int RowsBuffered { get; init; } = OrganisationRouter.DefaultRowsBuffered;
 }
 
 /// <summary>One organisation's row of the inputs file and its settlement (a statement, or the diagnostics that stopped it).</summary>
@@ -246,7 +249,7 @@ public static class PortfolioSettlement
             return new PortfolioResult { Problems = header };
         }
         // The rows of each organisation go to its stages (one per row of the inputs file: one per year).
-        var router = new OrganisationRouter(specs, splitColumn, anyProgram?.Cost.Categories.Select(c => c.Name).ToList() ?? new List<string>());
+        var router = new OrganisationRouter(specs, splitColumn, anyProgram?.Cost.Categories.Select(c => c.Name).ToList() ?? new List<string>(), request.RowsBuffered);
         for (int i = 0; i < rows.Count; i++)
         {
             router.Add(rows[i].Organisation, slots[i]?.Runner);

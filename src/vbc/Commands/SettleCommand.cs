@@ -497,7 +497,7 @@ internal static class SettleCommand
         {
             if (entry.Result.Statement is { } statement)
             {
-                entries.Add(entry with { Result = entry.Result with { Statement = statement with { Reproduce = reproduce ??= Reproduction(o, contract, files, file.Sha256) } } });
+                entries.Add(entry with { Result = entry.Result with { Statement = statement with { Reproduce = reproduce ??= Reproduction(o, contract, files, file.Sha256, data?.ContentSha256) } } });
                 continue;
             }
             entries.Add(entry);

@@ -44,14 +44,14 @@ public sealed class PortfolioDifferentialTests : IDisposable
     private static BoundContract Bind(string text, string name) => Binder.Bind(ContractParser.Parse(text, name));
 
     /// <summary>Settles the portfolio in one pass and each organisation alone; asserts they agree; returns the portfolio.</summary>
-    private static PortfolioResult SettleBothWays(BoundContract contract, string dataPath, string inputsPath, bool excludeBadRows, string column = "organisation_id")
+    private static PortfolioResult SettleBothWays(BoundContract contract, string dataPath, string inputsPath, bool excludeBadRows, string column = "organisation_id", int rowsBuffered = OrganisationRouter.DefaultRowsBuffered)
     {
         var inputs = InputsFile.Read(inputsPath);
         Assert.False(inputs.HasErrors);
         PortfolioResult portfolio;
         using (var data = new CsvMemberSource(dataPath, excludeBadRows: excludeBadRows))
         {
-            portfolio = PortfolioSettlement.Settle(contract, new PortfolioRequest { InputsFile = inputs, Data = data, ExcludeBadRows = excludeBadRows });
+            portfolio = PortfolioSettlement.Settle(contract, new PortfolioRequest { InputsFile = inputs, Data = data, ExcludeBadRows = excludeBadRows, RowsBuffered = rowsBuffered });
         }
         Assert.False(portfolio.Failed, string.Join("\n", portfolio.Problems) + portfolio.UsageProblem);
         Assert.Equal(inputs.Rows.Count, portfolio.Entries.Count);
@@ -194,15 +194,17 @@ shared losses {
         return (data, Write("orgs.csv", inputs.ToString()));
     }
 
-    [Fact]
-    public void On_generated_data_with_edge_cases_every_organisation_gets_the_statement_it_gets_alone()
+    [Theory]
+    [InlineData(OrganisationRouter.DefaultRowsBuffered)]
+    [InlineData(1)] // buffers of 128 rows: each organisation's fills and is handed on, with the others half full, many times
+    public void On_generated_data_with_edge_cases_every_organisation_gets_the_statement_it_gets_alone(int rowsBuffered)
     {
         var contract = Bind(GeneratedContract, "portfolio-differential.vbc");
         Assert.False(contract.HasErrors, string.Join("\n", contract.Diagnostics));
         var (data, inputs) = Generated();
         foreach (bool excludeBadRows in new[] { false, true })
         {
-            var portfolio = SettleBothWays(contract, data, inputs, excludeBadRows);
+            var portfolio = SettleBothWays(contract, data, inputs, excludeBadRows, rowsBuffered: rowsBuffered);
             var byOrg = portfolio.Entries.ToDictionary(e => e.Organisation);
             // Zero member months and every row excluded: nobody to settle (VBC4011), as alone.
             Assert.Contains(byOrg["ORG-05"].Result.Diagnostics, d => d.Code == "VBC4011");
