@@ -3,6 +3,7 @@ using System.Text;
 using DuckDB.NET.Data;
 using Vbc.Data;
 using Vbc.Diagnostics;
+using Vbc.MemberLevel;
 using Vbc.MemberStage;
 using Vbc.Settlement;
 using Vbc.Sql;
@@ -40,10 +41,8 @@ public sealed class DuckDbBackend : MemberStageBackend
 
     internal override StageRun Run(StageJob job)
     {
-        if (job.ExcludeBadRows)
-        {
-            return StageRun.Failed(DatabaseDiagnostics.ExcludeBadRowsNotSupported(job.At, Name));
-        }
+        // With --exclude-bad-rows, a file DuckDB reads whole has no row to leave out; a file with a value it does not
+        // read, or a row that cannot be computed, goes to vbc's own reader, which leaves out and lists each bad row.
         // The header (or Parquet schema) is checked by vbc's own reader: the same diagnostics, the same ignored columns.
         IReadOnlyList<Diagnostic> headerNotes;
         IReadOnlyList<string> ignored;
@@ -96,18 +95,98 @@ public sealed class DuckDbBackend : MemberStageBackend
         }
     }
 
+    internal override OrganisationStages RunByOrganisation(IReadOnlyList<LoweredTable> programs, IReadOnlyList<ColumnSpec> specs, IrColumn column, Location at)
+    {
+        IMemberSource OwnReader() => MemberFiles.Open(_path, null, false, _name);
+        IReadOnlyList<Diagnostic> headerNotes;
+        IReadOnlyList<string> ignored;
+        var header = OwnReader();
+        using (header as IDisposable)
+        {
+            var problems = header.Open(specs);
+            if (problems.Any(d => d.IsError))
+            {
+                return OrganisationStages.Failed(problems);
+            }
+            headerNotes = problems;
+            ignored = header.IgnoredColumns;
+        }
+        var queries = new List<string>();
+        foreach (var program in programs)
+        {
+            var compiled = SqlStage.CompileGrouped(program, SqlDialect.DuckDb, at, column);
+            if (compiled.Sql is null)
+            {
+                return OrganisationStages.Failed(compiled.Diagnostics);
+            }
+            queries.Add(compiled.Sql);
+        }
+        bool parquet = DataFormats.Detect(_path) == DataFormat.Parquet;
+        var plans = specs.Select((s, i) => ColumnPlan.For(s, i, required: false)).ToList();
+        try
+        {
+            using var connection = new DuckDBConnection("DataSource=:memory:");
+            connection.Open();
+            var load = DuckDbValues.Load(connection, _path, _name, parquet, plans);
+            if (load.Refusal is { } refusal)
+            {
+                return OrganisationStages.ByVbc(OwnReader, refusal);
+            }
+            // Each organisation's first data row, for the line of a warning about it (a CSV's line is its data row + 1;
+            // a Parquet file's rows are numbered as the reader numbers them).
+            var firstLines = new Dictionary<string, long>(StringComparer.Ordinal);
+            using (var command = connection.CreateCommand())
+            {
+                command.CommandText = $"SELECT COALESCE({DuckDbValues.Quote(column.Name)}, ''), MIN(rowid) FROM members GROUP BY 1";
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    firstLines[reader.GetString(0)] = Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture) + (parquet ? 1 : 2);
+                }
+            }
+            var perProgram = new List<IReadOnlyDictionary<string, OrganisationFigures>>();
+            for (int k = 0; k < programs.Count; k++)
+            {
+                var byOrganisation = new Dictionary<string, OrganisationFigures>(StringComparer.Ordinal);
+                foreach (var (organisation, figures) in SqlStage.RunGrouped(connection, queries[k]))
+                {
+                    if (SqlStage.ProblemRows(figures).Rows > 0)
+                    {
+                        // Rows that cannot be computed: vbc's reader and kernels name each one, per organisation.
+                        return OrganisationStages.ByVbc(OwnReader, null);
+                    }
+                    var (rows, cost) = SqlStage.RowsAndCost(figures);
+                    byOrganisation[organisation] = new OrganisationFigures(SqlStage.ToResult(programs[k], figures), null, rows, cost,
+                        firstLines.GetValueOrDefault(organisation));
+                }
+                perProgram.Add(byOrganisation);
+            }
+            return new OrganisationStages(Array.Empty<Diagnostic>(), null, null,
+                new StageData(_name, ignored, Array.Empty<ExcludedRow>(), headerNotes, null, Array.Empty<ClaimsNote>()), perProgram);
+        }
+        catch (FigureException e)
+        {
+            return OrganisationStages.Failed(new[] { DatabaseDiagnostics.FigureTooPrecise(_name, Name, e.Figure, e.Text) });
+        }
+        catch (DuckDBException e)
+        {
+            return OrganisationStages.ByVbc(OwnReader, DatabaseDiagnostics.DatabaseFailed(_name, Name, FirstLine(e.Message)));
+        }
+    }
+
     /// <summary>
     /// The file through vbc's own reader and the in-memory kernels, for the diagnostics the in-memory engine gives. If
     /// they find no problem, DuckDB could not read what vbc reads: the run is refused with <paramref name="whyNot"/>.
     /// </summary>
     private StageRun ReadByVbc(StageJob job, Diagnostic? whyNot)
     {
-        var source = MemberFiles.Open(_path, null, false, _name);
+        var source = MemberFiles.Open(_path, null, job.ExcludeBadRows, _name);
         using var lifetime = source as IDisposable;
         var run = InMemory.Run(job with { Source = source });
-        if (!run.Clean || run.Result!.Population.RowsRead == 0 || whyNot is null)
+        bool leftOut = run.Clean && (run.Result!.RowsLeftOut.Count > 0 || run.Data!.UnreadableRows.Count > 0);
+        if (!run.Clean || run.Result!.Population.RowsRead == 0 || whyNot is null || leftOut)
         {
-            if (run.Clean && whyNot is null)
+            if (run.Clean && whyNot is null && !leftOut)
             {
                 // The database saw a problem row that the kernels did not: never settle on either.
                 return StageRun.Failed(DatabaseDiagnostics.DatabaseFailed(_name, Name, "the database found rows that cannot be computed where vbc's kernels found none"));

@@ -2,6 +2,7 @@ using System.Globalization;
 using Npgsql;
 using Vbc.Data;
 using Vbc.Diagnostics;
+using Vbc.MemberLevel;
 using Vbc.MemberStage;
 using Vbc.Semantics;
 using Vbc.Settlement;
@@ -59,38 +60,7 @@ public sealed class PostgresBackend : MemberStageBackend
         {
             try
             {
-                var columns = Columns(connection);
-                if (columns is null)
-                {
-                    return StageRun.Failed(DatabaseDiagnostics.CannotConnect(Source, Name, $"there is no table or view '{_table}' (or it may not be read)"));
-                }
-                var plans = job.Specs.Select((s, i) => ColumnPlan.For(s, i, required: false)).ToList();
-                var problems = new List<Diagnostic>();
-                var select = new List<string>();
-                var checks = new List<(ColumnPlan Plan, string Name, string Bad, string Expected)>();
-                foreach (var plan in plans)
-                {
-                    string name = plan.Spec.Name.Trim();
-                    var column = columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
-                    if (column.Name is null)
-                    {
-                        problems.Add(DatabaseDiagnostics.MissingColumn(Source, plan.Spec.Name, plan.TypeName, string.Join(", ", columns.Select(c => c.Name))));
-                        continue;
-                    }
-                    if (Accepted(plan, column.Type) is { } accepted)
-                    {
-                        problems.Add(DatabaseDiagnostics.ColumnType(Source, column.Name, plan.TypeName, column.Type, accepted));
-                        continue;
-                    }
-                    string q = Quote(column.Name);
-                    if (Bad(plan, q) is var bad && bad != "FALSE")
-                    {
-                        checks.Add((plan, column.Name, bad, plan.Expected));
-                    }
-                    // Text is read as the reader reads a cell: without spaces and tabs at either end, empty for none.
-                    select.Add(plan.Kind == PlanKind.Text ? $"COALESCE(btrim({q}, ' ' || chr(9)), '') AS {Quote(plan.Spec.Name)}" : $"{q} AS {Quote(plan.Spec.Name)}");
-                }
-                if (problems.Count > 0)
+                if (Prepare(connection, job.Specs, out var ignored) is { Count: > 0 } problems)
                 {
                     return StageRun.Failed(problems);
                 }
@@ -100,35 +70,12 @@ public sealed class PostgresBackend : MemberStageBackend
                 {
                     return StageRun.Failed(compiled.Diagnostics);
                 }
-                var idColumn = checks.FirstOrDefault(c => c.Plan.Spec.IsId).Name;
-                string relation = Relation();
-                foreach (var (plan, name, bad, expected) in checks)
-                {
-                    if (FirstBad(connection, relation, bad, name, idColumn) is { } found)
-                    {
-                        problems.Add(DatabaseDiagnostics.BadValues(Source, name, found.Rows, found.Id, found.Value, expected));
-                    }
-                }
-                if (idColumn is not null && FirstBad(connection, relation, $"COUNT(*) OVER (PARTITION BY {Quote(idColumn)}) > 1", idColumn, idColumn, windowed: true) is { } twice)
-                {
-                    problems.Add(DatabaseDiagnostics.BadValues(Source, idColumn, twice.Rows, twice.Id, twice.Value, "each id once"));
-                }
-                if (problems.Count > 0)
-                {
-                    return StageRun.Failed(problems);
-                }
-                Execute(connection, $"CREATE TEMP VIEW members AS SELECT {string.Join(", ", select)} FROM {relation}");
                 var figures = SqlStage.Run(connection, compiled.Sql);
-                var (problemRows, first) = SqlStage.ProblemRows(figures);
-                if (problemRows > 0)
+                if (ProblemRows(table, figures, Source) is { } problem)
                 {
-                    var cost = SqlStage.Exact("problem rows", figures.Single(f => f.Figure == "problem rows").Amount ?? "0");
-                    var problem = table.Map.Problems[int.Parse(first!.Key!, CultureInfo.InvariantCulture) - 1];
-                    var at = Location.In(table.Map.Source, problem.Span);
-                    return StageRun.Failed(DatabaseDiagnostics.ProblemRows(Source, problemRows, cost, problem.Message, at.ToString()));
+                    return StageRun.Failed(problem);
                 }
                 var result = SqlStage.ToResult(table, figures);
-                var ignored = columns.Select(c => c.Name).Where(n => !plans.Any(p => string.Equals(p.Spec.Name.Trim(), n, StringComparison.OrdinalIgnoreCase))).ToList();
                 return new StageRun(result, Array.Empty<Diagnostic>(),
                     new StageData(Source, ignored, Array.Empty<ExcludedRow>(), Array.Empty<Diagnostic>(), null, Array.Empty<ClaimsNote>()));
             }
@@ -141,6 +88,137 @@ public sealed class PostgresBackend : MemberStageBackend
                 return StageRun.Failed(DatabaseDiagnostics.DatabaseFailed(Source, Name, e.MessageText));
             }
         }
+    }
+
+    internal override OrganisationStages RunByOrganisation(IReadOnlyList<LoweredTable> programs, IReadOnlyList<ColumnSpec> specs, IrColumn column, Location at)
+    {
+        NpgsqlConnection connection;
+        try
+        {
+            connection = new NpgsqlConnection(_connection);
+            connection.Open();
+        }
+        catch (Exception e) when (e is NpgsqlException or ArgumentException or InvalidOperationException)
+        {
+            return OrganisationStages.Failed(new[] { DatabaseDiagnostics.CannotConnect(Source, Name, e.Message) });
+        }
+        using (connection)
+        {
+            try
+            {
+                if (Prepare(connection, specs, out var ignored) is { Count: > 0 } problems)
+                {
+                    return OrganisationStages.Failed(problems);
+                }
+                var perProgram = new List<IReadOnlyDictionary<string, OrganisationFigures>>();
+                foreach (var program in programs)
+                {
+                    var compiled = SqlStage.CompileGrouped(program, SqlDialect.Postgres, at, column);
+                    if (compiled.Sql is null)
+                    {
+                        return OrganisationStages.Failed(compiled.Diagnostics);
+                    }
+                    var byOrganisation = new Dictionary<string, OrganisationFigures>(StringComparer.Ordinal);
+                    foreach (var (organisation, figures) in SqlStage.RunGrouped(connection, compiled.Sql))
+                    {
+                        var (rows, cost) = SqlStage.RowsAndCost(figures);
+                        // A table has no lines: an organisation's rows are named by the table and the organisation.
+                        byOrganisation[organisation] = ProblemRows(program, figures, $"{Source} (rows where {column.Name} = {organisation})") is { } problem
+                            ? new OrganisationFigures(null, problem, rows, cost, 0)
+                            : new OrganisationFigures(SqlStage.ToResult(program, figures), null, rows, cost, 0);
+                    }
+                    perProgram.Add(byOrganisation);
+                }
+                return new OrganisationStages(Array.Empty<Diagnostic>(), null, null,
+                    new StageData(Source, ignored, Array.Empty<ExcludedRow>(), Array.Empty<Diagnostic>(), null, Array.Empty<ClaimsNote>()), perProgram);
+            }
+            catch (FigureException e)
+            {
+                return OrganisationStages.Failed(new[] { DatabaseDiagnostics.FigureTooPrecise(Source, Name, e.Figure, e.Text) });
+            }
+            catch (PostgresException e)
+            {
+                return OrganisationStages.Failed(new[] { DatabaseDiagnostics.DatabaseFailed(Source, Name, e.MessageText) });
+            }
+        }
+    }
+
+    /// <summary>The rows with a row problem as one diagnostic (VBC4054: counted with the first kind of problem); null when there are none.</summary>
+    private static Diagnostic? ProblemRows(LoweredTable table, List<FigureRow> figures, string source)
+    {
+        var (problemRows, first) = SqlStage.ProblemRows(figures);
+        if (problemRows == 0)
+        {
+            return null;
+        }
+        var cost = SqlStage.Exact("problem rows", figures.Single(f => f.Figure == "problem rows").Amount ?? "0");
+        var problem = table.Map.Problems[int.Parse(first!.Key!, CultureInfo.InvariantCulture) - 1];
+        var at = Location.In(table.Map.Source, problem.Span);
+        return DatabaseDiagnostics.ProblemRows(source, problemRows, cost, problem.Message, at.ToString());
+    }
+
+    /// <summary>
+    /// Checks the table's columns and values as vbc's reader checks a file and creates the view <c>members</c> the
+    /// compiled query reads: the problems found (none: the view is there).
+    /// </summary>
+    private List<Diagnostic> Prepare(NpgsqlConnection connection, IReadOnlyList<ColumnSpec> specs, out IReadOnlyList<string> ignored)
+    {
+        var columns = Columns(connection);
+        if (columns is null)
+        {
+            ignored = Array.Empty<string>();
+            return new List<Diagnostic> { DatabaseDiagnostics.CannotConnect(Source, Name, $"there is no table or view '{_table}' (or it may not be read)") };
+        }
+        var plans = specs.Select((s, i) => ColumnPlan.For(s, i, required: false)).ToList();
+        var problems = new List<Diagnostic>();
+        var select = new List<string>();
+        var checks = new List<(ColumnPlan Plan, string Name, string Bad, string Expected)>();
+        foreach (var plan in plans)
+        {
+            string name = plan.Spec.Name.Trim();
+            var column = columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (column.Name is null)
+            {
+                problems.Add(DatabaseDiagnostics.MissingColumn(Source, plan.Spec.Name, plan.TypeName, string.Join(", ", columns.Select(c => c.Name))));
+                continue;
+            }
+            if (Accepted(plan, column.Type) is { } accepted)
+            {
+                problems.Add(DatabaseDiagnostics.ColumnType(Source, column.Name, plan.TypeName, column.Type, accepted));
+                continue;
+            }
+            string q = Quote(column.Name);
+            if (Bad(plan, q) is var bad && bad != "FALSE")
+            {
+                checks.Add((plan, column.Name, bad, plan.Expected));
+            }
+            // Text is read as the reader reads a cell: without spaces and tabs at either end, empty for none.
+            select.Add(plan.Kind == PlanKind.Text ? $"COALESCE(btrim({q}, ' ' || chr(9)), '') AS {Quote(plan.Spec.Name)}" : $"{q} AS {Quote(plan.Spec.Name)}");
+        }
+        ignored = columns.Select(c => c.Name).Where(n => !plans.Any(p => string.Equals(p.Spec.Name.Trim(), n, StringComparison.OrdinalIgnoreCase))).ToList();
+        if (problems.Count > 0)
+        {
+            return problems;
+        }
+        var idColumn = checks.FirstOrDefault(c => c.Plan.Spec.IsId).Name;
+        string relation = Relation();
+        foreach (var (plan, name, bad, expected) in checks)
+        {
+            if (FirstBad(connection, relation, bad, name, idColumn) is { } found)
+            {
+                problems.Add(DatabaseDiagnostics.BadValues(Source, name, found.Rows, found.Id, found.Value, expected));
+            }
+        }
+        if (idColumn is not null && FirstBad(connection, relation, $"COUNT(*) OVER (PARTITION BY {Quote(idColumn)}) > 1", idColumn, idColumn, windowed: true) is { } twice)
+        {
+            problems.Add(DatabaseDiagnostics.BadValues(Source, idColumn, twice.Rows, twice.Id, twice.Value, "each id once"));
+        }
+        if (problems.Count > 0)
+        {
+            return problems;
+        }
+        Execute(connection, $"CREATE TEMP VIEW members AS SELECT {string.Join(", ", select)} FROM {relation}");
+        return problems;
     }
 
     /// <summary>Null when the column's type holds the declared values exactly; else what it must be.</summary>

@@ -23,20 +23,50 @@ internal static class SqlStage
     public static SqlCompilation Compile(LoweredTable table, SqlDialect dialect, Location at) =>
         SqlCompiler.Compile(new MemberLevelIr(new[] { table.Program }.ToEquatableArray()), dialect, at);
 
-    public static List<FigureRow> Run(DbConnection connection, string query)
+    /// <summary>The query for one table's program grouped by the organisation column (one set of figures per organisation).</summary>
+    public static SqlCompilation CompileGrouped(LoweredTable table, SqlDialect dialect, Location at, IrColumn column) =>
+        SqlCompiler.Compile(new MemberLevelIr(new[] { table.Program }.ToEquatableArray()), dialect, at, column);
+
+    /// <summary>A grouped query's figures by organisation (its first column).</summary>
+    public static Dictionary<string, List<FigureRow>> RunGrouped(DbConnection connection, string query)
     {
-        var rows = new List<FigureRow>();
+        var rows = new Dictionary<string, List<FigureRow>>(StringComparer.Ordinal);
+        foreach (var (organisation, row) in Read(connection, query, 1))
+        {
+            if (!rows.TryGetValue(organisation!, out var list))
+            {
+                rows[organisation!] = list = new List<FigureRow>();
+            }
+            list.Add(row);
+        }
+        return rows;
+    }
+
+    public static List<FigureRow> Run(DbConnection connection, string query) => Read(connection, query, 0).Select(r => r.Row).ToList();
+
+    /// <summary>The figures of a query, after <paramref name="skip"/> leading columns (the organisation, whose text is given).</summary>
+    private static List<(string? Organisation, FigureRow Row)> Read(DbConnection connection, string query, int skip)
+    {
+        var rows = new List<(string?, FigureRow)>();
         using var command = connection.CreateCommand();
         command.CommandText = query;
         command.CommandTimeout = 0;
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            string? Text(int i) => reader.IsDBNull(i) ? null : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture);
-            rows.Add(new FigureRow(Text(0)!, Text(1), Text(2), Text(3),
-                reader.IsDBNull(4) ? null : Convert.ToInt64(reader.GetValue(4), CultureInfo.InvariantCulture), Text(5)));
+            string? Text(int i) => reader.IsDBNull(i + skip) ? null : Convert.ToString(reader.GetValue(i + skip), CultureInfo.InvariantCulture);
+            rows.Add((skip > 0 ? reader.IsDBNull(0) ? "" : Convert.ToString(reader.GetValue(0), CultureInfo.InvariantCulture) : null,
+                new FigureRow(Text(0)!, Text(1), Text(2), Text(3), reader.IsDBNull(4 + skip) ? null : Convert.ToInt64(reader.GetValue(4 + skip), CultureInfo.InvariantCulture), Text(5))));
         }
         return rows;
+    }
+
+    /// <summary>Rows read and their cost in scope, from a set of figures.</summary>
+    public static (long Rows, decimal InputCost) RowsAndCost(List<FigureRow> figures)
+    {
+        var read = figures.Single(f => f.Figure == "rows read");
+        var cost = figures.Single(f => f.Figure == "input cost");
+        return (read.Rows ?? 0, cost.Amount is null ? 0m : Exact("input cost", cost.Amount));
     }
 
     /// <summary>Rows with a row problem (what the run refuses, VBC4013): their count and cost in scope.</summary>

@@ -24,7 +24,35 @@ public abstract class MemberStageBackend
 
     /// <summary>Runs one table's stage: the figures, or the diagnostics that stop the run.</summary>
     internal abstract StageRun Run(StageJob job);
+
+    /// <summary>
+    /// A portfolio's stages where the data lives (a database): each distinct program's figures per organisation, the
+    /// rows split by <paramref name="column"/>. Null for a backend that reads the request's data (the portfolio routes
+    /// the rows itself).
+    /// </summary>
+    internal virtual OrganisationStages? RunByOrganisation(IReadOnlyList<LoweredTable> programs, IReadOnlyList<ColumnSpec> specs,
+        IrColumn column, Location at) => null;
 }
+
+/// <summary>
+/// What a database gave for a portfolio: per distinct program, each organisation's figures; or the diagnostics that
+/// stop the whole run; or (<see cref="ReadByVbc"/>) a source for vbc's own reader, which names what the database did
+/// not read as the in-memory engine does (<see cref="WhyNot"/> refuses the run when that reader finds nothing wrong).
+/// </summary>
+internal sealed record OrganisationStages(
+    IReadOnlyList<Diagnostic> Failure,
+    Func<IMemberSource>? ReadByVbc,
+    Diagnostic? WhyNot,
+    StageData? Data,
+    IReadOnlyList<IReadOnlyDictionary<string, OrganisationFigures>> PerProgram)
+{
+    public static OrganisationStages Failed(IReadOnlyList<Diagnostic> failure) => new(failure, null, null, null, Array.Empty<IReadOnlyDictionary<string, OrganisationFigures>>());
+
+    public static OrganisationStages ByVbc(Func<IMemberSource> source, Diagnostic? whyNot) => new(Array.Empty<Diagnostic>(), source, whyNot, null, Array.Empty<IReadOnlyDictionary<string, OrganisationFigures>>());
+}
+
+/// <summary>One organisation's stage: its figures (or the problem that stops its settlement), its rows and dollars in scope, its first line (0: not known).</summary>
+internal sealed record OrganisationFigures(MemberStageResult? Result, Diagnostic? Problem, long Rows, decimal InputCost, long FirstLine);
 
 /// <summary>
 /// One table's member-level stage to run. <see cref="Lower"/> lowers the table's program for the run; it is called

@@ -28,6 +28,9 @@ public sealed record PortfolioRequest
 
     /// <summary>About how many rows wait in the organisations' buffers together (tests make it small, so that buffers fill).</summary>
     internal int RowsBuffered { get; init; } = OrganisationRouter.DefaultRowsBuffered;
+
+    /// <summary>Where the member-level stage runs (null: in memory, over <see cref="Data"/>); a database reads its own data.</summary>
+    public MemberStageBackend? Engine { get; init; }
 }
 
 /// <summary>One organisation's row of the inputs file and its settlement (a statement, or the diagnostics that stopped it).</summary>
@@ -93,7 +96,7 @@ public sealed record PortfolioResult
 /// statement is the one it would get if its rows alone were settled: population steps, exclusions, the truncation
 /// percentile and every total are its own, and its problem rows are named with their row of the whole file.
 /// </summary>
-public static class PortfolioSettlement
+public static partial class PortfolioSettlement
 {
     /// <summary>The inputs file column that settles each row in its own year (CMS's results files hold several years).</summary>
     public const string YearColumn = "performance_year";
@@ -136,8 +139,9 @@ public static class PortfolioSettlement
         }
         var splitColumn = contract.Columns.FirstOrDefault(c => c.Name.Equals(orgColumn, StringComparison.OrdinalIgnoreCase) && c.Type.Kind == ValueKind.Text);
         int organisations = file.Rows.Select(r => r[orgColumn]).Distinct(StringComparer.Ordinal).Count();
-        bool readsData = request.Data is not null && contract.UsesMemberData;
-        if (request.Data is not null && splitColumn is null && organisations > 1)
+        bool inDatabase = request.Engine is { ReadsRequestData: false };
+        bool readsData = (request.Data is not null || inDatabase) && contract.UsesMemberData;
+        if ((request.Data is not null || inDatabase) && splitColumn is null && organisations > 1)
         {
             return Usage($"to settle {organisations} organisations on one member file, the data must say which organisation each row belongs to: " +
                 $"declare a text column '{orgColumn}' in the contract's data block (or give one row in --inputs).");
@@ -203,11 +207,14 @@ public static class PortfolioSettlement
         new(organisation, line, result) { Figures = result.Succeeded ? KeyFigures.Of(result) : null };
 
     /// <summary>One organisation's member-level stage, fed its rows while the file is read once.</summary>
-    private sealed class Slot(int row, MemberStageRunner runner, int year, IReadOnlyDictionary<InputSymbol, Value> inputsRead)
+    private sealed class Slot(int row, LoweredTable lowered, MemberStageRunner? runner, int year, IReadOnlyDictionary<InputSymbol, Value> inputsRead)
     {
         public int Row { get; } = row;
 
-        public MemberStageRunner Runner { get; } = runner;
+        public LoweredTable Lowered { get; } = lowered;
+
+        /// <summary>The in-memory stage fed by the router (null when a database runs the stage).</summary>
+        public MemberStageRunner Runner { get; } = runner!;
 
         public int Year { get; } = year;
 
@@ -217,7 +224,7 @@ public static class PortfolioSettlement
     private static PortfolioResult OnePass(BoundContract contract, PortfolioRequest request,
         List<(string Organisation, long Line, SettlementRequest? Request, Diagnostic? Problem)> rows, string? splitColumn, string orgColumn, InputsFileResult file)
     {
-        var source = request.Data!;
+        var source = request.Data;
         var at = SettlementEngine.ContractLocation(contract);
         var specs = contract.Columns.Select(ColumnSpec.From).ToList();
         var results = new SettlementResult?[rows.Count];
@@ -239,8 +246,12 @@ public static class PortfolioSettlement
             }
             var lowered = tables.Single();
             anyProgram ??= lowered.Program;
-            string name = splitColumn is null ? source.Name : $"{source.Name} (rows where {splitColumn} = {rows[i].Organisation})";
-            slots[i] = new Slot(i, new MemberStageRunner(lowered, specs, name, request.ExcludeBadRows), run.Year, run.InputsRead);
+            string? name = source is null ? null : splitColumn is null ? source.Name : $"{source.Name} (rows where {splitColumn} = {rows[i].Organisation})";
+            slots[i] = new Slot(i, lowered, name is null ? null : new MemberStageRunner(lowered, specs, name, request.ExcludeBadRows), run.Year, run.InputsRead);
+        }
+        if (source is null)
+        {
+            return InDatabase(contract, request, rows, splitColumn!, orgColumn, file, specs, slots, results);
         }
 
         var header = source.Open(specs);

@@ -338,13 +338,10 @@ internal static class SettleCommand
         {
             return null;
         }
-        if (o.ExcludeBadRows)
+        if (o.ExcludeBadRows && (e.Name != "duckdb" || o.InputsFile is not null))
         {
-            return $"vbc: --exclude-bad-rows is not available with --engine {e.Name}: the rows left out are listed by vbc's own reader. Settle without --engine to leave bad rows out.";
-        }
-        if (o.InputsFile is not null)
-        {
-            return $"vbc: --inputs settles each organisation with the in-memory engine; --engine {e.Name} settles one run. Drop one of them.";
+            return $"vbc: --exclude-bad-rows is not available with --engine {e.Name}{(e.Name == "duckdb" ? " and --inputs" : "")}: the rows left out are listed by vbc's own reader. "
+                + (e.Name == "duckdb" ? "Settle one organisation at a time, or settle without --engine." : "Export the table and settle the file without --engine to leave bad rows out.");
         }
         if (o.Claims is not null)
         {
@@ -462,7 +459,8 @@ internal static class SettleCommand
             return Program.UsageErrors;
         }
         var file = InputsFile.Read(o.InputsFile!);
-        var data = files.Open(o);
+        var engine = EngineFor(o, files);
+        var data = engine is null ? files.Open(o) : null;
         using var dataLifetime = data as IDisposable;
         var result = PortfolioSettlement.Settle(contract, new PortfolioRequest
         {
@@ -472,6 +470,7 @@ internal static class SettleCommand
             Year = o.Year,
             Data = data,
             ExcludeBadRows = o.ExcludeBadRows,
+            Engine = engine,
         });
         if (result.UsageProblem is { } usage)
         {

@@ -212,6 +212,27 @@ public class DuckDbEngineTests
     }
 
     [Theory]
+    [MemberData(nameof(Files))]
+    public void With_exclude_bad_rows_a_csv_file_gives_the_in_memory_statement_and_rows_left_out(string what, string csv)
+    {
+        string data = Path.Combine(Path.GetTempPath(), $"vbc-duck-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(data, csv);
+        try
+        {
+            var run = new[] { "settle", "contracts/mssp-basic-a.vbc", "--data", data, "--exclude-bad-rows" }.Concat(StageBaselineTests.RunArguments("contracts/mssp-basic-a.vbc")).ToArray();
+            var memory = CliRunner.Run(run);
+            var duck = CliRunner.Run(run.Concat(new[] { "--engine", "duckdb" }).ToArray());
+            Assert.True(memory.ExitCode == duck.ExitCode, $"{what}: exit {memory.ExitCode} in memory, {duck.ExitCode} in DuckDB\n{memory.Error}\n{duck.Error}");
+            Assert.Equal(memory.Error, duck.Error);
+            Assert.Equal(WithoutCommand(memory.Output), WithoutCommand(duck.Output));
+        }
+        finally
+        {
+            File.Delete(data);
+        }
+    }
+
+    [Theory]
     [InlineData("\"M\"\"1\"", "member_id", "text with a double quote inside")]
     [InlineData("00000000000000000000000000000012", "member_months", "member months from 0 to 12")]
     public void A_value_the_reader_reads_but_duckdb_does_not_is_refused_up_front_naming_it(string cell, string column, string why)
@@ -244,9 +265,12 @@ public class DuckDbEngineTests
     {
         var run = new[] { "settle", "contracts/mssp-basic-a.vbc", "--data", "seeds/members.csv", "--engine", "duckdb" }
             .Concat(StageBaselineTests.RunArguments("contracts/mssp-basic-a.vbc")).ToList();
-        var bad = CliRunner.Run(run.Append("--exclude-bad-rows").ToArray());
+        var bad = CliRunner.Run("settle", "contracts/mssp-basic-a.vbc", "--engine", "postgres", "--connection", "Host=localhost", "--table", "members", "--exclude-bad-rows");
         Assert.Equal(2, bad.ExitCode);
-        Assert.Contains("--exclude-bad-rows is not available with --engine duckdb", bad.Error);
+        Assert.Contains("--exclude-bad-rows is not available with --engine postgres", bad.Error);
+        var portfolio = CliRunner.Run("settle", "contracts/mssp-basic-a.vbc", "--data", "seeds/members.csv", "--inputs", "seeds/aco_inputs.csv", "--engine", "duckdb", "--exclude-bad-rows");
+        Assert.Equal(2, portfolio.ExitCode);
+        Assert.Contains("--exclude-bad-rows is not available with --engine duckdb and --inputs", portfolio.Error);
         var noData = CliRunner.Run("settle", "contracts/mssp-basic-a.vbc", "--engine", "duckdb", "--input", "quality_score=92%");
         Assert.Equal(2, noData.ExitCode);
         Assert.Contains("--engine duckdb reads one member file", noData.Error);

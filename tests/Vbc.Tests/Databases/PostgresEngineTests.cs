@@ -146,6 +146,77 @@ public class PostgresEngineTests(PostgresServer server, ITestOutputHelper output
         Assert.Contains("error VBC4058", missing.Error);
     }
 
+    [Fact]
+    public void A_portfolio_over_a_table_gives_the_in_memory_portfolio()
+    {
+        if (!Runs())
+        {
+            return;
+        }
+        string folder = Path.Combine(Path.GetTempPath(), $"vbc-pg-portfolio-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string contract = Path.Combine(folder, "enhanced-by-organisation.vbc");
+            File.WriteAllText(contract, DatabasePortfolioTests.EnhancedByOrganisation());
+            string inputs = Path.Combine(folder, "acos.csv");
+            File.WriteAllText(inputs, "organisation_id,quality_score\nACO-01,95%\nACO-02,80%\nACO-03,0.9\nACO-04,0.85\n");
+            Load(contract, Golden.PathOf("seeds", "members.csv"), "t_portfolio", moneyType: "NUMERIC(18, 2)");
+            foreach (var format in new[] { "csv", "json" })
+            {
+                var memory = CliRunner.Run("settle", contract, "--data", "seeds/members.csv", "--inputs", inputs, "--format", format);
+                var pg = CliRunner.Run("settle", contract, "--engine", "postgres", "--connection", server.Connection!, "--table", "t_portfolio", "--inputs", inputs, "--format", format);
+                // ACO-04 has no rows: it fails alike (exit 1), the others settle.
+                Assert.True(memory.ExitCode == 1 && pg.ExitCode == 1, memory.Error + pg.Error);
+                Assert.Equal(memory.Error.Replace("seeds/members.csv", "PostgreSQL table t_portfolio"), pg.Error);
+                Assert.Equal(Portfolio(memory.Output), Portfolio(pg.Output));
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
+    /// <summary>
+    /// A portfolio's output without what names where the data came from: the lines of a CSV that do; in JSON, the
+    /// command and files read (reproduce), the data's name and the columns not used (the table holds only the
+    /// contract's columns).
+    /// </summary>
+    private static string Portfolio(string output)
+    {
+        output = output.Replace("PostgreSQL table t_portfolio", "seeds/members.csv", StringComparison.Ordinal);
+        if (!output.TrimStart().StartsWith('{'))
+        {
+            return string.Join("\n", output.Split('\n').Where(l => !l.Contains("seeds/members.csv", StringComparison.Ordinal) && !l.Contains("PostgreSQL table", StringComparison.Ordinal)));
+        }
+        var json = System.Text.Json.Nodes.JsonNode.Parse(output)!;
+        void Strip(System.Text.Json.Nodes.JsonNode? node)
+        {
+            switch (node)
+            {
+                case System.Text.Json.Nodes.JsonObject o:
+                    foreach (var name in new[] { "reproduce", "ignoredColumns", "file", "name" })
+                    {
+                        o.Remove(name);
+                    }
+                    foreach (var (_, child) in o.ToList())
+                    {
+                        Strip(child);
+                    }
+                    break;
+                case System.Text.Json.Nodes.JsonArray a:
+                    foreach (var child in a)
+                    {
+                        Strip(child);
+                    }
+                    break;
+            }
+        }
+        Strip(json);
+        return json.ToJsonString();
+    }
+
     /// <summary>The statement without the lines that name where the data came from.</summary>
     private static string Comparable(string statement)
     {
