@@ -74,26 +74,11 @@ public static partial class PortfolioSettlement
                 continue;
             }
             string name = $"{data!.Name} (rows where {splitColumn} = {rows[i].Organisation})";
-            if (!stages.PerProgram[programOf[i]].TryGetValue(rows[i].Organisation, out var figures) || figures.Rows == 0)
-            {
-                var cell = new Location(file.File, (int)rows[i].Line, file.Rows.First(r => r.Line == rows[i].Line).ColumnOf(orgColumn));
-                results[i] = new SettlementResult(null, new[] { SettlementDiagnostics.OrganisationWithoutRows(cell, rows[i].Organisation, data.Name, splitColumn) });
-                continue;
-            }
-            if (figures.Problem is { } problem)
-            {
-                results[i] = new SettlementResult(null, new[] { problem });
-                continue;
-            }
-            var (stage, failed) = SettlementEngine.CheckStage(figures.Result!, Array.Empty<Diagnostic>(), at);
-            if (failed is not null)
-            {
-                results[i] = failed;
-                continue;
-            }
-            var run = new MemberLevelRun(contract, slot.Year, stage!, new DataSource(name, data.IgnoredColumns, stage!.RowsLeftOut, null),
-                Array.Empty<Diagnostic>(), slot.InputsRead);
-            results[i] = SettlementEngine.Settle(contract, rows[i].Request! with { MemberLevel = run, Data = null });
+            results[i] = !stages.PerProgram[programOf[i]].TryGetValue(rows[i].Organisation, out var figures) || figures.Rows == 0
+                ? WithoutRows(file, orgColumn, rows[i].Organisation, rows[i].Line, data.Name, splitColumn)
+                : figures.Problem is { } problem
+                    ? new SettlementResult(null, new[] { problem })
+                    : SettleOrganisation(contract, rows[i].Request!, slot, figures.Result!, stage => new DataSource(name, data.IgnoredColumns, stage.RowsLeftOut, null), at);
         }
 
         var unlisted = everyOrganisation.Where(o => !listed.Contains(o.Key))
@@ -103,26 +88,8 @@ public static partial class PortfolioSettlement
         warnings.AddRange(UnlistedWarnings(unlisted, data?.Name ?? "", splitColumn, file.File));
 
         // Every row is in one organisation: settled (its first row of the inputs file settled), failed, or not listed.
-        long settledRows = 0, failedRows = 0;
-        decimal settledDollars = 0, failedDollars = 0;
-        foreach (var organisation in listed)
-        {
-            int first = rows.FindIndex(r => r.Organisation == organisation);
-            if (!everyOrganisation.TryGetValue(organisation, out var figures))
-            {
-                continue;
-            }
-            if (results[first]!.Succeeded)
-            {
-                settledRows += figures.Rows;
-                settledDollars += figures.InputCost;
-            }
-            else
-            {
-                failedRows += figures.Rows;
-                failedDollars += figures.InputCost;
-            }
-        }
+        var (settledRows, settledDollars, failedRows, failedDollars, _) = Tally(rows, results,
+            listed.Where(everyOrganisation.ContainsKey).Select(o => (o, everyOrganisation[o].Rows, (decimal?)everyOrganisation[o].InputCost)));
         decimal unlistedDollars = unlisted.Sum(u => u.Dollars ?? 0);
         long unlistedRows = unlisted.Sum(u => u.Rows);
         var reconciliation = measuresCost

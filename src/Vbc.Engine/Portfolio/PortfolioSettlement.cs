@@ -298,54 +298,23 @@ public static partial class PortfolioSettlement
             }
             measured[i] = members.Population.InputCost;
             string name = splitColumn is null ? source.Name : $"{source.Name} (rows where {splitColumn} = {rows[i].Organisation})";
-            if (members.Population.RowsRead == 0)
-            {
-                var cell = new Location(file.File, (int)rows[i].Line, file.Rows.First(r => r.Line == rows[i].Line).ColumnOf(orgColumn));
-                results[i] = new SettlementResult(null, new[] { SettlementDiagnostics.OrganisationWithoutRows(cell, rows[i].Organisation, source.Name, splitColumn ?? orgColumn) });
-                continue;
-            }
-            var (stage, failed) = SettlementEngine.CheckStage(members, Array.Empty<Diagnostic>(), at);
-            if (failed is not null)
-            {
-                results[i] = failed;
-                continue;
-            }
-            var data = new DataSource(name, source.IgnoredColumns, stage!.RowsLeftOut, source.ClaimsFile);
-            var run = new MemberLevelRun(contract, slot.Year, stage, data, Array.Empty<Diagnostic>(), slot.InputsRead);
-            results[i] = SettlementEngine.Settle(contract, rows[i].Request! with { MemberLevel = run, Data = null });
+            results[i] = members.Population.RowsRead == 0
+                ? WithoutRows(file, orgColumn, rows[i].Organisation, rows[i].Line, source.Name, splitColumn ?? orgColumn)
+                : SettleOrganisation(contract, rows[i].Request!, slot, members, stage => new DataSource(name, source.IgnoredColumns, stage.RowsLeftOut, source.ClaimsFile), at);
         }
 
         // Every row read is counted once: in its organisation (settled when its first row of the inputs file settled)
         // or among the organisations not listed, or among the rows the reader could not read.
-        long settledRows = 0, failedRows = 0;
-        decimal settledDollars = 0, failedDollars = 0;
-        bool dollarsKnown = true;
-        var firstRow = new Dictionary<string, int>(StringComparer.Ordinal);
         var firstStage = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < rows.Count; i++)
         {
-            firstRow.TryAdd(rows[i].Organisation, i);
             if (slots[i] is not null)
             {
                 firstStage.TryAdd(rows[i].Organisation, i);
             }
         }
-        foreach (var (organisation, tally) in router.Listed)
-        {
-            int first = firstRow[organisation];
-            decimal? dollars = tally.Dollars ?? (firstStage.TryGetValue(organisation, out int staged) ? measured[staged] : null);
-            dollarsKnown &= dollars is not null;
-            if (results[first]!.Succeeded)
-            {
-                settledRows += tally.Rows;
-                settledDollars += dollars ?? 0;
-            }
-            else
-            {
-                failedRows += tally.Rows;
-                failedDollars += dollars ?? 0;
-            }
-        }
+        var (settledRows, settledDollars, failedRows, failedDollars, dollarsKnown) = Tally(rows, results,
+            router.Listed.Select(o => (o.Organisation, o.Tally.Rows, o.Tally.Dollars ?? (firstStage.TryGetValue(o.Organisation, out int staged) ? measured[staged] : null))));
 
         var unreadable = source.UnreadableRows;
         // Rows are counted as routed, apart from the parts; dollars in are the parts' sum (each part exact and, for a
@@ -364,6 +333,59 @@ public static partial class PortfolioSettlement
             UnreadableRows = unreadable,
             Reconciliation = reconciliation,
         };
+    }
+
+    /// <summary>An organisation the inputs file lists that has no row in the data (VBC4060, at its cell of the inputs file).</summary>
+    private static SettlementResult WithoutRows(InputsFileResult file, string inputsColumn, string organisation, long line, string dataName, string dataColumn)
+    {
+        var cell = new Location(file.File, (int)line, file.Rows.First(r => r.Line == line).ColumnOf(inputsColumn));
+        return new SettlementResult(null, new[] { SettlementDiagnostics.OrganisationWithoutRows(cell, organisation, dataName, dataColumn) });
+    }
+
+    /// <summary>One organisation's member-level figures (from the in-memory stage or a database), checked, then settled with its own inputs.</summary>
+    private static SettlementResult SettleOrganisation(BoundContract contract, SettlementRequest request, Slot slot, MemberStageResult members,
+        Func<MemberStageResult, DataSource> data, Location at)
+    {
+        var (stage, failed) = SettlementEngine.CheckStage(members, Array.Empty<Diagnostic>(), at);
+        if (failed is not null)
+        {
+            return failed;
+        }
+        var run = new MemberLevelRun(contract, slot.Year, stage!, data(stage!), Array.Empty<Diagnostic>(), slot.InputsRead);
+        return SettlementEngine.Settle(contract, request with { MemberLevel = run, Data = null });
+    }
+
+    /// <summary>
+    /// The rows and dollars of the listed organisations, counted once each: settled when the organisation's first row
+    /// of the inputs file settled, else failed. Dollars are known only when every organisation's are.
+    /// </summary>
+    private static (long SettledRows, decimal SettledDollars, long FailedRows, decimal FailedDollars, bool DollarsKnown) Tally(
+        IReadOnlyList<(string Organisation, long Line, SettlementRequest? Request, Diagnostic? Problem)> rows, SettlementResult?[] results,
+        IEnumerable<(string Organisation, long Rows, decimal? Dollars)> listed)
+    {
+        var firstRow = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < rows.Count; i++)
+        {
+            firstRow.TryAdd(rows[i].Organisation, i);
+        }
+        long settledRows = 0, failedRows = 0;
+        decimal settledDollars = 0, failedDollars = 0;
+        bool dollarsKnown = true;
+        foreach (var (organisation, count, dollars) in listed)
+        {
+            dollarsKnown &= dollars is not null;
+            if (results[firstRow[organisation]]!.Succeeded)
+            {
+                settledRows += count;
+                settledDollars += dollars ?? 0;
+            }
+            else
+            {
+                failedRows += count;
+                failedDollars += dollars ?? 0;
+            }
+        }
+        return (settledRows, settledDollars, failedRows, failedDollars, dollarsKnown);
     }
 
     /// <summary>A warning per organisation of the data the inputs file does not list (the first 20), then one for the rest.</summary>
