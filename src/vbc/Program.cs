@@ -28,17 +28,34 @@ public static class Program
         output = new GuardedWriter(output, "standard output");
         error = new GuardedWriter(error, "standard error");
         var console = new Streams(output, error);
-        root.Subcommands.Add(CheckCommand.Create(console));
-        root.Subcommands.Add(FormatCommand.Create(console));
-        root.Subcommands.Add(SettleCommand.Create(console));
-        root.Subcommands.Add(DiffCommand.Create(console));
-        root.Subcommands.Add(SqlCommand.Create(console));
-        root.Subcommands.Add(GenerateCommand.Create(console));
-        root.Subcommands.Add(ConformanceCommand.Create(console));
-        root.Subcommands.Add(TestCommand.Create(console));
-        root.Subcommands.Add(CurveCommand.Create(console));
-        root.Subcommands.Add(LspCommand.Create(console));
-        root.Subcommands.Add(DocCommand.Create(console));
+        // Only the command asked for is built when the first argument names one (each builds its options and help
+        // texts, and every run pays for that at start-up); otherwise all are, for help and suggestions.
+        var commands = new (string Name, Func<Command> Create)[]
+        {
+            ("check", () => CheckCommand.Create(console)),
+            ("fmt", () => FormatCommand.Create(console)),
+            ("settle", () => SettleCommand.Create(console)),
+            ("diff", () => DiffCommand.Create(console)),
+            ("sql", () => SqlCommand.Create(console)),
+            ("generate", () => GenerateCommand.Create(console)),
+            ("conformance", () => ConformanceCommand.Create(console)),
+            ("test", () => TestCommand.Create(console)),
+            ("curve", () => CurveCommand.Create(console)),
+            ("lsp", () => LspCommand.Create(console)),
+            ("doc", () => DocCommand.Create(console)),
+        };
+        foreach (var (name, create) in commands)
+        {
+            if (args.Length == 0 || args[0] == name || !commands.Any(c => c.Name == args[0]))
+            {
+                var command = create();
+                if (command.Name != name)
+                {
+                    throw new InvalidOperationException($"The command table names '{name}' for the command '{command.Name}'.");
+                }
+                root.Subcommands.Add(command);
+            }
+        }
 
         var parse = root.Parse(args);
         try

@@ -50,6 +50,37 @@ public static class Exact
         return TryAddSlow(ref sum, value);
     }
 
+    /// <summary>
+    /// A decimal as a whole number of units of its scale (1234.56: 123456 units at scale 2), when that number fits in
+    /// a long; false for a negative zero, whose sign the integer would lose.
+    /// </summary>
+    public static bool TryGetUnits(decimal value, out long units, out int scale)
+    {
+        int flags;
+        ulong lo;
+        uint hi;
+        if (FastPath)
+        {
+            var bits = Unsafe.As<decimal, DecimalBits>(ref value);
+            (flags, hi, lo) = (bits.Flags, bits.Hi, bits.Lo);
+        }
+        else
+        {
+            Span<int> parts = stackalloc int[4];
+            decimal.GetBits(value, parts);
+            (flags, hi, lo) = (parts[3], (uint)parts[2], (ulong)(uint)parts[1] << 32 | (uint)parts[0]);
+        }
+        scale = (flags >> ScaleShift) & 0xFF;
+        bool negative = (flags & SignMask) != 0;
+        if (hi != 0 || lo > long.MaxValue || (negative && lo == 0))
+        {
+            units = 0;
+            return false;
+        }
+        units = negative ? -(long)lo : (long)lo;
+        return true;
+    }
+
     private static bool TryAddSlow(ref decimal sum, decimal value)
     {
         decimal a = sum;

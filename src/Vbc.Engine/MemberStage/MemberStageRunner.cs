@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Vbc.Data;
 using Vbc.Diagnostics;
 using Vbc.Evaluation;
@@ -268,6 +269,7 @@ internal sealed class MemberStageRunner
 
     private string Names(IEnumerable<int> columns) => string.Join(" + ", columns.Select(c => _batchColumns[c].Name));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddExactly(ColumnBatch batch)
     {
         int n = batch.RowCount;
@@ -397,6 +399,7 @@ internal sealed class MemberStageRunner
     /// The program's row checks, in its order, on a row of the population: an expression's first problem, a carve-out
     /// outside its category (alone or with the category's parts before it), a value not above 0. Returns a problem or 0.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int RowCheck(ColumnBatch batch, int i, Vector[] vectors)
     {
         for (int c = 0; c < _checks.Length; c++)
@@ -447,6 +450,7 @@ internal sealed class MemberStageRunner
     /// Per row: the index of the first population step that leaves it out, or -1; and the number of a problem met in a
     /// step's condition on the row (later steps are not tried), or 0.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (int[] Reasons, int[] Problems) Population(ColumnBatch batch, Vector[] vectors)
     {
         int n = batch.RowCount;
@@ -475,6 +479,7 @@ internal sealed class MemberStageRunner
     }
 
     /// <summary>Gives rows where the condition is <paramref name="whenTrue"/> this reason, unless they already have one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Mark(Vector condition, int reason, bool whenTrue, int[] reasons, int[] problems, int n)
     {
         if (!condition.IsScalar && condition.Errors is null)
@@ -553,6 +558,7 @@ internal sealed class MemberStageRunner
         v.IsScalar ? KernelCompiler.Format(v.Scalar) : v.Texts is not null ? v.Texts[i] : v.Flags is not null ? (v.Flags[i] ? "yes" : "no") : v.Numbers is not null ? v.Numbers[i].ToString(System.Globalization.CultureInfo.InvariantCulture) : v.Dates![i].ToString("yyyy-MM-dd");
 
     /// <summary>The sum, per row of the batch, of some decimal columns (into a reused buffer), each exact or failing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private decimal[] SumColumns(ColumnBatch batch, int[] columns, ref decimal[] buffer)
     {
         int n = batch.RowCount;
@@ -759,6 +765,7 @@ internal sealed class MemberStageRunner
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ApplyPercentileTruncation(decimal threshold)
     {
         var groupNames = _groupIndex.Select(index => index.OrderBy(g => g.Value).Select(g => g.Key).ToArray()).ToArray();
@@ -813,13 +820,42 @@ internal sealed class MemberStageRunner
         decimal h = (n - 1) * p;
         int lo = (int)Math.Floor(h);
         decimal fraction = h - lo;
-        decimal low = Select(values, n, lo);
+        decimal low, next;
+        // Costs of one scale (cents) whose digits fit in 64 bits are selected as integers: the same values, without
+        // a decimal comparison per step. Converted back at their scale, the two ranks are the very decimals selected.
+        var units = n > 0 ? UnitPool.Rent(n) : Array.Empty<long>();
+        try
+        {
+            if (n > 0 && AsUnits(values, n, units) is int scale)
+            {
+                low = FromUnits(Select(units, n, lo), scale);
+                if (fraction == 0 || lo + 1 >= n)
+                {
+                    return low;
+                }
+                long nextUnits = long.MaxValue;
+                for (int i = lo + 1; i < n; i++)
+                {
+                    nextUnits = Math.Min(nextUnits, units[i]);
+                }
+                next = FromUnits(nextUnits, scale);
+                return low + fraction * (next - low);
+            }
+        }
+        finally
+        {
+            if (units.Length > 0)
+            {
+                UnitPool.Return(units);
+            }
+        }
+        low = Select(values, n, lo);
         if (fraction == 0 || lo + 1 >= n)
         {
             return low;
         }
         // After selection everything right of lo is >= values[lo]; the next rank is their minimum.
-        decimal next = decimal.MaxValue;
+        next = decimal.MaxValue;
         for (int i = lo + 1; i < n; i++)
         {
             if (values[i] < next)
@@ -830,8 +866,36 @@ internal sealed class MemberStageRunner
         return low + fraction * (next - low);
     }
 
+    private static readonly System.Buffers.ArrayPool<long> UnitPool = System.Buffers.ArrayPool<long>.Create(1 << 30, 2);
+
+    /// <summary>The values as integers at their common scale (the scale), or null when they have no common scale or one does not fit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int? AsUnits(decimal[] values, int n, long[] units)
+    {
+        if (!Exact.TryGetUnits(values[0], out units[0], out int scale))
+        {
+            return null;
+        }
+        for (int i = 1; i < n; i++)
+        {
+            if (!Exact.TryGetUnits(values[i], out units[i], out int s) || s != scale)
+            {
+                return null;
+            }
+        }
+        return scale;
+    }
+
+    private static decimal FromUnits(long units, int scale)
+    {
+        ulong magnitude = (ulong)Math.Abs(units);
+        return new decimal((int)(uint)magnitude, (int)(uint)(magnitude >> 32), 0, units < 0, (byte)scale);
+    }
+
     /// <summary>The k-th smallest value (0-based), by quickselect with median-of-three pivots.</summary>
-    private static decimal Select(decimal[] a, int count, int k)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static T Select<T>(T[] a, int count, int k)
+        where T : struct, System.Numerics.IComparisonOperators<T, T, bool>
     {
         int left = 0, right = count - 1;
         while (right > left)
@@ -840,7 +904,7 @@ internal sealed class MemberStageRunner
             if (a[mid] < a[left]) (a[mid], a[left]) = (a[left], a[mid]);
             if (a[right] < a[left]) (a[right], a[left]) = (a[left], a[right]);
             if (a[right] < a[mid]) (a[right], a[mid]) = (a[mid], a[right]);
-            decimal pivot = a[mid];
+            T pivot = a[mid];
             int i = left, j = right;
             while (i <= j)
             {

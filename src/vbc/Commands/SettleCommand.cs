@@ -147,6 +147,11 @@ internal static class SettleCommand
 
     private static int Run(Streams console, Options o)
     {
+        // The reader's and the member stage's hot code compiles on the other core while the contract is parsed and bound.
+        if (o.Engine.Name == "memory" && o.DataArguments.Count > 0)
+        {
+            StageWarmup.Start();
+        }
         if (DataTables(o.DataArguments) is not { } tables)
         {
             console.Error.WriteLine("vbc: --data is given more than once: for a contract that names its tables, give each as TABLE=FILE, "

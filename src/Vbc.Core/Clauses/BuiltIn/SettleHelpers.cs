@@ -6,7 +6,7 @@ using ValueType = Vbc.Semantics.ValueType;
 namespace Vbc.Clauses.BuiltIn;
 
 /// <summary>Reading a clause's settings while settling, with the range checks that could not be made on the text.</summary>
-internal static class SettleHelpers
+internal static partial class SettleHelpers
 {
     public static decimal Number(this ISettlement settlement, BoundClause clause, string key, decimal fallback) =>
         settlement.OptionalNumber(clause, key) ?? fallback;
@@ -50,10 +50,14 @@ internal static class SettleHelpers
 
     public static string Percent(decimal value) => Display.Percent(value);
 
+    // Generated at build time, as every settlement names its lines with it.
+    [System.Text.RegularExpressions.GeneratedRegex("[^a-z0-9]+")]
+    private static partial System.Text.RegularExpressions.Regex NotSlug();
+
     /// <summary>"shared-savings" / "corridor.reach-global": a stable id prefix for a clause's statement lines.</summary>
     public static string IdOf(BoundClause clause)
     {
-        static string Slug(string s) => System.Text.RegularExpressions.Regex.Replace(s.ToLowerInvariant(), "[^a-z0-9]+", "-").Trim('-');
+        static string Slug(string s) => NotSlug().Replace(s.ToLowerInvariant(), "-").Trim('-');
         var id = Slug(clause.Kind.Keyword);
         if (clause.Name is not null)
         {
