@@ -44,7 +44,7 @@ public abstract partial class PluginClause
             _problems.Add((line, $"The option '{key}' has no values: its enum declares no members."));
             words.Add("");
         }
-        foreach (var word in words.Where(w => !KeyPattern.IsMatch(w)))
+        foreach (var word in words.Where(w => !KeyPattern().IsMatch(w)))
         {
             _problems.Add((line, $"The option value '{word}' of '{key}' is not lower-case words ('second dollar'): name the enum's members in words (SecondDollar)."));
         }
@@ -111,7 +111,7 @@ public abstract partial class PluginClause
     /// </summary>
     protected void RequiresClause(string keyword, [CallerLineNumber] int line = 0)
     {
-        if (!KeyPattern.IsMatch(keyword ?? ""))
+        if (!KeyPattern().IsMatch(keyword ?? ""))
         {
             _problems.Add((line, $"The required clause '{keyword}' is not a clause keyword ('benchmark')."));
             return;
