@@ -646,8 +646,14 @@ public sealed class ParquetMemberReader : IDisposable
         if (hashes is not null)
         {
             var ids = (string[])columns[_idPlan];
+            const int block = 16;
             for (int r = 0; r < count; r++)
             {
+                if ((r & (block - 1)) == 0)
+                {
+                    // The index's home slots of the next rows are read together, so that their cache misses overlap.
+                    state.Ids!.Prefetch(hashes.AsSpan(r, Math.Min(block, count - r)));
+                }
                 if (hashes[r] == 0)
                 {
                     continue;
