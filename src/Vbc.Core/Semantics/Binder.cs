@@ -61,7 +61,10 @@ public sealed partial class Binder
     private BoundContract Run(IReadOnlyList<Diagnostic> loading)
     {
         _diagnostics.AddRange(_parsed.Diagnostics);
-        _diagnostics.AddRange(PluginReferences.Read(_parsed).Diagnostics);
+        var referenceProblems = PluginReferences.Read(_parsed).Diagnostics;
+        _diagnostics.AddRange(referenceProblems);
+        // A plug-in named wrongly (a malformed pin, an unknown word) is not loaded either: reported once, at its entry.
+        _pluginsMissing |= referenceProblems.Any(d => d.IsError);
         _diagnostics.AddRange(loading);
         _scope.TryAdd(_performanceYear);
 

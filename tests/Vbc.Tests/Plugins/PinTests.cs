@@ -79,6 +79,8 @@ public sealed class PinTests
         // At the pin: the word for a missing hash or an unknown word, else the hash itself.
         int column = 9 + script.Length + (code == "VBC7026" ? "sha256 ".Length : 0);
         Assert.Equal((2, column), (problem.Location.Line, problem.Location.Column));
+        // The plug-in is not loaded, and that is said once: its clause is not also reported as an unknown kind.
+        Assert.DoesNotContain(contract.Diagnostics, d => d.Code == "VBC2001");
     }
 
     [Fact]
@@ -89,6 +91,7 @@ public sealed class PinTests
         var contract = Bind(Contract(dir, script, Clause, pin: "not-a-hash"));
         var problem = Assert.Single(contract.Diagnostics, d => d.Code == "VBC7026");
         Assert.Equal((4, 13), (problem.Location.Line, problem.Location.Column));
+        Assert.DoesNotContain(contract.Diagnostics, d => d.Code == "VBC2001");
     }
 
     [Fact]
