@@ -43,19 +43,10 @@ public sealed class DuckDbBackend : MemberStageBackend
     {
         // With --exclude-bad-rows, a file DuckDB reads whole has no row to leave out; a file with a value it does not
         // read, or a row that cannot be computed, goes to vbc's own reader, which leaves out and lists each bad row.
-        // The header (or Parquet schema) is checked by vbc's own reader: the same diagnostics, the same ignored columns.
-        IReadOnlyList<Diagnostic> headerNotes;
-        IReadOnlyList<string> ignored;
-        var header = MemberFiles.Open(_path, null, false, _name);
-        using (header as IDisposable)
+        var (headerNotes, ignored) = ReadHeader(job.Specs);
+        if (headerNotes.Any(d => d.IsError))
         {
-            var problems = header.Open(job.Specs);
-            if (problems.Any(d => d.IsError))
-            {
-                return StageRun.Failed(problems);
-            }
-            headerNotes = problems;
-            ignored = header.IgnoredColumns;
+            return StageRun.Failed(headerNotes);
         }
         var table = job.Lower();
         var compiled = SqlStage.Compile(table, SqlDialect.DuckDb, job.At);
@@ -95,21 +86,26 @@ public sealed class DuckDbBackend : MemberStageBackend
         }
     }
 
+    /// <summary>
+    /// The header (or Parquet schema) checked by vbc's own reader: the same diagnostics and the same ignored columns as
+    /// the in-memory engine gives (errors among the diagnostics stop the run).
+    /// </summary>
+    private (IReadOnlyList<Diagnostic> Diagnostics, IReadOnlyList<string> Ignored) ReadHeader(IReadOnlyList<ColumnSpec> specs)
+    {
+        var header = MemberFiles.Open(_path, null, false, _name);
+        using (header as IDisposable)
+        {
+            return (header.Open(specs), header.IgnoredColumns);
+        }
+    }
+
     internal override OrganisationStages RunByOrganisation(IReadOnlyList<LoweredTable> programs, IReadOnlyList<ColumnSpec> specs, IrColumn column, Location at)
     {
         IMemberSource OwnReader() => MemberFiles.Open(_path, null, false, _name);
-        IReadOnlyList<Diagnostic> headerNotes;
-        IReadOnlyList<string> ignored;
-        var header = OwnReader();
-        using (header as IDisposable)
+        var (headerNotes, ignored) = ReadHeader(specs);
+        if (headerNotes.Any(d => d.IsError))
         {
-            var problems = header.Open(specs);
-            if (problems.Any(d => d.IsError))
-            {
-                return OrganisationStages.Failed(problems);
-            }
-            headerNotes = problems;
-            ignored = header.IgnoredColumns;
+            return OrganisationStages.Failed(headerNotes);
         }
         var queries = new List<string>();
         foreach (var program in programs)
