@@ -108,8 +108,18 @@ internal sealed class MemberStageRunner
     private readonly List<ExcludedRow> _leftOut = new();
     private long _problemRows;
 
-    public MemberStageRunner(LoweredTable lowered, IReadOnlyList<ColumnSpec> batchColumns, string dataFile, bool leaveOutBadRows)
+    /// <param name="sharesEvaluationWith">
+    /// A stage of an equal program over the same columns whose evaluation of each batch this one reads (its kernels,
+    /// row sums and population marks), or null: this stage evaluates batches itself.
+    /// </param>
+    public MemberStageRunner(LoweredTable lowered, IReadOnlyList<ColumnSpec> batchColumns, string dataFile, bool leaveOutBadRows,
+        MemberStageRunner? sharesEvaluationWith = null)
     {
+        if (sharesEvaluationWith is not null && (!sharesEvaluationWith._program.Equals(lowered.Program) || !sharesEvaluationWith._batchColumns.SequenceEqual(batchColumns)))
+        {
+            throw new ArgumentException("Only a stage of an equal program over the same columns can share another's evaluation.", nameof(sharesEvaluationWith));
+        }
+        _evaluator = sharesEvaluationWith?._evaluator ?? this;
         _program = lowered.Program;
         _map = lowered.Map;
         _contract = _map.Source;
@@ -130,7 +140,8 @@ internal sealed class MemberStageRunner
             if (!slots.TryGetValue(e, out int slot))
             {
                 slots[e] = slot = kernels.Count;
-                kernels.Add(compiler.Compile(e));
+                // An equal program numbers its expressions alike: a shared evaluation's kernel is this slot's.
+                kernels.Add(_evaluator == this ? compiler.Compile(e) : _evaluator._kernels[slot]);
             }
             return slot;
         }
@@ -207,6 +218,9 @@ internal sealed class MemberStageRunner
 
     private bool StoresCosts => _percentile is not null;
 
+    /// <summary>The member-level program this stage runs.</summary>
+    public MemberProgram Program => _program;
+
     /// <summary>
     /// Reserves room for the members of <paramref name="rows"/> rows before the first batch, when the source knows
     /// how many it holds (a Parquet file's metadata): the per-member arrays are allocated once at that length
@@ -229,15 +243,73 @@ internal sealed class MemberStageRunner
         }
     }
 
+    /// <summary>Runs the stage over every row of the batch.</summary>
     public void Add(ColumnBatch batch)
     {
         if (_failed)
         {
             return;
         }
+        Evaluate(batch);
+        AddSelected(batch, null, 0, batch.RowCount);
+    }
+
+    /// <summary>
+    /// The stage whose per-row work (<see cref="Evaluate"/>) this one reads: itself, or the first stage of an equal
+    /// program (a portfolio's organisations whose inputs give the same program evaluate each batch once, together).
+    /// </summary>
+    public MemberStageRunner Evaluator => _evaluator;
+
+    private readonly MemberStageRunner _evaluator;
+    // The batch this stage's per-row work was last evaluated over (only a stage that is its own evaluator).
+    private ColumnBatch? _evaluated;
+
+    /// <summary>
+    /// Evaluates the program's per-row work over every row of a batch, once for every stage that shares this
+    /// evaluator: the kernels, each row's cost in scope and carve-outs, and why each row leaves the population. Rows
+    /// are then added to each stage through its selection (<see cref="AddSelected"/>). Nothing here fails: a row
+    /// whose sums are not exact is noted, and fails only the stage that adds it.
+    /// </summary>
+    public void Evaluate(ColumnBatch batch)
+    {
+        if (_evaluator != this)
+        {
+            throw new InvalidOperationException("A stage that shares another's evaluation does not evaluate batches itself.");
+        }
+        // The batch's vectors, in arrays reused from batch to batch (a portfolio's stages take many small batches).
+        if (_vectors.Length != _kernels.Length)
+        {
+            _vectors = new Vector[_kernels.Length];
+        }
+        for (int k = 0; k < _kernels.Length; k++)
+        {
+            _vectors[k] = _kernels[k].Evaluate(batch);
+        }
+        _notExact.Clear();
+        SumColumns(batch, _categories, ref _rowCost);
+        SumColumns(batch, _carveOuts, ref _rowCarved);
+        Population(batch, _vectors);
+        _evaluated = batch;
+    }
+
+    /// <summary>
+    /// Adds the rows <paramref name="rows"/>[<paramref name="from"/>..<paramref name="to"/>] of a batch (in file order;
+    /// null: the rows from..to themselves) to this stage, reading the per-row work its <see cref="Evaluator"/> did over
+    /// the batch. A portfolio's organisation reads the reader's batch through the row indexes of its own rows.
+    /// </summary>
+    public void AddSelected(ColumnBatch batch, int[]? rows, int from, int to)
+    {
+        if (_failed || from >= to)
+        {
+            return;
+        }
+        if (_evaluator._evaluated != batch)
+        {
+            throw new InvalidOperationException("The batch was not evaluated before its rows were added.");
+        }
         try
         {
-            AddExactly(batch);
+            AddExactly(batch, rows, from, to);
         }
         catch (SumNotExact e)
         {
@@ -270,22 +342,30 @@ internal sealed class MemberStageRunner
     private string Names(IEnumerable<int> columns) => string.Join(" + ", columns.Select(c => _batchColumns[c].Name));
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void AddExactly(ColumnBatch batch)
+    private void AddExactly(ColumnBatch batch, int[]? rows, int from, int to)
     {
-        int n = batch.RowCount;
-        _rows += n;
-        // The batch's vectors, in arrays reused from batch to batch (a portfolio's stages take many small batches).
-        if (_vectors.Length != _kernels.Length)
+        var evaluator = _evaluator;
+        int count = to - from;
+        if (evaluator._notExact.Count > 0)
         {
-            _vectors = new Vector[_kernels.Length];
+            // A row sum that is not exact fails the stage that adds its row before any of the batch's rows are added
+            // (the first by column, then by row, as summing column by column meets them).
+            var selected = rows is null ? null : new HashSet<int>(rows[from..to]);
+            foreach (var (row, what) in evaluator._notExact)
+            {
+                if (selected is null ? row >= from && row < to : selected.Contains(row))
+                {
+                    throw new SumNotExact(row, what);
+                }
+            }
+        }
+        _rows += count;
+        var vectors = evaluator._vectors;
+        if (_totalVectors.Length != _totals.Length || _groupKeyVectors.Length != _groupKeys.Length)
+        {
             _totalVectors = new Vector[_totals.Length];
             _groupKeyVectors = new Vector[_groupKeys.Length];
             _groupValueVectors = new Vector?[_groupValues.Length];
-        }
-        var vectors = _vectors;
-        for (int k = 0; k < _kernels.Length; k++)
-        {
-            vectors[k] = _kernels[k].Evaluate(batch);
         }
         var totals = _totalVectors;
         for (int k = 0; k < _totals.Length; k++)
@@ -301,13 +381,14 @@ internal sealed class MemberStageRunner
         }
         var months = _months >= 0 ? batch.Decimals(_months) : null;
 
-        // Each row's cost in scope and carved out, column by column; then why each row is left out, if it is.
-        var rowCosts = SumColumns(batch, _categories, ref _rowCost);
-        var rowCarved = SumColumns(batch, _carveOuts, ref _rowCarved);
-        var (reasons, problems) = Population(batch, vectors);
-        if (StoresCosts && _costs.Length < _members + n)
+        // Each row's cost in scope and carved out, and why each row is left out, if it is: the evaluator's, per batch row.
+        var rowCosts = evaluator._rowCost;
+        var rowCarved = evaluator._rowCarved;
+        var reasons = evaluator._reasons;
+        var problems = evaluator._rowProblems;
+        if (StoresCosts && _costs.Length < _members + count)
         {
-            _costs = MemberArrays<decimal>.Grow(_costs, (int)_members, _members + n);
+            _costs = MemberArrays<decimal>.Grow(_costs, (int)_members, _members + count);
         }
         bool anyRowErrors = false;
         foreach (var check in _checks)
@@ -328,8 +409,9 @@ internal sealed class MemberStageRunner
         string carvedWhat = _carvedWhat ??= $"the carve-outs ({Names(_carveOuts)})";
         string monthsWhat = _monthsWhat ??= _months >= 0 ? $"the member months ({_batchColumns[_months].Name})" : "";
         var totalWhat = _totalWhat ??= _map.Totals.Select(t => $"the sum of {t.Description}").ToArray();
-        for (int i = 0; i < n; i++)
+        for (int j = from; j < to; j++)
         {
+            int i = rows is null ? j : rows[j];
             decimal rowCost = rowCosts[i];
             Add(ref inputCost, rowCost, i, inputWhat);
             int reason = reasons[i];
@@ -386,11 +468,12 @@ internal sealed class MemberStageRunner
             }
         }
         // The batch's sums join the run's only when the whole batch was exact.
-        Add(ref _inputCost, inputCost, n - 1, inputWhat);
-        Add(ref _carvedOut, carvedOut, n - 1, "the carve-outs");
-        Add(ref _memberMonths, memberMonths, n - 1, "the member months");
-        Add(ref _counted, counted, n - 1, "the counted cost");
-        Add(ref _excess, excess, n - 1, "the truncated excess");
+        int last = rows is null ? to - 1 : rows[to - 1];
+        Add(ref _inputCost, inputCost, last, inputWhat);
+        Add(ref _carvedOut, carvedOut, last, "the carve-outs");
+        Add(ref _memberMonths, memberMonths, last, "the member months");
+        Add(ref _counted, counted, last, "the counted cost");
+        Add(ref _excess, excess, last, "the truncated excess");
         _truncatedMembers += truncated;
         _members = members;
     }
@@ -447,11 +530,12 @@ internal sealed class MemberStageRunner
     }
 
     /// <summary>
-    /// Per row: the index of the first population step that leaves it out, or -1; and the number of a problem met in a
-    /// step's condition on the row (later steps are not tried), or 0.
+    /// Per row, into <see cref="_reasons"/> and <see cref="_rowProblems"/>: the index of the first population step that
+    /// leaves it out, or -1; and the number of a problem met in a step's condition on the row (later steps are not
+    /// tried), or 0.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private (int[] Reasons, int[] Problems) Population(ColumnBatch batch, Vector[] vectors)
+    private void Population(ColumnBatch batch, Vector[] vectors)
     {
         int n = batch.RowCount;
         var reasons = Reuse(ref _reasons, n);
@@ -475,7 +559,6 @@ internal sealed class MemberStageRunner
                 }
             }
         }
-        return (reasons, problems);
     }
 
     /// <summary>Gives rows where the condition is <paramref name="whenTrue"/> this reason, unless they already have one.</summary>
@@ -557,29 +640,35 @@ internal sealed class MemberStageRunner
     private static string GroupKey(Vector v, int i) =>
         v.IsScalar ? KernelCompiler.Format(v.Scalar) : v.Texts is not null ? v.Texts[i] : v.Flags is not null ? (v.Flags[i] ? "yes" : "no") : v.Numbers is not null ? v.Numbers[i].ToString(System.Globalization.CultureInfo.InvariantCulture) : v.Dates![i].ToString("yyyy-MM-dd");
 
-    /// <summary>The sum, per row of the batch, of some decimal columns (into a reused buffer), each exact or failing.</summary>
+    /// <summary>
+    /// The sum, per row of the batch, of some decimal columns (into a reused buffer). A row whose sum is not exact is
+    /// noted (<see cref="_notExact"/>, column by column, then row by row) and fails the stage that adds it.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private decimal[] SumColumns(ColumnBatch batch, int[] columns, ref decimal[] buffer)
+    private void SumColumns(ColumnBatch batch, int[] columns, ref decimal[] buffer)
     {
         int n = batch.RowCount;
         if (buffer.Length < n)
         {
             buffer = new decimal[Math.Max(n, 4096)];
         }
-        Array.Clear(buffer, 0, n);
+        var sums = buffer;
+        Array.Clear(sums, 0, n);
         foreach (int c in columns)
         {
             var column = batch.Decimals(c);
             for (int i = 0; i < n; i++)
             {
-                if (!Exact.TryAdd(ref buffer[i], column[i]))
+                if (!Exact.TryAdd(ref sums[i], column[i]))
                 {
-                    throw new SumNotExact(i, $"the row's {Names(columns)}");
+                    _notExact.Add((i, $"the row's {Names(columns)}"));
                 }
             }
         }
-        return buffer;
     }
+
+    // The rows of the evaluated batch whose cost in scope or carve-outs cannot be summed exactly, in the order met.
+    private readonly List<(int Row, string What)> _notExact = new();
 
     private void RowProblem(ColumnBatch batch, int i, int problem, decimal rowCost)
     {
@@ -600,7 +689,7 @@ internal sealed class MemberStageRunner
         }
         else if (_positiveOfProblem.TryGetValue(problem, out var positive))
         {
-            string value = Display.Trimmed(_vectors[positive.Slot].NumberAt(i), 6, 0, false);
+            string value = Display.Trimmed(_evaluator._vectors[positive.Slot].NumberAt(i), 6, 0, false);
             shortProblem = $"{positive.What} is {value}, not above 0";
             diagnostic = SettlementDiagnostics.NotPositive(row, dataRow, id, positive.What, value, contractAt);
         }

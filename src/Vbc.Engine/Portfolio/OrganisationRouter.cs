@@ -5,41 +5,40 @@ using Vbc.MemberStage;
 namespace Vbc.Portfolio;
 
 /// <summary>
-/// Sends each row of the data, as it is read, to the member-level stages of its organisation (the value of the
-/// organisation column), in batches of that organisation's rows: the file is read once whatever the number of
-/// organisations. Rows keep their line and data row in the file, so a stage names a problem row as it would over the
-/// whole file. Counts the rows of every organisation, listed or not, and the dollars (the cost in scope) of the rows no stage measures.
+/// Sends each batch of the data, as it is read, to the member-level stages of the organisations its rows belong to
+/// (the value of the organisation column): the file is read once whatever the number of organisations, and no row is
+/// copied. The rows of a batch are grouped by organisation (their indexes, by a counting sort); each program evaluates
+/// its per-row work over the reader's batch once, and each organisation's stage adds its own rows through their
+/// indexes. Rows keep their line and data row in the file, so a stage names a problem row as it would over the whole
+/// file. Counts the rows of every organisation, listed or not, and the dollars (the cost in scope) of the rows no stage measures.
 /// </summary>
 internal sealed class OrganisationRouter
 {
-    // About this many rows wait in all organisations' buffers together: batches of 160 to 320 rows with a hundred
-    // organisations, and buffers small enough (about 7 MB with 14 columns) to stay mostly in the processor's cache
-    // while rows are copied in and the stages read them back (1 << 17 rows took 25 MB).
-    public const int DefaultRowsBuffered = 1 << 15;
-
-    private readonly int _rowsBuffered;
-
     private readonly IReadOnlyList<ColumnSpec> _specs;
     private readonly int _column;
     private readonly int[] _categories;
+    private readonly bool _gatherRows;
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private readonly List<Target> _targets = new();
     private readonly Dictionary<string, (long Rows, decimal Dollars, long FirstLine)> _unlisted = new(StringComparer.Ordinal);
+    // Each row's organisation (-1: no stage reads it); the rows of the batch grouped by organisation, and where each
+    // organisation's rows start in that order.
     private int[] _target = Array.Empty<int>();
-    private int[] _position = Array.Empty<int>();
-    // The rows of a stretch of the batch grouped by organisation (a counting sort), and where each one's rows start.
     private int[] _grouped = Array.Empty<int>();
     private int[] _runStarts = Array.Empty<int>();
-    private int _capacity;
+    private Program[]? _programs;
 
     /// <param name="specs">The batches' columns.</param>
     /// <param name="column">The organisation column of the data; null when every row is the one organisation's.</param>
     /// <param name="categories">The cost categories in scope: a row's dollars are their sum.</param>
-    /// <param name="rowsBuffered">About how many rows all buffers hold together (tests make it small, so buffers fill).</param>
-    public OrganisationRouter(IReadOnlyList<ColumnSpec> specs, string? column, IReadOnlyList<string> categories, int rowsBuffered = DefaultRowsBuffered)
+    /// <param name="gatherRows">
+    /// Gather each program's rows into a batch of their own even when one program serves every organisation (tests:
+    /// the path organisations of different programs take).
+    /// </param>
+    public OrganisationRouter(IReadOnlyList<ColumnSpec> specs, string? column, IReadOnlyList<string> categories, bool gatherRows = false)
     {
-        _rowsBuffered = rowsBuffered;
         _specs = specs;
+        _gatherRows = gatherRows;
         _column = column is null ? -1 : specs.ToList().FindIndex(s => s.Name.Equals(column, StringComparison.OrdinalIgnoreCase));
         _categories = categories.Select(c => specs.ToList().FindIndex(s => s.Name.Equals(c, StringComparison.OrdinalIgnoreCase))).Where(i => i >= 0).ToArray();
     }
@@ -62,6 +61,10 @@ internal sealed class OrganisationRouter
     /// <summary>Lists an organisation, with a stage to feed (null: its rows are counted but its settlement failed before reading).</summary>
     public void Add(string organisation, MemberStageRunner? runner)
     {
+        if (_programs is not null)
+        {
+            throw new InvalidOperationException("Organisations are listed before the first batch.");
+        }
         if (!_index.TryGetValue(organisation, out int k))
         {
             _index[organisation] = k = _targets.Count;
@@ -73,88 +76,74 @@ internal sealed class OrganisationRouter
         }
     }
 
-    /// <summary>Splits a batch among the organisations; a buffer that fills is handed to its stages at once.</summary>
+    /// <summary>Hands each organisation's rows of a batch to its stages; they are done with the batch when this returns.</summary>
     public void Route(ColumnBatch batch)
     {
-        if (_capacity == 0)
-        {
-            _capacity = Math.Clamp(_rowsBuffered / Math.Max(1, _targets.Count), 128, MemberReadOptions.RecommendedBatchSize);
-            foreach (var (organisation, k) in _index)
-            {
-                var t = _targets[k];
-                if (t.Runners.Count == 0)
-                {
-                    continue;
-                }
-                t.Allocate(_specs, _capacity);
-                if (_column >= 0)
-                {
-                    // Every row of the buffer is this organisation's: its column holds the one value, never copied.
-                    Array.Fill((string[])t.Columns[_column], organisation);
-                }
-            }
-        }
+        var programs = _programs ??= Programs();
         int n = batch.RowCount;
         if (_target.Length < n)
         {
             _target = new int[n];
-            _position = new int[n];
             _grouped = new int[n];
         }
-        if (_runStarts.Length < _targets.Count + 1)
-        {
-            _runStarts = new int[_targets.Count + 1];
-        }
         var keys = _column >= 0 ? batch.Texts(_column) : null;
-        int start = 0;
-        while (start < n)
+        for (int i = 0; i < n; i++)
         {
-            // Give rows a place in their organisation's buffer until one fills; copy them column by column; hand on
-            // the buffers at least half full, not only the full one (rows arrive evenly, so the others would fill one
-            // after the other, each ending a stretch of a few rows, each stretch copied organisation by organisation);
-            // go on with the next row.
-            int end = start;
-            bool full = false;
-            while (end < n && !full)
+            _target[i] = Place(keys, i, batch);
+        }
+        Group(n);
+        var starts = _runStarts;
+        // One program serves every organisation (the common case): it reads the reader's batch, and each stage its
+        // own rows' indexes. Organisations of several programs: each program's rows are gathered into a batch of
+        // their own first, so that no program evaluates the rows of the others.
+        bool gather = _gatherRows || programs.Length > 1;
+        foreach (var program in programs)
+        {
+            if (!gather)
             {
-                int i = end++;
-                int k = Place(keys, i, batch);
-                _target[i] = k;
-                if (k >= 0)
+                if (program.RowsIn(starts) > 0)
                 {
-                    var t = _targets[k];
-                    _position[i] = t.Count++;
-                    full = t.Count == _capacity;
-                }
-            }
-            Copy(batch, start, end);
-            if (full)
-            {
-                foreach (var t in _targets)
-                {
-                    if (t.Count >= _capacity / 2)
+                    program.Evaluator.Evaluate(batch);
+                    foreach (var (k, stage) in program.Stages)
                     {
-                        t.Flush();
+                        stage.AddSelected(batch, _grouped, starts[k], starts[k + 1]);
                     }
                 }
+                continue;
             }
-            start = end;
+            if (program.Gather(batch, _grouped, starts) is { } own)
+            {
+                program.Evaluator.Evaluate(own);
+                foreach (var (k, stage) in program.Stages)
+                {
+                    stage.AddSelected(own, null, program.From[k], program.From[k] + starts[k + 1] - starts[k]);
+                }
+            }
         }
     }
 
-    /// <summary>Hands every organisation's last rows to its stages.</summary>
-    public void Flush()
+    /// <summary>The distinct programs of the stages (stages that share an evaluator), each with its organisations' stages.</summary>
+    private Program[] Programs()
     {
-        foreach (var t in _targets.Where(t => t.Count > 0))
+        var programs = new Dictionary<MemberStageRunner, Program>(ReferenceEqualityComparer.Instance);
+        for (int k = 0; k < _targets.Count; k++)
         {
-            t.Flush();
+            foreach (var runner in _targets[k].Runners)
+            {
+                if (!programs.TryGetValue(runner.Evaluator, out var program))
+                {
+                    programs[runner.Evaluator] = program = new Program(runner.Evaluator, _targets.Count);
+                }
+                program.Stages.Add((k, runner));
+            }
         }
+        return programs.Values.ToArray();
     }
 
     /// <summary>
-    /// The buffer row <paramref name="i"/> goes to (-1: none), after counting it. A row that goes to a stage is
-    /// measured there (its organisation's population summary holds its dollars); only the dollars of rows no stage
-    /// sees are added up here.
+    /// The organisation of row <paramref name="i"/> (-1: no stage reads it), after counting it. A row that goes to a
+    /// stage is measured there (its organisation's population summary holds its dollars); only the dollars of rows no
+    /// stage sees are added up here.
     /// </summary>
     private int Place(string[]? keys, int i, ColumnBatch batch)
     {
@@ -193,15 +182,18 @@ internal sealed class OrganisationRouter
     }
 
     /// <summary>
-    /// Copies rows <paramref name="from"/> to <paramref name="to"/> into their organisations' buffers. The rows are
-    /// first grouped by organisation, so that each buffer column is written in one run of consecutive places rather
-    /// than a hundred buffers being written in turn, row by row (which missed the cache on nearly every value).
+    /// Groups the rows of the batch by organisation (a counting sort, stable: each organisation's rows stay in file
+    /// order): organisation k's rows are <c>_grouped[_runStarts[k].._runStarts[k + 1]]</c>.
     /// </summary>
-    private void Copy(ColumnBatch batch, int from, int to)
+    private void Group(int n)
     {
+        if (_runStarts.Length < _targets.Count + 1)
+        {
+            _runStarts = new int[_targets.Count + 1];
+        }
         var starts = _runStarts;
         Array.Clear(starts, 0, _targets.Count + 1);
-        for (int i = from; i < to; i++)
+        for (int i = 0; i < n; i++)
         {
             if (_target[i] >= 0)
             {
@@ -212,7 +204,7 @@ internal sealed class OrganisationRouter
         {
             starts[k + 1] += starts[k];
         }
-        for (int i = from; i < to; i++)
+        for (int i = 0; i < n; i++)
         {
             if (_target[i] is int k and >= 0)
             {
@@ -225,102 +217,128 @@ internal sealed class OrganisationRouter
             starts[k] = starts[k - 1];
         }
         starts[0] = 0;
-        for (int c = 0; c < _specs.Count; c++)
-        {
-            if (c == _column)
-            {
-                continue;
-            }
-            switch (batch.Columns[c])
-            {
-                case decimal[] a:
-                    Copy(a, c, from, to);
-                    break;
-                case bool[] a:
-                    Copy(a, c, from, to);
-                    break;
-                case string[] a:
-                    Copy(a, c, from, to);
-                    break;
-                case DateOnly[] a:
-                    Copy(a, c, from, to);
-                    break;
-                default:
-                    throw new InvalidOperationException($"Unexpected column storage {batch.Columns[c].GetType()}.");
-            }
-        }
-        for (int k = 0; k < _targets.Count; k++)
-        {
-            int start = starts[k], end = starts[k + 1];
-            if (start == end)
-            {
-                continue;
-            }
-            var t = _targets[k];
-            for (int j = start, at = _position[_grouped[start]]; j < end; j++, at++)
-            {
-                int i = _grouped[j];
-                t.Lines[at] = batch.Lines[i];
-                t.DataRows[at] = batch.DataRowAt(i);
-            }
-        }
     }
 
-    /// <summary>One column of the grouped rows: an organisation's rows go to consecutive places of its buffer.</summary>
-    private void Copy<T>(T[] source, int column, int from, int to)
-    {
-        var starts = _runStarts;
-        var grouped = _grouped;
-        for (int k = 0; k < _targets.Count; k++)
-        {
-            int start = starts[k], end = starts[k + 1];
-            if (start == end)
-            {
-                continue;
-            }
-            var target = (T[])_targets[k].Columns[column];
-            for (int j = start, at = _position[grouped[start]]; j < end; j++, at++)
-            {
-                target[at] = source[grouped[j]];
-            }
-        }
-    }
-
-    /// <summary>One organisation: its stages (one per row of the inputs file), its buffer of rows, its tally.</summary>
+    /// <summary>One organisation: its stages (one per row of the inputs file), its tally.</summary>
     private sealed class Target
     {
         public List<MemberStageRunner> Runners { get; } = new();
 
-        public Array[] Columns = Array.Empty<Array>();
-        public long[] Lines = Array.Empty<long>();
-        public long[] DataRows = Array.Empty<long>();
-        public int Count;
         public long Rows;
         public decimal Dollars;
-        private int _batches;
+    }
 
-        public void Allocate(IReadOnlyList<ColumnSpec> specs, int capacity)
+    /// <summary>
+    /// A distinct member-level program: the stage that evaluates batches for it, the stages (with their organisation)
+    /// that read its evaluation, and the arrays its rows are gathered into when organisations' programs differ.
+    /// </summary>
+    private sealed class Program(MemberStageRunner evaluator, int organisations)
+    {
+        public MemberStageRunner Evaluator { get; } = evaluator;
+
+        public List<(int Organisation, MemberStageRunner Stage)> Stages { get; } = new();
+
+        /// <summary>Where each organisation's rows start in the gathered batch.</summary>
+        public int[] From { get; } = new int[organisations];
+
+        private Array[] _columns = Array.Empty<Array>();
+        private long[] _lines = Array.Empty<long>();
+        private long[] _dataRows = Array.Empty<long>();
+
+        /// <summary>How many rows of the batch go to this program's organisations.</summary>
+        public int RowsIn(int[] starts)
         {
-            Columns = specs.Select(s => s.Storage switch
+            int rows = 0;
+            int last = -1;
+            foreach (var (k, _) in Stages)
             {
-                ColumnStorage.Decimal => (Array)new decimal[capacity],
-                ColumnStorage.Flag => new bool[capacity],
-                ColumnStorage.Text => new string[capacity],
-                _ => new DateOnly[capacity],
-            }).ToArray();
-            Lines = new long[capacity];
-            DataRows = new long[capacity];
+                if (k != last)
+                {
+                    rows += starts[k + 1] - starts[k];
+                    last = k;
+                }
+            }
+            return rows;
         }
 
-        /// <summary>The buffered rows as one batch to every stage; the stages are done with a batch when Add returns, so the buffer is reused.</summary>
-        public void Flush()
+        /// <summary>The rows of this program's organisations as a batch of their own, organisation by organisation; null when there are none.</summary>
+        public ColumnBatch? Gather(ColumnBatch batch, int[] grouped, int[] starts)
         {
-            var batch = new ColumnBatch(_batches++, Count, DataRows[0], Lines, Columns) { DataRows = DataRows };
-            foreach (var runner in Runners)
+            int count = RowsIn(starts);
+            if (count == 0)
             {
-                runner.Add(batch);
+                return null;
             }
-            Count = 0;
+            var source = batch.Columns;
+            if (_columns.Length != source.Length)
+            {
+                _columns = new Array[source.Length];
+            }
+            for (int c = 0; c < source.Length; c++)
+            {
+                if (_columns[c] is not { } target || target.Length < count || target.GetType() != source[c].GetType())
+                {
+                    _columns[c] = Array.CreateInstance(source[c].GetType().GetElementType()!, Math.Max(count, MemberReadOptions.RecommendedBatchSize));
+                }
+                switch (source[c])
+                {
+                    case decimal[] a:
+                        Copy(a, (decimal[])_columns[c], grouped, starts);
+                        break;
+                    case bool[] a:
+                        Copy(a, (bool[])_columns[c], grouped, starts);
+                        break;
+                    case string[] a:
+                        Copy(a, (string[])_columns[c], grouped, starts);
+                        break;
+                    case DateOnly[] a:
+                        Copy(a, (DateOnly[])_columns[c], grouped, starts);
+                        break;
+                    default:
+                        throw new InvalidOperationException($"Unexpected column storage {source[c].GetType()}.");
+                }
+            }
+            if (_lines.Length < count)
+            {
+                _lines = new long[Math.Max(count, MemberReadOptions.RecommendedBatchSize)];
+                _dataRows = new long[_lines.Length];
+            }
+            Copy(batch.Lines, _lines, grouped, starts);
+            int at = 0;
+            int last = -1;
+            foreach (var (k, _) in Stages)
+            {
+                if (k == last)
+                {
+                    continue;
+                }
+                last = k;
+                From[k] = at;
+                for (int j = starts[k]; j < starts[k + 1]; j++)
+                {
+                    _dataRows[at++] = batch.DataRowAt(grouped[j]);
+                }
+            }
+            return new ColumnBatch(batch.Index, count, _dataRows[0], _lines, _columns) { DataRows = _dataRows };
+        }
+
+        /// <summary>One column: each organisation's rows, in turn, to consecutive places (as <see cref="Gather"/> numbers them).</summary>
+        private void Copy<T>(T[] source, T[] target, int[] grouped, int[] starts)
+        {
+            int at = 0;
+            int last = -1;
+            foreach (var (k, _) in Stages)
+            {
+                if (k == last)
+                {
+                    continue;
+                }
+                last = k;
+                for (int j = starts[k]; j < starts[k + 1]; j++)
+                {
+                    target[at++] = source[grouped[j]];
+                }
+            }
         }
     }
 }

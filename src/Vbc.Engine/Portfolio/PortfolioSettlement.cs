@@ -26,8 +26,8 @@ public sealed record PortfolioRequest
 
     public bool ExcludeBadRows { get; init; }
 
-    /// <summary>About how many rows wait in the organisations' buffers together (tests make it small, so that buffers fill).</summary>
-    internal int RowsBuffered { get; init; } = OrganisationRouter.DefaultRowsBuffered;
+    /// <summary>Gather each program's rows into a batch of their own even when one program serves every organisation (tests: the path of organisations whose programs differ).</summary>
+    internal bool GatherRows { get; init; }
 
     /// <summary>Where the member-level stage runs (null: in memory, over <see cref="Data"/>); a database reads its own data.</summary>
     public MemberStageBackend? Engine { get; init; }
@@ -230,6 +230,8 @@ public static partial class PortfolioSettlement
         var results = new SettlementResult?[rows.Count];
         var slots = new Slot?[rows.Count];
         MemberProgram? anyProgram = null;
+        // One stage per distinct program evaluates each batch; the other organisations' stages of that program read it.
+        var evaluators = new List<MemberStageRunner>();
         for (int i = 0; i < rows.Count; i++)
         {
             var (_, _, rowRequest, problem) = rows[i];
@@ -247,7 +249,17 @@ public static partial class PortfolioSettlement
             var lowered = tables.Single();
             anyProgram ??= lowered.Program;
             string? name = source is null ? null : splitColumn is null ? source.Name : $"{source.Name} (rows where {splitColumn} = {rows[i].Organisation})";
-            slots[i] = new Slot(i, lowered, name is null ? null : new MemberStageRunner(lowered, specs, name, request.ExcludeBadRows), run.Year, run.InputsRead);
+            MemberStageRunner? runner = null;
+            if (name is not null)
+            {
+                var evaluator = evaluators.Find(e => e.Program.Equals(lowered.Program));
+                runner = new MemberStageRunner(lowered, specs, name, request.ExcludeBadRows, evaluator);
+                if (evaluator is null)
+                {
+                    evaluators.Add(runner);
+                }
+            }
+            slots[i] = new Slot(i, lowered, runner, run.Year, run.InputsRead);
         }
         if (source is null)
         {
@@ -260,7 +272,7 @@ public static partial class PortfolioSettlement
             return new PortfolioResult { Problems = header };
         }
         // The rows of each organisation go to its stages (one per row of the inputs file: one per year).
-        var router = new OrganisationRouter(specs, splitColumn, anyProgram?.Cost.Categories.Select(c => c.Name).ToList() ?? new List<string>(), request.RowsBuffered);
+        var router = new OrganisationRouter(specs, splitColumn, anyProgram?.Cost.Categories.Select(c => c.Name).ToList() ?? new List<string>(), request.GatherRows);
         for (int i = 0; i < rows.Count; i++)
         {
             router.Add(rows[i].Organisation, slots[i]?.Runner);
@@ -269,7 +281,6 @@ public static partial class PortfolioSettlement
         {
             router.Route(batch);
         }
-        router.Flush();
 
         // The reader's errors (a cell it cannot read, a duplicate id) are the whole file's: they stop the run, as
         // they would stop each organisation's own settlement; its warnings are the whole file's too.

@@ -44,14 +44,14 @@ public sealed class PortfolioDifferentialTests : IDisposable
     private static BoundContract Bind(string text, string name) => Binder.Bind(ContractParser.Parse(text, name));
 
     /// <summary>Settles the portfolio in one pass and each organisation alone; asserts they agree; returns the portfolio.</summary>
-    private static PortfolioResult SettleBothWays(BoundContract contract, string dataPath, string inputsPath, bool excludeBadRows, string column = "organisation_id", int rowsBuffered = OrganisationRouter.DefaultRowsBuffered)
+    private static PortfolioResult SettleBothWays(BoundContract contract, string dataPath, string inputsPath, bool excludeBadRows, string column = "organisation_id", bool gatherRows = false)
     {
         var inputs = InputsFile.Read(inputsPath);
         Assert.False(inputs.HasErrors);
         PortfolioResult portfolio;
         using (var data = new CsvMemberSource(dataPath, excludeBadRows: excludeBadRows))
         {
-            portfolio = PortfolioSettlement.Settle(contract, new PortfolioRequest { InputsFile = inputs, Data = data, ExcludeBadRows = excludeBadRows, RowsBuffered = rowsBuffered });
+            portfolio = PortfolioSettlement.Settle(contract, new PortfolioRequest { InputsFile = inputs, Data = data, ExcludeBadRows = excludeBadRows, GatherRows = gatherRows });
         }
         Assert.False(portfolio.Failed, string.Join("\n", portfolio.Problems) + portfolio.UsageProblem);
         Assert.Equal(inputs.Rows.Count, portfolio.Entries.Count);
@@ -195,16 +195,16 @@ shared losses {
     }
 
     [Theory]
-    [InlineData(OrganisationRouter.DefaultRowsBuffered)]
-    [InlineData(1)] // buffers of 128 rows: each organisation's fills and is handed on, with the others half full, many times
-    public void On_generated_data_with_edge_cases_every_organisation_gets_the_statement_it_gets_alone(int rowsBuffered)
+    [InlineData(false)] // every organisation's stage reads the reader's batches through its rows' indexes
+    [InlineData(true)] // the organisations' rows gathered into a batch of their own, as when their programs differ
+    public void On_generated_data_with_edge_cases_every_organisation_gets_the_statement_it_gets_alone(bool gatherRows)
     {
         var contract = Bind(GeneratedContract, "portfolio-differential.vbc");
         Assert.False(contract.HasErrors, string.Join("\n", contract.Diagnostics));
         var (data, inputs) = Generated();
         foreach (bool excludeBadRows in new[] { false, true })
         {
-            var portfolio = SettleBothWays(contract, data, inputs, excludeBadRows, rowsBuffered: rowsBuffered);
+            var portfolio = SettleBothWays(contract, data, inputs, excludeBadRows, gatherRows: gatherRows);
             var byOrg = portfolio.Entries.ToDictionary(e => e.Organisation);
             // Zero member months and every row excluded: nobody to settle (VBC4011), as alone.
             Assert.Contains(byOrg["ORG-05"].Result.Diagnostics, d => d.Code == "VBC4011");
