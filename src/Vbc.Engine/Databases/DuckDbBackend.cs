@@ -35,6 +35,13 @@ public sealed class DuckDbBackend : MemberStageBackend
         _name = name ?? path;
     }
 
+    /// <summary>
+    /// For a contract with several tables: each table's file (the path read, and the file as named in messages), by
+    /// table name; the first file given to the constructor is the first table's.
+    /// </summary>
+    public IReadOnlyDictionary<string, (string Path, string Name)> Tables { get; init; } =
+        new Dictionary<string, (string Path, string Name)>(StringComparer.OrdinalIgnoreCase);
+
     public override string Name => "duckdb";
 
     internal override bool ReadsRequestData => false;
@@ -90,9 +97,12 @@ public sealed class DuckDbBackend : MemberStageBackend
     /// The header (or Parquet schema) checked by vbc's own reader: the same diagnostics and the same ignored columns as
     /// the in-memory engine gives (errors among the diagnostics stop the run).
     /// </summary>
-    private (IReadOnlyList<Diagnostic> Diagnostics, IReadOnlyList<string> Ignored) ReadHeader(IReadOnlyList<ColumnSpec> specs)
+    private (IReadOnlyList<Diagnostic> Diagnostics, IReadOnlyList<string> Ignored) ReadHeader(IReadOnlyList<ColumnSpec> specs) =>
+        ReadHeader(_path, _name, specs);
+
+    private static (IReadOnlyList<Diagnostic> Diagnostics, IReadOnlyList<string> Ignored) ReadHeader(string path, string name, IReadOnlyList<ColumnSpec> specs)
     {
-        var header = MemberFiles.Open(_path, null, false, _name);
+        var header = MemberFiles.Open(path, null, false, name);
         using (header as IDisposable)
         {
             return (header.Open(specs), header.IgnoredColumns);
@@ -170,6 +180,83 @@ public sealed class DuckDbBackend : MemberStageBackend
         }
     }
 
+    internal override TablesRun RunTables(IReadOnlyList<TableJob> jobs, Location at)
+    {
+        var files = new List<(string Path, string Name)>();
+        foreach (var job in jobs)
+        {
+            if (!Tables.TryGetValue(job.Table, out var file))
+            {
+                return TablesRun.Failed(DatabaseDiagnostics.TableNotGiven(at, Name, job.Table, $"give its file with --data {job.Table}=FILE (one --data per table)"));
+            }
+            files.Add(file);
+        }
+        // Every table's header (or Parquet schema) through vbc's reader first, in the order the tables are read.
+        var headers = new List<(IReadOnlyList<Diagnostic> Notes, IReadOnlyList<string> Ignored)>();
+        for (int t = 0; t < jobs.Count; t++)
+        {
+            var header = ReadHeader(files[t].Path, files[t].Name, jobs[t].Specs);
+            if (header.Diagnostics.Any(d => d.IsError))
+            {
+                return TablesRun.Failed(header.Diagnostics);
+            }
+            headers.Add(header);
+        }
+        var lowered = jobs.Select(j => j.Lower()).ToList();
+        var compiled = SqlStage.CompileTables(lowered, SqlDialect.DuckDb, at);
+        if (compiled.Sql is null)
+        {
+            return TablesRun.Failed(compiled.Diagnostics);
+        }
+        // vbc's own reader over every table, with --exclude-bad-rows as asked (opened only when the database gives way).
+        bool excludeBadRows = jobs.Count > 0 && jobs[0].ExcludeBadRows;
+        Dictionary<string, IMemberSource> OwnReaders() => jobs.Select((j, t) => (j.Table, Source: MemberFiles.Open(files[t].Path, null, excludeBadRows, files[t].Name)))
+            .ToDictionary(x => x.Table, x => x.Source, StringComparer.OrdinalIgnoreCase);
+        string current = files[0].Name;
+        try
+        {
+            using var connection = new DuckDBConnection("DataSource=:memory:");
+            connection.Open();
+            for (int t = 0; t < jobs.Count; t++)
+            {
+                current = files[t].Name;
+                var plans = jobs[t].Specs.Select((s, i) => ColumnPlan.For(s, i, required: false)).ToList();
+                var load = DuckDbValues.Load(connection, files[t].Path, files[t].Name, DataFormats.Detect(files[t].Path) == DataFormat.Parquet, plans, jobs[t].Table);
+                if (load.Refusal is { } refusal)
+                {
+                    return TablesRun.ByVbc(OwnReaders, refusal);
+                }
+            }
+            var byTable = SqlStage.RunGrouped(connection, compiled.Sql);
+            var tables = new List<TableFigures>();
+            for (int t = 0; t < jobs.Count; t++)
+            {
+                current = files[t].Name;
+                var figures = byTable.GetValueOrDefault(jobs[t].Table) ?? new List<FigureRow>();
+                // Rows that cannot be computed, and rows whose join id is in no row of the table joined (each warned with
+                // its data row and line, VBC3060): vbc's reader and kernels name each one, as without --engine.
+                if (SqlStage.ProblemRows(figures).Rows > 0 || figures.Any(f => f.Figure == "unmatched" && f.Rows > 0))
+                {
+                    return TablesRun.ByVbc(OwnReaders, null);
+                }
+                var money = jobs[t].Specs.Where(s => s.Type == Vbc.Semantics.ValueType.Money).Select(s => s.Name).ToList();
+                var (rows, dollars) = SqlStage.TableDollars(connection, DuckDbValues.Quote(jobs[t].Table), money, "VARCHAR");
+                tables.Add(new TableFigures(lowered[t], SqlStage.ToResult(lowered[t], figures),
+                    new StageData(files[t].Name, headers[t].Ignored, Array.Empty<ExcludedRow>(), headers[t].Notes, null, Array.Empty<ClaimsNote>()),
+                    rows, dollars, money.Count > 0, 0, 0m, Array.Empty<Diagnostic>()));
+            }
+            return new TablesRun(Array.Empty<Diagnostic>(), null, null, tables);
+        }
+        catch (FigureException e)
+        {
+            return TablesRun.Failed(DatabaseDiagnostics.FigureTooPrecise(current, Name, e.Figure, e.Text));
+        }
+        catch (DuckDBException e)
+        {
+            return TablesRun.ByVbc(OwnReaders, DatabaseDiagnostics.DatabaseFailed(current, Name, FirstLine(e.Message)));
+        }
+    }
+
     /// <summary>
     /// The file through vbc's own reader and the in-memory kernels, for the diagnostics the in-memory engine gives. If
     /// they find no problem, DuckDB could not read what vbc reads: the run is refused with <paramref name="whyNot"/>.
@@ -209,7 +296,8 @@ internal static class DuckDbValues
     /// <summary>At most this many digits in a number (the reader's exact decimal holds any 28-digit number).</summary>
     private const int MaxDigits = 28;
 
-    public static DuckDbLoad Load(DuckDBConnection connection, string path, string name, bool parquet, IReadOnlyList<ColumnPlan> plans)
+    /// <param name="relation">The table created with the file's values (the compiled query reads the member file as <c>members</c>, each of several tables by its name).</param>
+    public static DuckDbLoad Load(DuckDBConnection connection, string path, string name, bool parquet, IReadOnlyList<ColumnPlan> plans, string relation = "members")
     {
         string file = Literal(path);
         // The file as a view first, to learn its columns without reading its rows; then only the columns the contract
@@ -316,7 +404,7 @@ internal static class DuckDbValues
             select.Add($"{value(Math.Max(whole, 1), fraction)} AS {Quote(cell.Plan.Spec.Name)}");
         }
         // A table, not a view: the query reads its relation once per figure, and the conversions are done once.
-        Execute(connection, $"CREATE TEMP TABLE members AS SELECT {string.Join(", ", select)} FROM raw ORDER BY rowid");
+        Execute(connection, $"CREATE TEMP TABLE {Quote(relation)} AS SELECT {string.Join(", ", select)} FROM raw ORDER BY rowid");
         Execute(connection, "DROP TABLE raw");
         return new DuckDbLoad(null);
     }

@@ -38,7 +38,15 @@ public sealed class PostgresBackend : MemberStageBackend
     internal override bool ReadsRequestData => false;
 
     /// <summary>The table as named in messages and on the statement.</summary>
-    public string Source => $"PostgreSQL table {_table}";
+    public string Source => SourceOf(_table);
+
+    private static string SourceOf(string table) => $"PostgreSQL table {table}";
+
+    /// <summary>
+    /// For a contract with several tables: each contract table's table or view in the database, by the contract's table
+    /// name (--table for the table the others join to, --episodes-table for the other).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Tables { get; init; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
     internal override StageRun Run(StageJob job)
     {
@@ -143,6 +151,124 @@ public sealed class PostgresBackend : MemberStageBackend
         }
     }
 
+    internal override TablesRun RunTables(IReadOnlyList<TableJob> jobs, Location at)
+    {
+        if (jobs.Count > 0 && jobs[0].ExcludeBadRows)
+        {
+            return TablesRun.Failed(DatabaseDiagnostics.ExcludeBadRowsNotSupported(at, Name));
+        }
+        var names = new List<string>();
+        foreach (var job in jobs)
+        {
+            if (!Tables.TryGetValue(job.Table, out var name))
+            {
+                return TablesRun.Failed(DatabaseDiagnostics.TableNotGiven(at, Name, job.Table, "give --table for the table the others join to and --episodes-table for the one that joins to it"));
+            }
+            names.Add(name);
+        }
+        NpgsqlConnection connection;
+        try
+        {
+            connection = new NpgsqlConnection(_connection);
+            connection.Open();
+        }
+        catch (Exception e) when (e is NpgsqlException or ArgumentException or InvalidOperationException)
+        {
+            return TablesRun.Failed(DatabaseDiagnostics.CannotConnect(SourceOf(names[0]), Name, e.Message));
+        }
+        using (connection)
+        {
+            string current = SourceOf(names[0]);
+            try
+            {
+                var ignored = new List<IReadOnlyList<string>>();
+                for (int t = 0; t < jobs.Count; t++)
+                {
+                    current = SourceOf(names[t]);
+                    if (Prepare(connection, names[t], jobs[t].Table, jobs[t].Specs, out var notRead) is { Count: > 0 } problems)
+                    {
+                        return TablesRun.Failed(problems);
+                    }
+                    ignored.Add(notRead);
+                }
+                var lowered = jobs.Select(j => j.Lower()).ToList();
+                var compiled = SqlStage.CompileTables(lowered, SqlDialect.Postgres, at);
+                if (compiled.Sql is null)
+                {
+                    return TablesRun.Failed(compiled.Diagnostics);
+                }
+                var byTable = SqlStage.RunGrouped(connection, compiled.Sql);
+                var tables = new List<TableFigures>();
+                for (int t = 0; t < jobs.Count; t++)
+                {
+                    current = SourceOf(names[t]);
+                    var figures = byTable.GetValueOrDefault(jobs[t].Table) ?? new List<FigureRow>();
+                    if (ProblemRows(lowered[t], figures, current) is { } problem)
+                    {
+                        return TablesRun.Failed(problem);
+                    }
+                    var money = jobs[t].Specs.Where(s => s.Type == Vbc.Semantics.ValueType.Money).Select(s => s.Name).ToList();
+                    var (rows, dollars) = SqlStage.TableDollars(connection, Quote(jobs[t].Table), money, "TEXT");
+                    // Rows whose join id is in no row of the table joined: still counted, warned once per join with the
+                    // first such row named by its key (a table has no lines), their dollars summed as in memory.
+                    long unmatchedRows = 0;
+                    decimal unmatchedDollars = 0m;
+                    var warnings = new List<Diagnostic>();
+                    foreach (var (column, joinsTo) in jobs[t].Joins)
+                    {
+                        int other = jobs.ToList().FindIndex(j => string.Equals(j.Table, joinsTo, StringComparison.OrdinalIgnoreCase));
+                        if (other < 0 || other >= t || jobs[other].Specs.FirstOrDefault(s => s.IsId) is not { } otherId)
+                        {
+                            continue;
+                        }
+                        var ownId = jobs[t].Specs.FirstOrDefault(s => s.IsId && !string.Equals(s.Name, column, StringComparison.OrdinalIgnoreCase));
+                        if (Unmatched(connection, jobs[t].Table, column, ownId?.Name, money, joinsTo, otherId.Name) is { } found)
+                        {
+                            unmatchedRows += found.Rows;
+                            unmatchedDollars += found.Dollars;
+                            warnings.Add(DatabaseDiagnostics.RowsJoinNothing(current, jobs[t].Table, column, found.Rows, found.Dollars,
+                                found.FirstKey, found.FirstValue, joinsTo, SourceOf(names[other])));
+                        }
+                    }
+                    tables.Add(new TableFigures(lowered[t], SqlStage.ToResult(lowered[t], figures),
+                        new StageData(current, ignored[t], Array.Empty<ExcludedRow>(), Array.Empty<Diagnostic>(), null, Array.Empty<ClaimsNote>()),
+                        rows, dollars, money.Count > 0, unmatchedRows, unmatchedDollars, warnings));
+                }
+                return new TablesRun(Array.Empty<Diagnostic>(), null, null, tables);
+            }
+            catch (FigureException e)
+            {
+                return TablesRun.Failed(DatabaseDiagnostics.FigureTooPrecise(current, Name, e.Figure, e.Text));
+            }
+            catch (PostgresException e)
+            {
+                return TablesRun.Failed(DatabaseDiagnostics.DatabaseFailed(current, Name, e.MessageText));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The rows of <paramref name="view"/> whose <paramref name="column"/> is in no row of <paramref name="joined"/>:
+    /// their count, their dollars (the declared money columns), and the first by its key (the row's own id, or the join
+    /// column's value); null when every row joins.
+    /// </summary>
+    private static (long Rows, decimal Dollars, string FirstKey, string FirstValue)? Unmatched(NpgsqlConnection connection, string view, string column,
+        string? ownId, IReadOnlyList<string> money, string joined, string joinedId)
+    {
+        string key = ownId is null ? Quote(column) : Quote(ownId);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) OVER (), CAST(SUM({SqlStage.RowDollars(money)}) OVER () AS TEXT), CAST({key} AS TEXT), CAST({Quote(column)} AS TEXT) "
+            + $"FROM {Quote(view)} j WHERE NOT EXISTS (SELECT 1 FROM {Quote(joined)} m WHERE m.{Quote(joinedId)} = j.{Quote(column)}) "
+            + $"ORDER BY CAST({key} AS TEXT) COLLATE \"C\" LIMIT 1";
+        command.CommandTimeout = 0;
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            return null;
+        }
+        return (reader.GetInt64(0), SqlStage.Exact("unmatched dollars", reader.GetString(1)), reader.GetString(2), reader.GetString(3));
+    }
+
     /// <summary>The rows with a row problem as one diagnostic (VBC4054: counted with the first kind of problem); null when there are none.</summary>
     private static Diagnostic? ProblemRows(LoweredTable table, List<FigureRow> figures, string source)
     {
@@ -161,13 +287,22 @@ public sealed class PostgresBackend : MemberStageBackend
     /// Checks the table's columns and values as vbc's reader checks a file and creates the view <c>members</c> the
     /// compiled query reads: the problems found (none: the view is there).
     /// </summary>
-    private List<Diagnostic> Prepare(NpgsqlConnection connection, IReadOnlyList<ColumnSpec> specs, out IReadOnlyList<string> ignored)
+    private List<Diagnostic> Prepare(NpgsqlConnection connection, IReadOnlyList<ColumnSpec> specs, out IReadOnlyList<string> ignored) =>
+        Prepare(connection, _table, "members", specs, out ignored);
+
+    /// <summary>
+    /// <see cref="Prepare(NpgsqlConnection, IReadOnlyList{ColumnSpec}, out IReadOnlyList{string})"/> for the table or
+    /// view <paramref name="table"/>, creating the view <paramref name="view"/> (each of several tables is read by the
+    /// compiled query under its name in the contract).
+    /// </summary>
+    private List<Diagnostic> Prepare(NpgsqlConnection connection, string table, string view, IReadOnlyList<ColumnSpec> specs, out IReadOnlyList<string> ignored)
     {
-        var columns = Columns(connection);
+        string source = SourceOf(table);
+        var (relation, columns) = Columns(connection, table);
         if (columns is null)
         {
             ignored = Array.Empty<string>();
-            return new List<Diagnostic> { DatabaseDiagnostics.CannotConnect(Source, Name, $"there is no table or view '{_table}' (or it may not be read)") };
+            return new List<Diagnostic> { DatabaseDiagnostics.CannotConnect(source, Name, $"there is no table or view '{table}' (or it may not be read)") };
         }
         var plans = specs.Select((s, i) => ColumnPlan.For(s, i, required: false)).ToList();
         var problems = new List<Diagnostic>();
@@ -179,12 +314,12 @@ public sealed class PostgresBackend : MemberStageBackend
             var column = columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
             if (column.Name is null)
             {
-                problems.Add(DatabaseDiagnostics.MissingColumn(Source, plan.Spec.Name, plan.TypeName, string.Join(", ", columns.Select(c => c.Name))));
+                problems.Add(DatabaseDiagnostics.MissingColumn(source, plan.Spec.Name, plan.TypeName, string.Join(", ", columns.Select(c => c.Name))));
                 continue;
             }
             if (Accepted(plan, column.Type) is { } accepted)
             {
-                problems.Add(DatabaseDiagnostics.ColumnType(Source, column.Name, plan.TypeName, column.Type, accepted));
+                problems.Add(DatabaseDiagnostics.ColumnType(source, column.Name, plan.TypeName, column.Type, accepted));
                 continue;
             }
             string q = Quote(column.Name);
@@ -201,23 +336,22 @@ public sealed class PostgresBackend : MemberStageBackend
             return problems;
         }
         var idColumn = checks.FirstOrDefault(c => c.Plan.Spec.IsId).Name;
-        string relation = Relation();
         foreach (var (plan, name, bad, expected) in checks)
         {
             if (FirstBad(connection, relation, bad, name, idColumn) is { } found)
             {
-                problems.Add(DatabaseDiagnostics.BadValues(Source, name, found.Rows, found.Id, found.Value, expected));
+                problems.Add(DatabaseDiagnostics.BadValues(source, name, found.Rows, found.Id, found.Value, expected));
             }
         }
         if (idColumn is not null && FirstBad(connection, relation, $"COUNT(*) OVER (PARTITION BY {Quote(idColumn)}) > 1", idColumn, idColumn, windowed: true) is { } twice)
         {
-            problems.Add(DatabaseDiagnostics.BadValues(Source, idColumn, twice.Rows, twice.Id, twice.Value, "each id once"));
+            problems.Add(DatabaseDiagnostics.BadValues(source, idColumn, twice.Rows, twice.Id, twice.Value, "each id once"));
         }
         if (problems.Count > 0)
         {
             return problems;
         }
-        Execute(connection, $"CREATE TEMP VIEW members AS SELECT {string.Join(", ", select)} FROM {relation}");
+        Execute(connection, $"CREATE TEMP VIEW {Quote(view)} AS SELECT {string.Join(", ", select)} FROM {relation}");
         return problems;
     }
 
@@ -270,30 +404,25 @@ public sealed class PostgresBackend : MemberStageBackend
         return (reader.GetInt64(0), reader.IsDBNull(1) ? "(none)" : reader.GetString(1), reader.IsDBNull(2) ? "(NULL)" : reader.GetString(2));
     }
 
-    private string? _schema;
-    private string? _name;
-
-    private string Relation() => $"{Quote(_schema!)}.{Quote(_name!)}";
-
-    /// <summary>The table's columns with their types, or null when there is no such table or view.</summary>
-    private List<(string Name, string Type)>? Columns(NpgsqlConnection connection)
+    /// <summary>The table as its schema-qualified, quoted name and its columns with their types; columns null when there is no such table or view.</summary>
+    private static (string Relation, List<(string Name, string Type)>? Columns) Columns(NpgsqlConnection connection, string table)
     {
+        string relation;
         using (var find = connection.CreateCommand())
         {
             find.CommandText = "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(@t)";
-            find.Parameters.AddWithValue("t", _table);
+            find.Parameters.AddWithValue("t", table);
             using var reader = find.ExecuteReader();
             if (!reader.Read())
             {
-                return null;
+                return ("", null);
             }
-            _schema = reader.GetString(0);
-            _name = reader.GetString(1);
+            relation = $"{Quote(reader.GetString(0))}.{Quote(reader.GetString(1))}";
         }
         var columns = new List<(string, string)>();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = to_regclass(@t) AND attnum > 0 AND NOT attisdropped ORDER BY attnum";
-        command.Parameters.AddWithValue("t", _table);
+        command.Parameters.AddWithValue("t", table);
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
@@ -301,7 +430,7 @@ public sealed class PostgresBackend : MemberStageBackend
                 columns.Add((reader.GetString(0), reader.GetString(1)));
             }
         }
-        return columns;
+        return (relation, columns);
     }
 
     private static void Execute(NpgsqlConnection connection, string sql)

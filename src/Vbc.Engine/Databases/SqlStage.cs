@@ -27,6 +27,31 @@ internal static class SqlStage
     public static SqlCompilation CompileGrouped(LoweredTable table, SqlDialect dialect, Location at, IrColumn column) =>
         SqlCompiler.Compile(new MemberLevelIr(new[] { table.Program }.ToEquatableArray()), dialect, at, column);
 
+    /// <summary>
+    /// The one query of a contract with several tables (docs/sql.md, "Several tables"): each table's program, in the
+    /// order given (each after the tables it joins to); the result's first column names the table.
+    /// </summary>
+    public static SqlCompilation CompileTables(IReadOnlyList<LoweredTable> tables, SqlDialect dialect, Location at) =>
+        SqlCompiler.Compile(new MemberLevelIr(tables.Select(t => t.Program).ToEquatableArray()), dialect, at);
+
+    /// <summary>
+    /// A table's rows and dollars as vbc's table summary counts them: every row, and the sum of its DECLARED money
+    /// columns (the compiled query's 'table dollars' sums the money columns the contract reads, which may be fewer).
+    /// </summary>
+    public static (long Rows, decimal Dollars) TableDollars(DbConnection connection, string relation, IReadOnlyList<string> moneyColumns, string textType)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*), CAST(COALESCE(SUM({RowDollars(moneyColumns)}), 0) AS {textType}) FROM {relation}";
+        command.CommandTimeout = 0;
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return (Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), Exact("table dollars", reader.GetString(1)));
+    }
+
+    /// <summary>A row's dollars: the sum of the money columns (quoted), 0 for none.</summary>
+    public static string RowDollars(IReadOnlyList<string> moneyColumns) =>
+        moneyColumns.Count == 0 ? "0" : "(" + string.Join(" + ", moneyColumns.Select(c => "\"" + c.Replace("\"", "\"\"") + "\"")) + ")";
+
     /// <summary>A grouped query's figures by organisation (its first column).</summary>
     public static Dictionary<string, List<FigureRow>> RunGrouped(DbConnection connection, string query)
     {

@@ -56,7 +56,16 @@ public static class DatabaseDiagnostics
         Error("VBC4058", Location.OfFile(source),
             $"The {engine} engine cannot reach {source}: {message.TrimEnd('.')}. Check --connection and --table.");
 
-    public static Diagnostic SeveralTables(Location at, string engine, string tables) =>
+    /// <summary>A table of a contract with several tables that the database engine was not told where to read.</summary>
+    public static Diagnostic TableNotGiven(Location at, string engine, string table, string how) =>
         Error("VBC4059", at,
-            $"The contract reads several tables ({tables}); --engine {engine} runs contracts with one table only for now. Settle it without --engine.");
+            $"The contract reads the table '{table}', which --engine {engine} was not given: {how.TrimEnd('.')}. Nothing was settled.");
+
+    /// <summary>Rows of a database table whose join id is in no row of the table joined (a file's rows are warned one by one: VBC3060).</summary>
+    public static Diagnostic RowsJoinNothing(string source, string table, string column, long rows, decimal dollars, string firstKey, string firstValue,
+        string other, string otherSource) =>
+        new("VBC4047", Severity.Warning, Location.OfFile(source),
+            $"{rows:#,##0} rows of the table '{table}' ({source}, {Display.Money(dollars)}) hold a {column} that is not an id of the table '{other}' ({otherSource}); "
+            + $"the first by its key: '{firstKey}' ({column} '{firstValue}'). The rows are still counted in the clauses over '{table}', but nothing of '{other}' applies to them. "
+            + $"Correct the ids, or add the rows of '{other}' they belong to (SELECT * FROM the table WHERE {column} NOT IN the ids of '{other}' lists them).");
 }

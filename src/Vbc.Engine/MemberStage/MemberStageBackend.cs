@@ -32,6 +32,12 @@ public abstract class MemberStageBackend
     /// </summary>
     internal virtual OrganisationStages? RunByOrganisation(IReadOnlyList<LoweredTable> programs, IReadOnlyList<ColumnSpec> specs,
         IrColumn column, Location at) => null;
+
+    /// <summary>
+    /// A contract with several tables where the data lives (a database): every table's figures from the one query
+    /// the SQL compiler writes for them. Null for a backend that reads the request's data (the engine reads each table).
+    /// </summary>
+    internal virtual TablesRun? RunTables(IReadOnlyList<TableJob> tables, Location at) => null;
 }
 
 /// <summary>
@@ -118,3 +124,46 @@ internal sealed class InMemoryBackend : MemberStageBackend
             : StageRun.Failed(failure!);
     }
 }
+
+/// <summary>
+/// One table of a contract with several tables, for a database backend: its name, its program (lowered on demand,
+/// after the tables' headers are checked; may throw EvaluationException), its declared columns, whether it is the
+/// table the others join to, its joins (column, table joined), and whether bad rows are to be left out.
+/// </summary>
+internal sealed record TableJob(string Table, Func<LoweredTable> Lower, IReadOnlyList<ColumnSpec> Specs, bool IsRoot,
+    IReadOnlyList<(string Column, string JoinsTo)> Joins, bool ExcludeBadRows);
+
+/// <summary>
+/// What a database gave for a contract with several tables: each table's figures (in the order asked); or the
+/// diagnostics that stop the run; or (<see cref="ReadByVbc"/>) the tables for vbc's own reader, which names what the
+/// database did not read, or the rows it could not compute or join, as the in-memory engine does
+/// (<see cref="WhyNot"/> refuses the run when that reader finds nothing wrong).
+/// </summary>
+internal sealed record TablesRun(
+    IReadOnlyList<Diagnostic> Failure,
+    Func<Dictionary<string, IMemberSource>>? ReadByVbc,
+    Diagnostic? WhyNot,
+    IReadOnlyList<TableFigures> Tables)
+{
+    public static TablesRun Failed(IReadOnlyList<Diagnostic> failure) => new(failure, null, null, Array.Empty<TableFigures>());
+
+    public static TablesRun Failed(Diagnostic failure) => Failed(new[] { failure });
+
+    public static TablesRun ByVbc(Func<Dictionary<string, IMemberSource>> tables, Diagnostic? whyNot) => new(Array.Empty<Diagnostic>(), tables, whyNot, Array.Empty<TableFigures>());
+}
+
+/// <summary>
+/// One table's figures from a database: its stage, the data as the statement names it, its rows and dollars (the sum
+/// of its declared money columns, as vbc's table summary sums them), the rows whose join id is in no row of the table
+/// joined with their dollars, and the warnings about them (a database names such rows by their key).
+/// </summary>
+internal sealed record TableFigures(
+    LoweredTable Lowered,
+    MemberStageResult Result,
+    StageData Data,
+    long Rows,
+    decimal Dollars,
+    bool HasMoney,
+    long UnmatchedRows,
+    decimal UnmatchedDollars,
+    IReadOnlyList<Diagnostic> Warnings);

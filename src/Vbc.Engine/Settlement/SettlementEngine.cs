@@ -195,13 +195,20 @@ public static class SettlementEngine
                     read.UnreadableRows.Concat(members.RowsLeftOut).ToList(), read.ClaimsFile, read.ClaimsNotes);
                 dataWarnings.AddRange(read.RowProblems.Where(d => !d.IsError));
             }
+            else if (request.Engine is { ReadsRequestData: false } engine)
+            {
+                // Every table in the database, from the one query the SQL compiler writes for them (docs/sql.md).
+                var (inDatabase, tablesData, failedRun) = TablesInDatabase(contract, request, engine, root, clauses, context, at, lowered);
+                if (failedRun is not null)
+                {
+                    return failedRun;
+                }
+                members = inDatabase;
+                data = tablesData!.Value.Source;
+                dataWarnings.AddRange(tablesData.Value.Warnings);
+            }
             else
             {
-                if (request.Engine is { ReadsRequestData: false } engine)
-                {
-                    // The SQL compiler takes one table for now: a database engine refuses the others up front.
-                    return Fail(DatabaseDiagnostics.SeveralTables(at, engine.Name, string.Join(", ", contract.Tables.Select(t => t.Name))));
-                }
                 // Totals are keyed by clause and key, so the stages' totals combine; the root table's rows are the
                 // population. Each table is read after the tables it joins to, so its join ids can be looked up.
                 var ids = new Dictionary<string, (HashSet<string> Ids, string File)>(StringComparer.OrdinalIgnoreCase);
@@ -309,6 +316,106 @@ public static class SettlementEngine
             MemberLevel = new MemberLevelRun(contract, year, members, data, dataWarnings, new Dictionary<InputSymbol, Value>(memberInputs)) { Lowered = lowered },
             Outputs = new Dictionary<string, Value>(settlement.Outputs, StringComparer.OrdinalIgnoreCase),
         };
+    }
+
+    /// <summary>
+    /// A contract with several tables whose member-level stage runs in a database: every table's figures from the one
+    /// query, checked as each table's stage is checked in memory, with the tables' rows, dollars and unmatched rows
+    /// for the statement. When the database gives way to vbc's own reader (a value it does not read, a row it cannot
+    /// compute or join), the whole run is settled in memory over the same files, which names every problem as
+    /// without --engine; if that run leaves nothing out and the database had a reason, the run is refused with it.
+    /// </summary>
+    private static (MemberStageResult? Members, (DataSource Source, List<Diagnostic> Warnings)? Data, SettlementResult? Failed) TablesInDatabase(
+        BoundContract contract, SettlementRequest request, MemberStageBackend engine, DataTable root, IReadOnlyList<BoundClause> clauses,
+        SettlementContext context, Location at, List<LoweredTable> lowered)
+    {
+        var ordered = InJoinOrder(contract.Tables);
+        var jobs = new List<TableJob>();
+        foreach (var table in ordered)
+        {
+            var (plan, refused) = PlanTable(contract, table, root, clauses);
+            if (refused is not null)
+            {
+                return (null, null, Fail(refused));
+            }
+            bool isRoot = ReferenceEquals(table, root);
+            jobs.Add(new TableJob(table.Name, () => MemberLevelLowering.Lower(plan!, context.Resolve, isRoot),
+                plan!.Contract.Columns.Select(ColumnSpec.From).ToList(), isRoot,
+                table.Joins.Select(j => (j.Name, j.JoinsTo!)).ToList(), request.ExcludeBadRows));
+        }
+        TablesRun run;
+        try
+        {
+            run = engine.RunTables(jobs, at) ?? throw new InvalidOperationException($"The {engine.Name} engine does not run several tables.");
+        }
+        catch (EvaluationException e)
+        {
+            return (null, null, Fail(SettlementDiagnostics.EvaluationFailed(Location.In(contract.Source, e.Span), e.Message)));
+        }
+        if (run.Failure.Count > 0)
+        {
+            return (null, null, new SettlementResult(null, run.Failure));
+        }
+        if (run.ReadByVbc is { } open)
+        {
+            var sources = open();
+            try
+            {
+                var own = Settle(contract, request with { Engine = null, Data = null, Tables = sources });
+                bool leftOut = own.Statement?.Data?.ExcludedRows.Count > 0;
+                return (null, null, own.Succeeded && run.WhyNot is { } whyNot && !leftOut ? Fail(whyNot) : own);
+            }
+            finally
+            {
+                foreach (var source in sources.Values.OfType<IDisposable>())
+                {
+                    source.Dispose();
+                }
+            }
+        }
+        var totals = new Dictionary<(BoundClause, string), decimal>();
+        var groups = new Dictionary<(BoundClause, string), IReadOnlyList<(string Group, decimal Sum, long Count)>>();
+        var tableSources = new List<TableSource>();
+        var warnings = new List<Diagnostic>();
+        MemberStageResult? rootStage = null;
+        DataSource? data = null;
+        for (int t = 0; t < ordered.Count; t++)
+        {
+            var table = ordered[t];
+            var figures = run.Tables[t];
+            lowered.Add(figures.Lowered);
+            var (stage, failed) = CheckStage(figures.Result, figures.Data.RowProblems, Location.In(contract.Source, table.Declaration));
+            if (failed is not null)
+            {
+                return (null, null, failed);
+            }
+            foreach (var (key, value) in stage!.Totals)
+            {
+                totals[key] = value;
+            }
+            foreach (var (key, value) in stage.Groups)
+            {
+                groups[key] = value;
+            }
+            if (ReferenceEquals(table, root))
+            {
+                rootStage = stage;
+                data = new DataSource(figures.Data.Name, figures.Data.IgnoredColumns, Array.Empty<ExcludedRow>(), null, null);
+            }
+            warnings.AddRange(figures.Data.RowProblems.Where(d => !d.IsError));
+            warnings.AddRange(figures.Warnings);
+            tableSources.Add(new TableSource(table.Name, figures.Data.Name, figures.Rows, figures.Dollars, stage.Population.Conserved,
+                figures.UnmatchedRows, figures.UnmatchedDollars) { MoneyMeasured = figures.HasMoney });
+        }
+        var members = new MemberStageResult
+        {
+            Population = rootStage!.Population,
+            Totals = totals,
+            Groups = groups,
+            Problems = Array.Empty<Diagnostic>(),
+            RowsLeftOut = Array.Empty<ExcludedRow>(),
+        };
+        return (members, (data! with { Tables = tableSources, ExcludedRows = Array.Empty<ExcludedRow>() }, warnings), null);
     }
 
     /// <summary>

@@ -113,7 +113,7 @@ internal static class SettleCommand
         var connection = new Option<string>("--connection") { Description = "With --engine postgres: the Npgsql connection string (Host=...;Database=...;Username=...)." };
         var table = new Option<string>("--table") { Description = "With --engine postgres: the table or view with one row per member (or episode), NAME or SCHEMA.NAME." };
         var claimsTable = new Option<string>("--claims-table") { Description = "With --engine postgres: a long claims table (not compiled to SQL yet: refused)." };
-        var episodesTable = new Option<string>("--episodes-table") { Description = "With --engine postgres: the episodes table of a contract with several tables (not compiled to SQL yet: refused)." };
+        var episodesTable = new Option<string>("--episodes-table") { Description = "With --engine postgres and a contract with two tables: the table that joins to the --table one (the episodes); docs/sql.md." };
 
         var command = new Command("settle",
             "Settle a contract over member-level data and print the statement: every line with its clause, formula and value. " +
@@ -211,7 +211,7 @@ internal static class SettleCommand
         {
             return Program.UsageErrors;
         }
-        if (EngineProblem(o) is { } engineProblem)
+        if (EngineProblem(o, contract) is { } engineProblem)
         {
             console.Error.WriteLine(engineProblem);
             return Program.UsageErrors;
@@ -327,12 +327,27 @@ internal static class SettleCommand
             return tables;
         }
 
+        /// <summary>For a contract that names its tables: each table's path (read) and file (as named in messages), by table name.</summary>
+        public Dictionary<string, (string Path, string Name)> TableFiles(Options o)
+        {
+            var files = new Dictionary<string, (string Path, string Name)>(StringComparer.OrdinalIgnoreCase);
+            if (FirstTable is not null && Data is not null)
+            {
+                files[FirstTable] = (Data, o.Data!);
+            }
+            foreach (var ((table, file), copy) in o.MoreTables.Zip(More))
+            {
+                files[table] = (copy.Path, file);
+            }
+            return files;
+        }
+
         /// <summary>The paths the reader opens for the tables after the first, in the order of <see cref="Options.MoreTables"/>.</summary>
         public IReadOnlyList<(string Table, string Path)> More { get; init; } = Array.Empty<(string, string)>();
     }
 
     /// <summary>What is wrong with --engine and its options for this run, as a message; null when nothing is.</summary>
-    private static string? EngineProblem(Options o)
+    private static string? EngineProblem(Options o, BoundContract contract)
     {
         var e = o.Engine;
         if (e.Name != "postgres" && (e.Connection ?? e.Table ?? e.ClaimsTable ?? e.EpisodesTable) is not null)
@@ -354,8 +369,8 @@ internal static class SettleCommand
         }
         if (e.Name == "duckdb")
         {
-            return o.Data is null || o.MoreTables.Count > 0
-                ? "vbc: --engine duckdb reads one member file: give it with --data FILE (CSV or Parquet)."
+            return o.Data is null
+                ? "vbc: --engine duckdb reads the member file: give it with --data FILE (CSV or Parquet), or --data TABLE=FILE once per table."
                 : null;
         }
         if (o.DataArguments.Count > 0)
@@ -370,20 +385,42 @@ internal static class SettleCommand
         {
             return "vbc: --claims-table: a long claims table summed per member is not compiled to SQL yet. Give a member table whose money columns are filled in (a view that sums the claims per member will do).";
         }
-        if (e.EpisodesTable is not null)
+        if (!contract.HasSeveralTables && e.EpisodesTable is not null)
         {
-            return "vbc: --episodes-table: contracts with several tables are not compiled to SQL yet (VBC4040). For a contract whose one table holds episodes, give it with --table.";
+            return "vbc: --episodes-table goes with a contract that reads several tables; this one reads one. For a contract whose one table holds episodes, give it with --table.";
+        }
+        if (contract.HasSeveralTables && (contract.Tables.Count != 2 || e.EpisodesTable is null))
+        {
+            var other = contract.Tables.Where(t => !ReferenceEquals(t, contract.RootTable)).Select(t => t.Name).ToList();
+            return contract.Tables.Count != 2
+                ? $"vbc: --engine postgres reads two tables: --table (the table the others join to) and --episodes-table; this contract reads {contract.Tables.Count} ({string.Join(", ", contract.Tables.Select(t => t.Name))}). Settle it without --engine."
+                : $"vbc: the contract reads two tables: give --table for '{contract.RootTable!.Name}' (the table the others join to) and --episodes-table for '{other[0]}'.";
         }
         return null;
     }
 
     /// <summary>The member-level stage's engine for this run (null: in memory, over the request's data).</summary>
-    private static MemberStageBackend? EngineFor(Options o, DataFiles files) => o.Engine.Name switch
+    private static MemberStageBackend? EngineFor(Options o, BoundContract contract, DataFiles files) => o.Engine.Name switch
     {
-        "duckdb" => new DuckDbBackend(files.Data!, o.Data),
-        "postgres" => new PostgresBackend(o.Engine.Connection!, o.Engine.Table!),
+        "duckdb" => new DuckDbBackend(files.Data!, o.Data) { Tables = files.TableFiles(o) },
+        "postgres" => new PostgresBackend(o.Engine.Connection!, o.Engine.Table!) { Tables = DatabaseTables(o, contract) },
         _ => null,
     };
+
+    /// <summary>With several tables and --engine postgres: --table for the table the others join to, --episodes-table for the other.</summary>
+    private static Dictionary<string, string> DatabaseTables(Options o, BoundContract contract)
+    {
+        var tables = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (contract.HasSeveralTables && contract.RootTable is { } root)
+        {
+            tables[root.Name] = o.Engine.Table!;
+            foreach (var other in contract.Tables.Where(t => !ReferenceEquals(t, root)))
+            {
+                tables[other.Name] = o.Engine.EpisodesTable!;
+            }
+        }
+        return tables;
+    }
 
     /// <summary>The arguments as the statement shows them: a --connection string without its password.</summary>
     private static IReadOnlyList<string> Shown(IReadOnlyList<string> arguments)
@@ -413,7 +450,7 @@ internal static class SettleCommand
             console.Error.WriteLine("vbc: --format csv writes one row per organisation: use it with --inputs.");
             return Program.UsageErrors;
         }
-        var engine = EngineFor(o, files);
+        var engine = EngineFor(o, contract, files);
         var data = engine is null ? files.Open(o) : null;
         using var dataLifetime = data as IDisposable;
         var tables = contract.HasSeveralTables && engine is null ? files.OpenTables(o, data) : null;
@@ -464,7 +501,7 @@ internal static class SettleCommand
             return Program.UsageErrors;
         }
         var file = InputsFile.Read(o.InputsFile!);
-        var engine = EngineFor(o, files);
+        var engine = EngineFor(o, contract, files);
         var data = engine is null ? files.Open(o) : null;
         using var dataLifetime = data as IDisposable;
         var result = PortfolioSettlement.Settle(contract, new PortfolioRequest

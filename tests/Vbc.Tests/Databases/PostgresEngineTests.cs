@@ -178,6 +178,73 @@ public class PostgresEngineTests(PostgresServer server, ITestOutputHelper output
         }
     }
 
+    [Theory]
+    [InlineData("seed")]
+    [InlineData("unmatched")]
+    [InlineData("no target price")]
+    public void A_contract_with_several_tables_settles_over_two_tables_to_the_in_memory_statement(string edit)
+    {
+        if (!Runs())
+        {
+            return;
+        }
+        const string contract = "contracts/bundle-bpci-members.vbc";
+        string episodes = Path.Combine(Path.GetTempPath(), $"vbc-pg-episodes-{Guid.NewGuid():N}.csv");
+        File.WriteAllLines(episodes, DuckDbEngineTests.Episodes(edit));
+        try
+        {
+            string suffix = edit.Replace(' ', '_');
+            Load(contract, Golden.PathOf("seeds", "members.csv"), $"t_bundle_members_{suffix}", moneyType: "NUMERIC(18, 2)", tableName: "members");
+            Load(contract, episodes, $"t_bundle_episodes_{suffix}", moneyType: "NUMERIC(18, 2)", tableName: "episodes");
+            foreach (var format in new[] { "text", "json" })
+            {
+                var memory = CliRunner.Run("settle", contract, "--data", "members=seeds/members.csv", "--data", $"episodes={episodes}", "--format", format);
+                var pg = CliRunner.Run("settle", contract, "--engine", "postgres", "--connection", server.Connection!, "--table", $"t_bundle_members_{suffix}",
+                    "--episodes-table", $"t_bundle_episodes_{suffix}", "--format", format);
+                Assert.True(memory.ExitCode == pg.ExitCode, $"exit {memory.ExitCode} in memory, {pg.ExitCode} in PostgreSQL\n{memory.Error}\n{pg.Error}");
+                string Named(string text) => text.Replace("seeds/members.csv", $"PostgreSQL table t_bundle_members_{suffix}", StringComparison.Ordinal)
+                    .Replace(episodes, $"PostgreSQL table t_bundle_episodes_{suffix}", StringComparison.Ordinal);
+                switch (edit)
+                {
+                    case "seed":
+                        Assert.True(pg.ExitCode == 0, pg.Error);
+                        Assert.Equal("", pg.Error);
+                        break;
+                    case "unmatched":
+                        // In memory each row is warned with its data row (VBC3060); a table has no lines: one warning names
+                        // the first row by its key, with the count and dollars of them all.
+                        Assert.Equal(2, memory.Error.Split('\n').Count(l => l.Contains("warning VBC3060", StringComparison.Ordinal)));
+                        Assert.Contains($"PostgreSQL table t_bundle_episodes_{suffix}: warning VBC4047: 2 rows of the table 'episodes' (PostgreSQL table t_bundle_episodes_{suffix}, $12,100.75) hold a member_id", pg.Error);
+                        Assert.Contains("the first by its key: 'E9000001' (member_id 'NOPE-1')", pg.Error);
+                        break;
+                    default:
+                        Assert.Equal(1, pg.ExitCode);
+                        Assert.Contains("error VBC4054: 1 rows of PostgreSQL table", pg.Error);
+                        Assert.Equal("", pg.Output);
+                        continue;
+                }
+                Assert.Equal(format == "json" ? Sources(Named(memory.Output)) : Comparable(Named(memory.Output)),
+                    format == "json" ? Sources(pg.Output) : Comparable(pg.Output));
+            }
+        }
+        finally
+        {
+            File.Delete(episodes);
+        }
+    }
+
+    /// <summary>A JSON statement without the command and files read (reproduce) and the columns not used (a table holds only the contract's columns).</summary>
+    private static string Sources(string output)
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(output)!.AsObject();
+        json.Remove("reproduce");
+        if (json["data"] is System.Text.Json.Nodes.JsonObject data)
+        {
+            data.Remove("ignoredColumns");
+        }
+        return json.ToJsonString();
+    }
+
     /// <summary>
     /// A portfolio's output without what names where the data came from: the lines of a CSV that do; in JSON, the
     /// command and files read (reproduce), the data's name and the columns not used (the table holds only the
@@ -250,9 +317,14 @@ public class PostgresEngineTests(PostgresServer server, ITestOutputHelper output
     }
 
     /// <summary>The contract's columns of a seed file as a table, each value as vbc's reader reads it.</summary>
-    private void Load(string contract, string file, string table, string moneyType)
+    /// <param name="tableName">For a contract with several tables: the table of the contract whose columns are loaded.</param>
+    private void Load(string contract, string file, string table, string moneyType, string? tableName = null)
     {
         var bound = PluginHost.Bind(ContractParser.ParseFile(Golden.PathOf(contract)));
+        if (tableName is not null)
+        {
+            bound = bound.ForTable(bound.Tables.Single(t => t.Name == tableName));
+        }
         var specs = bound.Columns.Select(ColumnSpec.From).ToList();
         string Type(ColumnSpec s) => s.Type.Kind switch
         {
