@@ -557,7 +557,11 @@ internal sealed class MemberStageRunner
     private static string GroupKey(Vector v, int i) =>
         v.IsScalar ? KernelCompiler.Format(v.Scalar) : v.Texts is not null ? v.Texts[i] : v.Flags is not null ? (v.Flags[i] ? "yes" : "no") : v.Numbers is not null ? v.Numbers[i].ToString(System.Globalization.CultureInfo.InvariantCulture) : v.Dates![i].ToString("yyyy-MM-dd");
 
-    /// <summary>The sum, per row of the batch, of some decimal columns (into a reused buffer), each exact or failing.</summary>
+    /// <summary>
+    /// The sum, per row of the batch, of some decimal columns (into a reused buffer), each exact or failing. Each row is
+    /// summed in a local, the columns in their order; when a sum is not exact, the column-by-column pass names the
+    /// row it always named (the first in that order).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private decimal[] SumColumns(ColumnBatch batch, int[] columns, ref decimal[] buffer)
     {
@@ -566,6 +570,36 @@ internal sealed class MemberStageRunner
         {
             buffer = new decimal[Math.Max(n, 4096)];
         }
+        if (columns.Length == 0)
+        {
+            Array.Clear(buffer, 0, n);
+            return buffer;
+        }
+        var arrays = new decimal[columns.Length][];
+        for (int c = 0; c < columns.Length; c++)
+        {
+            arrays[c] = batch.Decimals(columns[c]);
+        }
+        var sums = buffer;
+        for (int i = 0; i < n; i++)
+        {
+            decimal sum = 0;
+            foreach (var column in arrays)
+            {
+                if (!Exact.TryAdd(ref sum, column[i]))
+                {
+                    return SumColumnByColumn(batch, columns, sums);
+                }
+            }
+            sums[i] = sum;
+        }
+        return sums;
+    }
+
+    /// <summary>The same sums column by column: throws at the first row whose sum is not exact, in that order.</summary>
+    private decimal[] SumColumnByColumn(ColumnBatch batch, int[] columns, decimal[] buffer)
+    {
+        int n = batch.RowCount;
         Array.Clear(buffer, 0, n);
         foreach (int c in columns)
         {
