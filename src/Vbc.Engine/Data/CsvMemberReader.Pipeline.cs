@@ -35,6 +35,12 @@ public sealed partial class CsvMemberReader
     public string? ContentSha256 { get; private set; }
 
     /// <summary>
+    /// About how many data rows the file holds, from the length of the first chunk's rows (a tenth more); null until
+    /// the first batch is delivered.
+    /// </summary>
+    public long? RowEstimate { get; private set; }
+
+    /// <summary>
     /// The batches, in file order. Rows are parsed in parallel, a few batches ahead; rows with problems are never in a
     /// batch (see <see cref="MemberReadResult.BadRows"/>). Enumerate once; <see cref="Result"/> is set when the
     /// enumeration ends (also when it is abandoned early, then with <see cref="MemberReadResult.Complete"/> false).
@@ -453,7 +459,8 @@ public sealed partial class CsvMemberReader
         var claims = _options.Claims;
         var claimsPlans = plans.Where(p => p.ClaimsCategory >= 0).ToArray();
         var filePlans = _filePlans;
-        var fields = new FieldRef[_fieldCount + 1];
+        // Room for the fields up to the last one read: the tokenizer only counts the commas after it.
+        var fields = new FieldRef[filePlans.Length == 0 ? 0 : filePlans[^1].Field + 1];
         var failed = new bool[plans.Length];
         var lastText = new byte[]?[plans.Length];
         var lastString = new string?[plans.Length];
@@ -502,21 +509,33 @@ public sealed partial class CsvMemberReader
                 var plan = filePlans[i];
                 int p = plan.SpecIndex;
                 ref FieldRef f = ref fields[plan.Field];
-                if ((f.Flags & FieldFlags.BadQuote) != 0)
+                scoped ReadOnlySpan<byte> content;
+                if (f.Flags == FieldFlags.None && allUtf8)
                 {
-                    Fail(ref draft, r, p, DataDiagnostics.BadQuote(_file, line, CsvSyntax.CharColumn(row, f.RawStart), dataRow, plan.Header, _rowSeverity));
-                    continue;
+                    // The common case: unquoted, in a chunk of valid UTF-8.
+                    content = CsvSyntax.Trim(row.Slice(f.Start, f.End - f.Start));
                 }
-                var content = CsvSyntax.Trim(CsvSyntax.Content(row, f, ref scratch));
-                if (!allUtf8 && !Utf8.IsValid(content))
+                else
                 {
-                    Fail(ref draft, r, p, DataDiagnostics.NotUtf8(_file, line, CsvSyntax.CharColumn(row, f.RawStart), dataRow, plan.Header, _rowSeverity));
-                    continue;
+                    if ((f.Flags & FieldFlags.BadQuote) != 0)
+                    {
+                        Fail(ref draft, r, p, DataDiagnostics.BadQuote(_file, line, CsvSyntax.CharColumn(row, f.RawStart), dataRow, plan.Header, _rowSeverity));
+                        continue;
+                    }
+                    content = CsvSyntax.Trim(CsvSyntax.Content(row, f, ref scratch));
+                    if (!allUtf8 && !Utf8.IsValid(content))
+                    {
+                        Fail(ref draft, r, p, DataDiagnostics.NotUtf8(_file, line, CsvSyntax.CharColumn(row, f.RawStart), dataRow, plan.Header, _rowSeverity));
+                        continue;
+                    }
                 }
                 ParseOutcome outcome;
                 switch (plan.Kind)
                 {
-                    case PlanKind.Decimal or PlanKind.Percent or PlanKind.Count or PlanKind.Year or PlanKind.MemberMonths:
+                    case PlanKind.Decimal:
+                        outcome = ValueParsers.ParseDecimal(content, plan.AllowDollar, out decimals[p][r]);
+                        break;
+                    case PlanKind.Percent or PlanKind.Count or PlanKind.Year or PlanKind.MemberMonths:
                         outcome = ValueParsers.ParseNumber(plan.Kind, content, plan.AllowDollar, out decimals[p][r]);
                         break;
                     case PlanKind.Flag:
@@ -701,6 +720,11 @@ public sealed partial class CsvMemberReader
         }
         var raw = chunk.Raw!;
         int count = chunk.Count;
+        if (RowEstimate is null)
+        {
+            long bytesPerRow = Math.Max(1, (raw.Ends[count - 1] - raw.Starts[0] + 1) / count);
+            RowEstimate = Math.Max(count, (_fileLength - _dataStart) / bytesPerRow * 11 / 10);
+        }
         state.RowsRead += count;
         long firstRow0 = raw.FirstDataRow - 1; // 0-based data row of the chunk's first row
         const int every = 1 << CheckpointShift;
@@ -715,8 +739,7 @@ public sealed partial class CsvMemberReader
         {
             if (state.Ids is null)
             {
-                long bytesPerRow = Math.Max(1, (raw.Ends[count - 1] - raw.Starts[0] + 1) / count);
-                state.Ids = new IdIndex(Math.Max(count, (_fileLength - _dataStart) / bytesPerRow * 11 / 10));
+                state.Ids = new IdIndex(RowEstimate!.Value);
             }
             var ids = chunk.IdBytes!;
             Dictionary<int, BadRowDraft>? badByRow = null;

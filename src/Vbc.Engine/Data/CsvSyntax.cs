@@ -140,7 +140,8 @@ internal static class CsvSyntax
 
     /// <summary>
     /// Splits a row (without its line ending) into fields. Stores at most <c>fields.Length</c> of them and returns
-    /// how many there are in all.
+    /// how many there are in all: past the last field stored, commas are only counted (a reader passes room for the
+    /// fields it reads; the rest of the row matters only for the ragged-row check).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int SplitFields(ReadOnlySpan<byte> row, Span<FieldRef> fields)
@@ -163,6 +164,11 @@ internal static class CsvSyntax
                     return SplitQuoted(row, fields);
                 }
                 uint mask = Vector256.Equals(v, commas).ExtractMostSignificantBits();
+                if (n >= fields.Length)
+                {
+                    n += BitOperations.PopCount(mask);
+                    continue;
+                }
                 while (mask != 0)
                 {
                     int at = i + BitOperations.TrailingZeroCount(mask);
@@ -184,6 +190,11 @@ internal static class CsvSyntax
                     return SplitQuoted(row, fields);
                 }
                 uint mask = Vector128.Equals(v, commas).ExtractMostSignificantBits();
+                if (n >= fields.Length)
+                {
+                    n += BitOperations.PopCount(mask);
+                    continue;
+                }
                 while (mask != 0)
                 {
                     int at = i + BitOperations.TrailingZeroCount(mask);

@@ -110,12 +110,23 @@ internal sealed class InMemoryBackend : MemberStageBackend
             return StageRun.Failed(header);
         }
         var runner = new MemberStageRunner(job.Lower(), job.Specs, source.Name, job.ExcludeBadRows);
+        bool reserved = false;
         if (source.RowCount is { } rows)
         {
             runner.ReserveRows(rows);
+            reserved = true;
         }
         foreach (var batch in source.Batches())
         {
+            if (!reserved)
+            {
+                // A source that does not know its rows up front may estimate them from its first batch.
+                reserved = true;
+                if (source.RowEstimate is { } estimate)
+                {
+                    runner.ReserveRows(estimate);
+                }
+            }
             runner.Add(batch);
             job.Observe?.Invoke(batch, job.Specs);
         }

@@ -641,8 +641,9 @@ internal sealed class MemberStageRunner
         v.IsScalar ? KernelCompiler.Format(v.Scalar) : v.Texts is not null ? v.Texts[i] : v.Flags is not null ? (v.Flags[i] ? "yes" : "no") : v.Numbers is not null ? v.Numbers[i].ToString(System.Globalization.CultureInfo.InvariantCulture) : v.Dates![i].ToString("yyyy-MM-dd");
 
     /// <summary>
-    /// The sum, per row of the batch, of some decimal columns (into a reused buffer). A row whose sum is not exact is
-    /// noted (<see cref="_notExact"/>, column by column, then row by row) and fails the stage that adds it.
+    /// The sum, per row of the batch, of some decimal columns (into a reused buffer). Each row is summed in a local,
+    /// the columns in their order; when a sum is not exact, the column-by-column pass notes the rows
+    /// (<see cref="_notExact"/>, column by column, then row by row), and such a row fails the stage that adds it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SumColumns(ColumnBatch batch, int[] columns, ref decimal[] buffer)
@@ -653,6 +654,35 @@ internal sealed class MemberStageRunner
             buffer = new decimal[Math.Max(n, 4096)];
         }
         var sums = buffer;
+        if (columns.Length == 0)
+        {
+            Array.Clear(sums, 0, n);
+            return;
+        }
+        var arrays = new decimal[columns.Length][];
+        for (int c = 0; c < columns.Length; c++)
+        {
+            arrays[c] = batch.Decimals(columns[c]);
+        }
+        for (int i = 0; i < n; i++)
+        {
+            decimal sum = 0;
+            foreach (var column in arrays)
+            {
+                if (!Exact.TryAdd(ref sum, column[i]))
+                {
+                    SumColumnByColumn(batch, columns, sums);
+                    return;
+                }
+            }
+            sums[i] = sum;
+        }
+    }
+
+    /// <summary>The same sums column by column, noting each row whose sum is not exact, in that order.</summary>
+    private void SumColumnByColumn(ColumnBatch batch, int[] columns, decimal[] sums)
+    {
+        int n = batch.RowCount;
         Array.Clear(sums, 0, n);
         foreach (int c in columns)
         {

@@ -59,6 +59,8 @@ public sealed class CsvMemberSource : IMemberSource, IDisposable
         return _reader.HeaderDiagnostics;
     }
 
+    public long? RowEstimate => _reader?.RowEstimate;
+
     public IEnumerable<ColumnBatch> Batches() => _reader?.ReadBatches() ?? throw new InvalidOperationException("Open the source first.");
 
     public IReadOnlyList<Diagnostic> RowProblems => _reader?.Result.Diagnostics ?? Array.Empty<Diagnostic>();
