@@ -154,14 +154,15 @@ public static class DataDiagnostics
             + ", so it would be settled twice. Keep one row for it (merge the two rows or remove one)"
             + (year is null ? ", or add a performance_year column if the rows are for different years." : "."));
 
+    /// <param name="line">The line of the organisation's first row; 0 for a database table, which has no lines (the table is named instead).</param>
     public static Diagnostic OrganisationNotListed(string file, long line, string column, string organisation, long rows, decimal? dollars, string inputsFile) =>
-        Make("VBC3026", Severity.Warning, At(file, line, 1),
-            $"{rows:N0} {Plural(rows, "row", "rows")}{(dollars is { } d ? $" ({Dollars(d)})" : "")} of the member file, from this line on, {Plural(rows, "has", "have")} {column} {Quote(organisation)}, "
+        Make("VBC3026", Severity.Warning, line > 0 ? At(file, line, 1) : Location.OfFile(file),
+            $"{rows:N0} {Plural(rows, "row", "rows")}{(dollars is { } d ? $" ({Dollars(d)})" : "")} of {(line > 0 ? "the member file, from this line on," : file)} {Plural(rows, "has", "have")} {column} {Quote(organisation)}, "
             + $"which has no row in the inputs file {Quote(inputsFile)}: {Plural(rows, "it is", "they are")} not settled for any organisation. Add a row for {Quote(organisation)} to the inputs file, or check how the two files spell it.");
 
     public static Diagnostic MoreOrganisationsNotListed(string file, long line, int organisations, long rows, decimal? dollars, string inputsFile) =>
-        Make("VBC3027", Severity.Warning, At(file, line, 1),
-            $"{organisations:N0} more organisations of the member file ({rows:N0} rows{(dollars is { } d ? $", {Dollars(d)}" : "")}) have no row in the inputs file {Quote(inputsFile)} and are not settled; only the first 20 are listed. "
+        Make("VBC3027", Severity.Warning, line > 0 ? At(file, line, 1) : Location.OfFile(file),
+            $"{organisations:N0} more organisations of {(line > 0 ? "the member file" : file)} ({rows:N0} rows{(dollars is { } d ? $", {Dollars(d)}" : "")}) have no row in the inputs file {Quote(inputsFile)} and are not settled; only the first 20 are listed. "
             + "Many such organisations usually mean the organisation column or the inputs file is the wrong one.");
 
     // ---------------------------------------------------------------------------------------------------------

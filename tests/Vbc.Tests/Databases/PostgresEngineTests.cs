@@ -171,6 +171,23 @@ public class PostgresEngineTests(PostgresServer server, ITestOutputHelper output
                 Assert.Equal(memory.Error.Replace("seeds/members.csv", "PostgreSQL table t_portfolio"), pg.Error);
                 Assert.Equal(Portfolio(memory.Output), Portfolio(pg.Output));
             }
+
+            // ACO-03 not listed: warned with its rows and dollars as in memory; a table has no lines, so the warning
+            // names the table and the organisation instead of a line.
+            string few = Path.Combine(folder, "few.csv");
+            File.WriteAllText(few, "organisation_id,quality_score\nACO-01,95%\nACO-02,80%\n");
+            var fewMemory = CliRunner.Run("settle", contract, "--data", "seeds/members.csv", "--inputs", few);
+            var fewPg = CliRunner.Run("settle", contract, "--engine", "postgres", "--connection", server.Connection!, "--table", "t_portfolio", "--inputs", few);
+            Assert.True(fewMemory.ExitCode == 0 && fewPg.ExitCode == 0, fewMemory.Error + fewPg.Error);
+            Assert.Contains("seeds/members.csv(3,1): warning VBC3026: 1,774 rows ($", fewMemory.Error);
+            string warning = fewPg.Error.Split('\n').Single(l => l.Contains("VBC3026", StringComparison.Ordinal));
+            Assert.StartsWith("PostgreSQL table t_portfolio: warning VBC3026: 1,774 rows ($", warning);
+            Assert.Contains(") of PostgreSQL table t_portfolio have organisation_id 'ACO-03', which has no row in the inputs file", warning);
+            Assert.DoesNotContain("(0,", fewPg.Error);
+            Assert.DoesNotContain("this line", fewPg.Error);
+            string Dollars(string text) => text[text.IndexOf("1,774 rows (", StringComparison.Ordinal)..].Split(')')[0];
+            Assert.Equal(Dollars(fewMemory.Error), Dollars(warning));
+            Assert.Equal(Portfolio(fewMemory.Output), Portfolio(fewPg.Output));
         }
         finally
         {
