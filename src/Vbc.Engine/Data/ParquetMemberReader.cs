@@ -44,6 +44,8 @@ public sealed class ParquetMemberReader : IDisposable
     private readonly ConcurrentBag<Array[]> _recycledColumns = new();
     private readonly ConcurrentBag<long[]> _recycledLines = new();
     private readonly ConcurrentBag<ulong[]> _recycledHashes = new();
+    private readonly ConcurrentBag<byte[]> _recycledIdBytes = new();
+    private readonly ConcurrentBag<int[]> _recycledIdEnds = new();
 
     private ParquetMemberReader(string path, IReadOnlyList<ColumnSpec> specs, MemberReadOptions options)
     {
@@ -429,14 +431,28 @@ public sealed class ParquetMemberReader : IDisposable
     private void Recycle(ColumnBatch batch)
     {
         int size = _options.BatchSize;
-        if (batch.RowCount != size || batch.Lines.Length != size || batch.Columns.Any(c => c.Length != size))
+        if (batch.Utf8Text is { } ids)
+        {
+            ReturnIdBytes(ids);
+        }
+        var columns = batch.ColumnArrays; // as they are: the ids' strings are not made for nothing
+        if (batch.RowCount != size || batch.Lines.Length != size || columns.Any(c => c.Length != size))
         {
             return; // a short or compacted batch
         }
         if (_recycledColumns.Count < RecycledSets)
         {
-            _recycledColumns.Add(batch.Columns);
+            _recycledColumns.Add(columns);
             _recycledLines.Add(batch.Lines);
+        }
+    }
+
+    private void ReturnIdBytes(Utf8TextColumn ids)
+    {
+        if (ids.Ends.Length == _options.BatchSize && _recycledIdEnds.Count < RecycledSets)
+        {
+            _recycledIdBytes.Add(ids.Bytes);
+            _recycledIdEnds.Add(ids.Ends);
         }
     }
 
@@ -509,11 +525,11 @@ public sealed class ParquetMemberReader : IDisposable
                 }
                 catch (Exception e) when (e is ParquetException or InvalidDataException or IOException)
                 {
-                    queues[g].Add(new Decoded { Fatal = DataDiagnostics.NotParquet(_file, FirstLine(e.Message)) });
+                    queues[g].Add(new Decoded { Fatal = DataDiagnostics.NotParquet(_file, FirstLine(e.Message)) }, cancel);
                 }
                 catch (Exception e)
                 {
-                    queues[g].Add(new Decoded { Failure = e });
+                    queues[g].Add(new Decoded { Failure = e }, cancel);
                 }
                 finally
                 {
@@ -547,7 +563,7 @@ public sealed class ParquetMemberReader : IDisposable
             for (long done = 0; done < rows; done += batchSize)
             {
                 cancel.ThrowIfCancellationRequested();
-                queue.Add(DecodeBatch(readers, _rowGroupStarts[g] + done, (int)Math.Min(batchSize, rows - done), scratch));
+                queue.Add(DecodeBatch(readers, _rowGroupStarts[g] + done, (int)Math.Min(batchSize, rows - done), scratch), cancel);
             }
         }
         finally
@@ -578,6 +594,9 @@ public sealed class ParquetMemberReader : IDisposable
             Columns = recycled ?? new Array[_plans.Length],
             Cells = new Cells(count),
             Hashes = hashes,
+            Ids = _idPlan < 0 ? null : new IdWriter(
+                full && _recycledIdBytes.TryTake(out var bytes) ? bytes : new byte[count * 16],
+                full && _recycledIdEnds.TryTake(out var ends) ? ends : new int[count]),
         };
         for (int p = 0; p < _plans.Length; p++)
         {
@@ -592,8 +611,9 @@ public sealed class ParquetMemberReader : IDisposable
                     _ => new DateOnly[count],
                 };
             }
-            ReadColumn(readers[p]!, p, decoded.Columns[p], count, firstRow0, decoded.Cells, decoded.Rows, p == _idPlan ? decoded.Hashes : null, scratch);
+            ReadColumn(readers[p]!, p, decoded.Columns[p], count, firstRow0, decoded.Cells, decoded.Rows, p == _idPlan ? decoded.Hashes : null, p == _idPlan ? decoded.Ids : null, scratch);
         }
+        decoded.Ids?.Finish(count);
         return decoded;
     }
 
@@ -625,9 +645,57 @@ public sealed class ParquetMemberReader : IDisposable
         public Array[] Columns { get; init; } = Array.Empty<Array>();
         public Cells Cells { get; init; } = new(0);
         public ulong[]? Hashes { get; init; }
+        public IdWriter? Ids { get; init; }
         public Dictionary<int, BadRowDraft> Rows { get; } = new();
         public Diagnostic? Fatal { get; init; }
         public Exception? Failure { get; init; }
+    }
+
+    /// <summary>
+    /// A batch's member ids as the UTF-8 bytes of their text (trimmed, as a CSV cell; a whole-number id as its digits),
+    /// written row after row on a decoding thread: no string per member (<see cref="ColumnBatch.Utf8Text"/>). A row
+    /// without a readable id has an empty one (and no hash: it is never looked up).
+    /// </summary>
+    private sealed class IdWriter
+    {
+        private byte[] _bytes;
+        private readonly int[] _ends;
+        private int _length;
+        private int _next;
+
+        public IdWriter(byte[] bytes, int[] ends)
+        {
+            _bytes = bytes;
+            _ends = ends;
+        }
+
+        /// <summary>Row <paramref name="r"/>'s id; rows are written in increasing order, those skipped are empty.</summary>
+        public void Append(int r, ReadOnlySpan<byte> id)
+        {
+            Skip(r);
+            if (_length + id.Length > _bytes.Length)
+            {
+                Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _length + id.Length));
+            }
+            id.CopyTo(_bytes.AsSpan(_length));
+            _length += id.Length;
+            _ends[r] = _length;
+            _next = r + 1;
+        }
+
+        public ReadOnlySpan<byte> At(int r) => _bytes.AsSpan(r == 0 ? 0 : _ends[r - 1], _ends[r] - (r == 0 ? 0 : _ends[r - 1]));
+
+        public void Finish(int count) => Skip(count);
+
+        public Utf8TextColumn ToColumn(int column) => new(column, _bytes, _ends);
+
+        private void Skip(int r)
+        {
+            for (; _next < r; _next++)
+            {
+                _ends[_next] = _length;
+            }
+        }
     }
 
     /// <summary>In file order, on the caller's thread: duplicate ids, bad rows and their diagnostics, the batch.</summary>
@@ -643,9 +711,9 @@ public sealed class ParquetMemberReader : IDisposable
         state.RowsRead += count;
 
         // Duplicate ids, in row order: the first row with an id is kept.
+        var ids = decoded.Ids;
         if (hashes is not null)
         {
-            var ids = (string[])columns[_idPlan];
             const int block = 16;
             for (int r = 0; r < count; r++)
             {
@@ -659,14 +727,14 @@ public sealed class ParquetMemberReader : IDisposable
                     continue;
                 }
                 long row0 = firstRow0 + r;
-                var verifier = new IdVerifier(this, ids[r], ids, firstRow0, state);
+                var verifier = new IdVerifier(this, ids!, r, firstRow0, state);
                 if (!state.Ids!.TryFind(hashes[r], ref verifier, out long first))
                 {
                     state.Ids.Add(hashes[r], row0);
                     continue;
                 }
                 var source = _sources[_idPlan];
-                Draft(rows, r).Problems.Add(DataDiagnostics.DuplicateId(_file, row0 + 1, source.Column + 1, row0 + 1, _plans[_idPlan].Header, ids[r], first + 1, first + 1, _rowSeverity, rowsOnly: true));
+                Draft(rows, r).Problems.Add(DataDiagnostics.DuplicateId(_file, row0 + 1, source.Column + 1, row0 + 1, _plans[_idPlan].Header, Encoding.UTF8.GetString(ids!.At(r)), first + 1, first + 1, _rowSeverity, rowsOnly: true));
             }
         }
 
@@ -700,14 +768,36 @@ public sealed class ParquetMemberReader : IDisposable
                         dollars += ((decimal[])columns[m])[r];
                     }
                 }
-                string? id = _idPlan >= 0 && !cells.Failed(_idPlan, r) ? ((string[])columns[_idPlan])[r] : null;
+                string? id = _idPlan >= 0 && !cells.Failed(_idPlan, r) ? Encoding.UTF8.GetString(ids!.At(r)) : null;
                 state.BadRows.Add(new BadRow(firstRow0 + r + 1, firstRow0 + r + 1, string.IsNullOrEmpty(id) ? null : id, draft.Problems, dollars, unread));
                 foreach (var problem in draft.Problems)
                 {
                     state.Add(problem);
                 }
             }
+            if (ids is not null)
+            {
+                // Rows are taken out of the batch: its ids become strings here, as the kept rows go.
+                var strings = (string[])columns[_idPlan];
+                for (int r = 0; r < count; r++)
+                {
+                    strings[r] = keep[r] ? Encoding.UTF8.GetString(ids.At(r)) : "";
+                }
+            }
             kept = ColumnBatch.Compact(columns, ref lines, keep);
+        }
+        // The batch keeps the ids as bytes when its rows are the decoded rows (otherwise strings were made above).
+        Utf8TextColumn? utf8Ids = null;
+        if (ids is not null)
+        {
+            if (rows.Count == 0)
+            {
+                utf8Ids = ids.ToColumn(_idPlan);
+            }
+            else
+            {
+                ReturnIdBytes(ids.ToColumn(_idPlan));
+            }
         }
         if (_options.BadRows == BadRowPolicy.Fail && state.Overflowed)
         {
@@ -719,7 +809,7 @@ public sealed class ParquetMemberReader : IDisposable
         }
         state.RowsDelivered += kept;
         // A Parquet file has no lines: each row's "line" is its data row, kept or not, so they name the rows left in.
-        return new ColumnBatch(state.BatchIndex++, kept, lines[0], lines, columns) { DataRows = lines };
+        return new ColumnBatch(state.BatchIndex++, kept, lines[0], lines, columns) { DataRows = lines, Utf8Text = utf8Ids };
     }
 
     private static BadRowDraft Draft(Dictionary<int, BadRowDraft> rows, int r)
@@ -746,7 +836,7 @@ public sealed class ParquetMemberReader : IDisposable
     }
 
     /// <summary>Reads <paramref name="count"/> values of one column into its array, checking each as the CSV reader does.</summary>
-    private void ReadColumn(ColumnReader reader, int p, Array target, int count, long firstRow0, Cells cells, Dictionary<int, BadRowDraft> rows, ulong[]? hashes, Scratch buffers)
+    private void ReadColumn(ColumnReader reader, int p, Array target, int count, long firstRow0, Cells cells, Dictionary<int, BadRowDraft> rows, ulong[]? hashes, IdWriter? ids, Scratch buffers)
     {
         var plan = _plans[p];
         var source = _sources[p];
@@ -829,7 +919,7 @@ public sealed class ParquetMemberReader : IDisposable
                     outcome = ParseOutcome.Ok;
                     if (hashes is not null)
                     {
-                        ((string[])target)[r] = Encoding.UTF8.GetString(content);
+                        ids!.Append(r, content);
                         hashes[r] = content.Length == 0 ? 0 : IdIndex.Hash(content);
                     }
                     else if (lastBytes is not null && content.SequenceEqual(lastBytes))
@@ -892,6 +982,18 @@ public sealed class ParquetMemberReader : IDisposable
                 {
                     var values = buffers.Values<int>(count);
                     int n = ReadAllLevels(ints, count, defs, values);
+                    if (n == count && source.Stored is Stored.Decimal or Stored.Integer && IsCheckedAsWhole(plan.Kind, source.Scale + source.ExtraScale))
+                    {
+                        var wide = buffers.Values<long>(count);
+                        for (int r = 0; r < count; r++)
+                        {
+                            wide[r] = values[r];
+                        }
+                        if (TryScaleAll(plan.Kind, wide.AsSpan(0, count), source.Scale + source.ExtraScale, target))
+                        {
+                            break;
+                        }
+                    }
                     if (source.Stored == Stored.Decimal && n == count)
                     {
                         // A DECIMAL(9,x) column without nulls, without a delegate call per value.
@@ -938,15 +1040,10 @@ public sealed class ParquetMemberReader : IDisposable
                 {
                     var values = buffers.Values<long>(count);
                     int n = ReadAllLevels(longs, count, defs, values);
-                    if (source.Stored == Stored.Decimal && source.MaxDefinition == 0 && plan.Kind == PlanKind.Decimal)
+                    if (n == count && source.Stored is Stored.Decimal or Stored.Integer
+                        && TryScaleAll(plan.Kind, values.AsSpan(0, count), source.Scale + source.ExtraScale, target))
                     {
-                        // The common case (money as DECIMAL(18,2)), without a call per value.
-                        var decimals = (decimal[])target;
-                        byte scale = (byte)(source.Scale + source.ExtraScale);
-                        for (int r = 0; r < count; r++)
-                        {
-                            decimals[r] = Scaled(values[r], scale);
-                        }
+                        // The common cases (money as DECIMAL(18,2), member months as INT64, a ratio as DECIMAL), in one loop.
                         break;
                     }
                     if (source.Stored == Stored.Decimal && n == count)
@@ -1095,7 +1192,69 @@ public sealed class ParquetMemberReader : IDisposable
         }
     }
 
+    /// <summary>Whether <see cref="TryScaleAll"/> can check a kind of column on its integers.</summary>
+    private static bool IsCheckedAsWhole(PlanKind kind, int scale) => kind switch
+    {
+        PlanKind.Decimal => scale <= 28,
+        PlanKind.MemberMonths => scale <= 17,
+        PlanKind.Percent => scale <= 18,
+        _ => false,
+    };
+
+    /// <summary>
+    /// Integers without nulls (a DECIMAL's unscaled values, whole numbers, cents), each with <paramref name="scale"/>
+    /// decimals, into the column's decimals in one loop, when every one passes the check
+    /// <see cref="ValueParsers.CheckNumber"/> makes for the column's kind, tested on the integers themselves (any
+    /// number; member months 0 to 12; a fraction -1 to 1). False when the kind is checked otherwise or a value fails
+    /// its check: then the values are read one by one and the problems reported at their rows.
+    /// </summary>
+    private static bool TryScaleAll(PlanKind kind, ReadOnlySpan<long> values, int scale, Array target)
+    {
+        if (!IsCheckedAsWhole(kind, scale))
+        {
+            return false;
+        }
+        long low = long.MinValue, high = long.MaxValue;
+        if (kind == PlanKind.MemberMonths)
+        {
+            low = 0;
+            high = 12 * Pow10(scale);
+        }
+        else if (kind == PlanKind.Percent)
+        {
+            high = Pow10(scale);
+            low = -high;
+        }
+        if (kind != PlanKind.Decimal)
+        {
+            foreach (long v in values)
+            {
+                if (v < low || v > high)
+                {
+                    return false;
+                }
+            }
+        }
+        var decimals = (decimal[])target;
+        for (int r = 0; r < values.Length; r++)
+        {
+            decimals[r] = Scaled(values[r], scale);
+        }
+        return true;
+    }
+
+    private static long Pow10(int n)
+    {
+        long p = 1;
+        for (int i = 0; i < n; i++)
+        {
+            p *= 10;
+        }
+        return p;
+    }
+
     /// <summary>An integer with <paramref name="scale"/> decimals (a DECIMAL's unscaled value, or cents): exact.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static decimal Scaled(long value, int scale)
     {
         ulong magnitude = value < 0 ? (ulong)(-(value + 1)) + 1 : (ulong)value;
@@ -1165,28 +1324,28 @@ public sealed class ParquetMemberReader : IDisposable
     private struct IdVerifier : IdIndex.IRowVerifier
     {
         private readonly ParquetMemberReader _reader;
-        private readonly string _id;
-        private readonly string[] _batchIds;
+        private readonly IdWriter _batchIds;
+        private readonly int _row;
         private readonly long _batchStart;
         private readonly State _state;
 
-        public IdVerifier(ParquetMemberReader reader, string id, string[] batchIds, long batchStart, State state)
+        public IdVerifier(ParquetMemberReader reader, IdWriter batchIds, int row, long batchStart, State state)
         {
             _reader = reader;
-            _id = id;
             _batchIds = batchIds;
+            _row = row;
             _batchStart = batchStart;
             _state = state;
         }
 
         public bool IsSameId(long row) =>
             row >= _batchStart
-                ? string.Equals(_batchIds[row - _batchStart], _id, StringComparison.Ordinal)
-                : string.Equals(_reader.IdOfRow(row, _state), _id, StringComparison.Ordinal);
+                ? _batchIds.At((int)(row - _batchStart)).SequenceEqual(_batchIds.At(_row))
+                : _reader.IdOfRow(row, _state).SequenceEqual(_batchIds.At(_row));
     }
 
-    /// <summary>The id of an earlier (0-based) row, from its row group's id column, read again (the last one is kept).</summary>
-    private string? IdOfRow(long row0, State state)
+    /// <summary>The id of an earlier (0-based) row as its UTF-8 bytes, from its row group's id column, read again (the last group read is kept).</summary>
+    private ReadOnlySpan<byte> IdOfRow(long row0, State state)
     {
         int g = Array.BinarySearch(_rowGroupStarts, row0);
         g = g >= 0 ? g : ~g - 1;
@@ -1200,9 +1359,11 @@ public sealed class ParquetMemberReader : IDisposable
             int rows = (int)(_rowGroupStarts[g + 1] - _rowGroupStarts[g]);
             var source = _sources[_idPlan];
             using var reader = rowGroup.Column(source.Column);
-            var ids = new string?[rows];
+            // The same bytes as the decoding made: the text trimmed, a whole number's digits.
+            var ids = new IdWriter(new byte[rows * 16], new int[rows]);
             var defs = new short[rows];
             byte[]? scratch = null;
+            Span<byte> digits = stackalloc byte[24];
             if (reader is ColumnReader<ByteArray> bytes)
             {
                 var values = new ByteArray[rows];
@@ -1220,7 +1381,7 @@ public sealed class ParquetMemberReader : IDisposable
                         if (source.MaxDefinition == 0 || defs[row] == source.MaxDefinition)
                         {
                             var value = values[v++];
-                            ids[row] = Encoding.UTF8.GetString(CsvSyntax.Trim(Copy(value.Pointer, value.Length, ref scratch)));
+                            ids.Append(row, CsvSyntax.Trim(Copy(value.Pointer, value.Length, ref scratch)));
                         }
                     }
                 }
@@ -1228,22 +1389,35 @@ public sealed class ParquetMemberReader : IDisposable
             else if (reader is ColumnReader<long> or ColumnReader<int>)
             {
                 var longs = new long[rows];
+                int n;
                 if (reader is ColumnReader<long> l)
                 {
-                    int n = ReadAllLevels(l, rows, defs, longs);
-                    Expand(rows, defs, source.MaxDefinition, n, (r, v) => ids[r] = longs[v].ToString(CultureInfo.InvariantCulture), _ => { });
+                    n = ReadAllLevels(l, rows, defs, longs);
                 }
                 else
                 {
                     var ints = new int[rows];
-                    int n = ReadAllLevels((ColumnReader<int>)reader, rows, defs, ints);
-                    Expand(rows, defs, source.MaxDefinition, n, (r, v) => ids[r] = ints[v].ToString(CultureInfo.InvariantCulture), _ => { });
+                    n = ReadAllLevels((ColumnReader<int>)reader, rows, defs, ints);
+                    for (int v = 0; v < n; v++)
+                    {
+                        longs[v] = ints[v];
+                    }
+                }
+                int next = 0;
+                for (int r = 0; r < rows; r++)
+                {
+                    if (source.MaxDefinition == 0 || n == rows || defs[r] == source.MaxDefinition)
+                    {
+                        longs[next++].TryFormat(digits, out int written, default, CultureInfo.InvariantCulture);
+                        ids.Append(r, digits[..written]);
+                    }
                 }
             }
+            ids.Finish(rows);
             state.CachedGroup = g;
             state.CachedIds = ids;
         }
-        return state.CachedIds![row0 - _rowGroupStarts[g]];
+        return state.CachedIds!.At((int)(row0 - _rowGroupStarts[g]));
     }
 
     private void Finish(State state, bool complete)
@@ -1276,7 +1450,7 @@ public sealed class ParquetMemberReader : IDisposable
         public List<BadRow> BadRows { get; } = new();
         public IdIndex? Ids { get; set; }
         public int CachedGroup { get; set; } = -1;
-        public string?[]? CachedIds { get; set; }
+        public IdWriter? CachedIds { get; set; }
         public int Added { get; private set; }
 
         public bool Overflowed => Added > DiagnosticBag.Limit;

@@ -260,6 +260,49 @@ public class ParquetMemberReaderTests
     }
 
     [Fact]
+    public void Whole_numbers_and_decimals_read_in_one_loop_are_checked_at_their_bounds_as_one_by_one()
+    {
+        // Columns without nulls are read in one loop when every value passes its kind's check (tested on the stored
+        // integers); a column with one value out of range is read one by one, so the problem is named at its row.
+        var specs = new[]
+        {
+            Specs.Id(), Specs.Of("member_months", ValueType.MemberMonths), Specs.Of("quality", ValueType.Percent),
+            Specs.Of("months_whole", ValueType.MemberMonths), Specs.Of("risk_score", ValueType.Ratio),
+        };
+        using (var good = Pq.Write(
+            Pq.Text("member_id", "M1", "M2", "M3"),
+            Pq.Decimal32("member_months", 9, 1, 0, 120, 60),
+            Pq.Decimal("quality", 18, 3, 1000, -1000, 920),
+            Pq.Long("months_whole", 12, 0, 7),
+            Pq.Int("risk_score", -5, 0, int.MaxValue)))
+        {
+            var read = ReadParquet(good.Path, specs);
+            Assert.Empty(read.Result.Diagnostics);
+            Assert.Equal(new[] { "0.0", "12.0", "6.0" }, read.Decimals(1).Select(Text));
+            Assert.Equal(new[] { "1.000", "-1.000", "0.920" }, read.Decimals(2).Select(Text));
+            Assert.Equal(new[] { "12", "0", "7" }, read.Decimals(3).Select(Text));
+            Assert.Equal(new[] { "-5", "0", "2147483647" }, read.Decimals(4).Select(Text));
+        }
+        using var bad = Pq.Write(
+            Pq.Text("member_id", "M1", "M2", "M3", "M4"),
+            Pq.Decimal32("member_months", 9, 1, 0, 120, 121, -1),
+            Pq.Decimal("quality", 18, 3, 1000, -1001, 920, 1),
+            Pq.Long("months_whole", 12, 0, 13, 7),
+            Pq.Int("risk_score", 1, 2, 3, 4));
+        var outcome = ReadParquet(bad.Path, specs, new MemberReadOptions { BadRows = BadRowPolicy.ExcludeBadRows });
+        Assert.Equal(new[] { ("VBC3014", 2), ("VBC3015", 3), ("VBC3015", 3), ("VBC3015", 4) },
+            outcome.Result.Diagnostics.Where(d => d.Code is "VBC3014" or "VBC3015").Select(d => (d.Code, d.Location.Line)).OrderBy(x => x.Line).ThenBy(x => x.Code));
+        Assert.Contains(outcome.Result.Diagnostics, d => d.Message.Contains("Row 3, column 'member_months': '12.1' is outside the range", StringComparison.Ordinal));
+        Assert.Contains(outcome.Result.Diagnostics, d => d.Message.Contains("Row 4, column 'member_months': '-0.1' is outside the range", StringComparison.Ordinal));
+        Assert.Contains(outcome.Result.Diagnostics, d => d.Message.Contains("Row 3, column 'months_whole': '13' is outside the range", StringComparison.Ordinal));
+        Assert.Contains(outcome.Result.Diagnostics, d => d.Message.Contains("Row 2, column 'quality': '-1.001' is ambiguous", StringComparison.Ordinal));
+        Assert.Equal(new[] { "0.0" }, outcome.Decimals(1).Select(Text));
+        Assert.Equal(new[] { "1.000" }, outcome.Decimals(2).Select(Text));
+
+        static string Text(decimal d) => d.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
     public void Text_that_is_not_utf8_is_refused()
     {
         using var file = Pq.Write(Pq.Text("member_id", "M1"), Pq.RawText("sex", new byte[] { 0x46, 0xFF }));
@@ -365,6 +408,63 @@ public class ParquetMemberReaderTests
         Assert.Contains("already appears in row 68", problems[2].Message);
     }
 
+    [Theory]
+    [InlineData("text")]
+    [InlineData("int64")]
+    [InlineData("int32")]
+    public void Ids_stay_utf8_bytes_and_duplicates_are_found_on_them_in_earlier_row_groups(string stored)
+    {
+        // Ids are held as the UTF-8 bytes of their text (trimmed as a CSV cell; a whole number as its digits), not a
+        // string per member: a batch gives a string only for the id asked for, and a duplicate of a row of an earlier
+        // row group (read again from the file) or of the same batch is found on those bytes.
+        const int n = 600;
+        var numbers = Enumerable.Range(1, n).Select(i => 1_000_000L + i).ToArray();
+        numbers[450] = numbers[7];   // row 451 repeats row 8, three row groups earlier
+        numbers[521] = numbers[520]; // row 522 repeats row 521, in the same batch
+        var texts = numbers.Select((v, i) => i % 5 == 0 ? $" Ü{v} " : $"Ü{v}").ToArray(); // padded and not: the same id
+        using var file = Pq.Write(new[] { 100, 150, 200, 150 }, stored switch
+        {
+            "text" => Pq.Text("member_id", texts),
+            "int64" => Pq.Long("member_id", numbers),
+            _ => Pq.Int("member_id", numbers.Select(v => (int)v).ToArray()),
+        }, Pq.Decimal("inpatient", 18, 2, numbers.Select(v => (decimal)v).ToArray()));
+        string Id(long row) => stored == "text" ? $"Ü{numbers[row - 1]}" : numbers[row - 1].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var reader = ParquetMemberReader.Open(file.Path, new[] { Specs.Id(), Specs.Money("inpatient") }, new MemberReadOptions
+        {
+            BadRows = BadRowPolicy.ExcludeBadRows,
+            BatchSize = 32,
+            MaxParallelism = 2,
+            RecycleBatches = true,
+            DisplayName = "members.parquet",
+        });
+        var rows = new List<(long Row, string Id)>();
+        int asBytes = 0;
+        foreach (var batch in reader.ReadBatches())
+        {
+            if (batch.Utf8Text is not null)
+            {
+                asBytes++;
+                Assert.Equal(Id(batch.DataRowAt(3)), batch.TextAt(0, 3));
+                Assert.NotNull(batch.Utf8Text); // one row's id made no strings for the others
+            }
+            for (int i = 0; i < batch.RowCount; i++)
+            {
+                rows.Add((batch.DataRowAt(i), batch.Texts(0)[i]));
+            }
+        }
+
+        var left = new[] { 451L, 522L };
+        var kept = Enumerable.Range(1, n).Select(i => (long)i).Where(r => !left.Contains(r)).ToList();
+        Assert.Equal(kept, rows.Select(r => r.Row));
+        Assert.Equal(kept.Select(Id), rows.Select(r => r.Id));
+        Assert.True(asBytes >= 15, $"{asBytes} batches kept their ids as bytes");
+        var duplicates = reader.Result.Diagnostics.Where(d => d.Code == "VBC3016").ToList();
+        Assert.Equal(new[] { 451, 522 }, duplicates.Select(d => d.Location.Line));
+        Assert.Contains($"the member id '{Id(8)}' already appears in row 8", duplicates[0].Message);
+        Assert.Contains($"the member id '{Id(521)}' already appears in row 521", duplicates[1].Message);
+        Assert.Equal(new[] { Id(451), Id(522) }, reader.Result.BadRows.Select(b => b.MemberId));
+    }
+
     private static ReadOutcome ReadParquet(string path, IReadOnlyList<ColumnSpec> specs, MemberReadOptions? options = null)
     {
         using var reader = ParquetMemberReader.Open(path, specs, (options ?? new MemberReadOptions()) with { DisplayName = "members.parquet" });
@@ -426,6 +526,11 @@ internal static class Pq
                     }
                 });
 
+    /// <summary>A DECIMAL(precision &lt;= 9) column stored as INT32, from its unscaled integers.</summary>
+    public static Col Decimal32(string name, int precision, int scale, params int[] unscaled) =>
+        new(() => new PrimitiveNode(name, Repetition.Required, LogicalType.Decimal(precision, scale), PhysicalType.Int32), unscaled.Length,
+            (w, from, n) => ((ColumnWriter<int>)w).WriteBatch(unscaled.AsSpan(from, n)));
+
     public static Col OptionalDecimal(string name, int precision, int scale, params long?[] unscaled) =>
         new(() => new PrimitiveNode(name, Repetition.Optional, LogicalType.Decimal(precision, scale), PhysicalType.Int64), unscaled.Length,
             (w, from, n) =>
@@ -438,6 +543,10 @@ internal static class Pq
     public static Col Long(string name, params long[] values) =>
         new(() => new PrimitiveNode(name, Repetition.Required, LogicalType.None(), PhysicalType.Int64), values.Length,
             (w, from, n) => ((ColumnWriter<long>)w).WriteBatch(values.AsSpan(from, n)));
+
+    public static Col Int(string name, params int[] values) =>
+        new(() => new PrimitiveNode(name, Repetition.Required, LogicalType.None(), PhysicalType.Int32), values.Length,
+            (w, from, n) => ((ColumnWriter<int>)w).WriteBatch(values.AsSpan(from, n)));
 
     public static Col Double(string name, params double[] values) =>
         new(() => new PrimitiveNode(name, Repetition.Required, LogicalType.None(), PhysicalType.Double), values.Length,
