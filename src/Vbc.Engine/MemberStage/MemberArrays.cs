@@ -13,7 +13,8 @@ namespace Vbc.MemberStage;
 internal static class MemberArrays<T>
     where T : unmanaged
 {
-    private const int FirstLength = 4096;
+    // Small, so that a thousand organisations of a thousand members each do not hold 64 KB of costs apiece.
+    private const int FirstLength = 256;
     private const int PooledLength = 1 << 20;
     private static readonly System.Buffers.ArrayPool<T> s_pool = System.Buffers.ArrayPool<T>.Create(PooledLength, 4);
     private static T[]? s_spare;

@@ -133,7 +133,7 @@ public static class SettlementEngine
             return new SettlementResult(null, inputProblems) { IsUsageError = usage };
         }
 
-        var units = Order(contract.ClausesFor(year).ToList());
+        var units = OrderedClauses(contract, year);
 
         // The member-level stage: once over the one table, or once per table over the clauses that read it.
         MemberStageResult? members = null;
@@ -553,7 +553,7 @@ public static class SettlementEngine
         {
             var context = new SettlementContext(contract, year, inputs, null);
             read = context.InputsRead;
-            var clauses = Order(contract.ClausesFor(year).ToList()).SelectMany(ClauseDependencies.WithDescendants).ToList();
+            var clauses = OrderedClauses(contract, year).SelectMany(ClauseDependencies.WithDescendants).ToList();
             try
             {
                 if (contract.RootTable is not { } root)
@@ -804,6 +804,16 @@ public static class SettlementEngine
     /// Clauses in an order where every clause comes after the clauses whose values it reads; otherwise in the order
     /// written. (The binder has already ruled out circles.)
     /// </summary>
+    /// <summary>
+    /// The year's clauses in the order they settle (<see cref="Order"/>), worked out once per contract and year: a
+    /// portfolio lowers and settles the same contract for every organisation (about 45 us a time, each).
+    /// </summary>
+    private static List<BoundClause> OrderedClauses(BoundContract contract, int year) =>
+        new(s_ordered.GetValue(contract, _ => new System.Collections.Concurrent.ConcurrentDictionary<int, BoundClause[]>())
+            .GetOrAdd(year, y => Order(contract.ClausesFor(y).ToList()).ToArray()));
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<BoundContract, System.Collections.Concurrent.ConcurrentDictionary<int, BoundClause[]>> s_ordered = new();
+
     internal static List<BoundClause> Order(List<BoundClause> units)
     {
         var producers = units
