@@ -42,12 +42,19 @@ public sealed class DuckDbBackend : MemberStageBackend
     public IReadOnlyDictionary<string, (string Path, string Name)> Tables { get; init; } =
         new Dictionary<string, (string Path, string Name)>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>A long claims file (--claims) summed per member into the money columns the member file lacks: the path read, and the file as named.</summary>
+    public (string Path, string Name)? Claims { get; init; }
+
     public override string Name => "duckdb";
 
     internal override bool ReadsRequestData => false;
 
     internal override StageRun Run(StageJob job)
     {
+        if (Claims is { } claims)
+        {
+            return RunWithClaims(job, claims);
+        }
         // With --exclude-bad-rows, a file DuckDB reads whole has no row to leave out; a file with a value it does not
         // read, or a row that cannot be computed, goes to vbc's own reader, which leaves out and lists each bad row.
         var (headerNotes, ignored) = ReadHeader(job.Specs);
@@ -261,15 +268,88 @@ public sealed class DuckDbBackend : MemberStageBackend
     /// The file through vbc's own reader and the in-memory kernels, for the diagnostics the in-memory engine gives. If
     /// they find no problem, DuckDB could not read what vbc reads: the run is refused with <paramref name="whyNot"/>.
     /// </summary>
-    private StageRun ReadByVbc(StageJob job, Diagnostic? whyNot)
+    /// <summary>
+    /// The stage with a long claims file (--claims): DuckDB loads the member file and the claims file, each value
+    /// checked as for one file, sums the claims per member and category into the money columns the member file lacks
+    /// (a member without claims in a category has 0 there, as in vbc's reader), and runs the compiled query over the
+    /// result. What vbc's reader reports about claims (a claim in a category the contract does not declare, or for a
+    /// member id with no row in the member file, or in a category the member file also has as a column; any note on
+    /// the header) is left to it: the run is settled by vbc's reader, whose warnings and statement notes stand.
+    /// </summary>
+    private StageRun RunWithClaims(StageJob job, (string Path, string Name) claims)
     {
-        var source = MemberFiles.Open(_path, null, job.ExcludeBadRows, _name);
+        if (DataFormats.Detect(_path) == DataFormat.Parquet || DataFormats.Detect(claims.Path) == DataFormat.Parquet || !job.Specs.Any(s => s.IsId))
+        {
+            return ReadByVbc(job, null, problemRows: false);
+        }
+        try
+        {
+            using var connection = new DuckDBConnection("DataSource=:memory:");
+            connection.Open();
+            var fileColumns = DuckDbValues.CsvColumns(connection, _path);
+            bool InFile(ColumnSpec spec) => fileColumns.Any(c => string.Equals(c.Trim(), spec.Name.Trim(), StringComparison.OrdinalIgnoreCase));
+            var money = job.Specs.Where(s => s.Type == Vbc.Semantics.ValueType.Money).ToList();
+            var fromClaims = money.Where(s => !InFile(s)).ToList();
+            var memberSpecs = job.Specs.Where(s => !fromClaims.Contains(s)).ToList();
+            var (headerNotes, ignored) = ReadHeader(memberSpecs);
+            if (headerNotes.Count > 0)
+            {
+                return ReadByVbc(job, null, problemRows: false);
+            }
+            var table = job.Lower();
+            var compiled = SqlStage.Compile(table, SqlDialect.DuckDb, job.At);
+            if (compiled.Sql is null)
+            {
+                return StageRun.Failed(compiled.Diagnostics);
+            }
+            var load = DuckDbValues.Load(connection, _path, _name, false, memberSpecs.Select((s, i) => ColumnPlan.For(s, i, required: false)).ToList(), "vbc_member_file");
+            if (load.Refusal is { } refusal)
+            {
+                return ReadByVbc(job, refusal);
+            }
+            // The claims file as vbc's claims reader reads it: member id and category must not be empty, amounts are money.
+            load = DuckDbValues.Load(connection, claims.Path, claims.Name, false, ClaimsColumns.Plans(), "vbc_claims");
+            if (load.Refusal is { } claimsRefusal)
+            {
+                return ReadByVbc(job, claimsRefusal);
+            }
+            string id = job.Specs.First(s => s.IsId).Name;
+            if (!DuckDbValues.ClaimsInTheOrdinary(connection, id, fromClaims.Select(s => s.Name.Trim()).ToList()))
+            {
+                return ReadByVbc(job, null, problemRows: false);
+            }
+            DuckDbValues.JoinClaims(connection, id, fromClaims.Select(s => s.Name).ToList());
+            var figures = SqlStage.Run(connection, compiled.Sql);
+            if (SqlStage.ProblemRows(figures).Rows > 0)
+            {
+                return ReadByVbc(job, null);
+            }
+            return new StageRun(SqlStage.ToResult(table, figures), Array.Empty<Diagnostic>(),
+                new StageData(_name, ignored, Array.Empty<ExcludedRow>(), headerNotes, claims.Name, Array.Empty<ClaimsNote>()));
+        }
+        catch (FigureException e)
+        {
+            return StageRun.Failed(DatabaseDiagnostics.FigureTooPrecise(_name, Name, e.Figure, e.Text));
+        }
+        catch (DuckDBException e)
+        {
+            return ReadByVbc(job, DatabaseDiagnostics.DatabaseFailed(_name, Name, FirstLine(e.Message)));
+        }
+    }
+
+    /// <param name="problemRows">
+    /// Whether the database found rows that cannot be computed (false: the data is out of the ordinary in a way vbc's
+    /// reader reports with warnings, such as claims in a category the contract does not declare, and its run stands).
+    /// </param>
+    private StageRun ReadByVbc(StageJob job, Diagnostic? whyNot, bool problemRows = true)
+    {
+        var source = MemberFiles.Open(_path, Claims?.Path, job.ExcludeBadRows, _name, Claims?.Name);
         using var lifetime = source as IDisposable;
         var run = InMemory.Run(job with { Source = source });
         bool leftOut = run.Clean && (run.Result!.RowsLeftOut.Count > 0 || run.Data!.UnreadableRows.Count > 0);
         if (!run.Clean || run.Result!.Population.RowsRead == 0 || whyNot is null || leftOut)
         {
-            if (run.Clean && whyNot is null && !leftOut)
+            if (run.Clean && whyNot is null && !leftOut && problemRows)
             {
                 // The database saw a problem row that the kernels did not: never settle on either.
                 return StageRun.Failed(DatabaseDiagnostics.DatabaseFailed(_name, Name, "the database found rows that cannot be computed where vbc's kernels found none"));
@@ -280,6 +360,26 @@ public sealed class DuckDbBackend : MemberStageBackend
     }
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+}
+
+/// <summary>The columns of a long claims file, as vbc's claims reader reads them by default (<see cref="ClaimsOptions"/>).</summary>
+internal static class ClaimsColumns
+{
+    private static readonly ClaimsOptions Defaults = new();
+
+    public static string MemberId => Defaults.MemberIdColumn;
+
+    public static string Category => Defaults.CategoryColumn;
+
+    public static string Amount => Defaults.AmountColumn;
+
+    /// <summary>The claims file's columns as its reader reads them: member id and category must not be empty, amounts are money.</summary>
+    public static List<ColumnPlan> Plans() => new[]
+    {
+        new ColumnSpec(MemberId, Vbc.Semantics.ValueType.Text, false),
+        new ColumnSpec(Category, Vbc.Semantics.ValueType.Text, false),
+        new ColumnSpec(Amount, Vbc.Semantics.ValueType.Money, false),
+    }.Select((s, i) => ColumnPlan.For(s, i, required: i < 2)).ToList();
 }
 
 /// <summary>What loading the file into DuckDB gave: nothing when every value is read, or why not.</summary>
@@ -407,6 +507,72 @@ internal static class DuckDbValues
         Execute(connection, $"CREATE TEMP TABLE {Quote(relation)} AS SELECT {string.Join(", ", select)} FROM raw ORDER BY rowid");
         Execute(connection, "DROP TABLE raw");
         return new DuckDbLoad(null);
+    }
+
+    /// <summary>The columns of a CSV file's header, as DuckDB reads it (without reading its rows).</summary>
+    public static List<string> CsvColumns(DuckDBConnection connection, string path)
+    {
+        Execute(connection, $"CREATE TEMP VIEW vbc_header AS SELECT * FROM read_csv({Literal(path)}, header = true, delim = ',', quote = '\"', escape = '\"', all_varchar = true)");
+        var columns = Columns(connection, "vbc_header").Select(c => c.Name).ToList();
+        Execute(connection, "DROP VIEW vbc_header");
+        return columns;
+    }
+
+    /// <summary>
+    /// Whether every claim (loaded as <c>vbc_claims</c>) is in a category of <paramref name="fromClaims"/> (plain ASCII,
+    /// compared ignoring case as the claims reader compares) and for a member of the member file
+    /// (<c>vbc_member_file</c>): otherwise vbc's reader reports the rest (a category the contract does not declare, or
+    /// one the member file also has as a column; claims of ids with no row).
+    /// </summary>
+    public static bool ClaimsInTheOrdinary(DuckDBConnection connection, string id, IReadOnlyList<string> fromClaims)
+    {
+        string Names(IEnumerable<string> names) => names.Any() ? string.Join(", ", names.Select(n => Literal(n.ToLowerInvariant()))) : "NULL";
+        if (fromClaims.Any(n => n.Any(c => c > '~' || c < ' ')))
+        {
+            return false;
+        }
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FILTER (WHERE NOT regexp_full_match({Quote(ClaimsColumns.Category)}, '[ -~]*') OR lower({Quote(ClaimsColumns.Category)}) NOT IN ({Names(fromClaims)})), "
+            + $"COUNT(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM vbc_member_file m WHERE m.{Quote(id)} = c.{Quote(ClaimsColumns.MemberId)})) "
+            + "FROM vbc_claims c";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture) == 0 && Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture) == 0;
+    }
+
+    /// <summary>
+    /// The relation <c>members</c>: the member file's columns and, per column of <paramref name="fromClaims"/>, the sum of
+    /// each member's claims in that category (0 without any), as an exact DECIMAL wide enough for the largest sum.
+    /// </summary>
+    public static void JoinClaims(DuckDBConnection connection, string id, IReadOnlyList<string> fromClaims)
+    {
+        string memberId = Quote(ClaimsColumns.MemberId);
+        var sums = fromClaims.Select(c => $"SUM({Quote(ClaimsColumns.Amount)}) FILTER (WHERE lower({Quote(ClaimsColumns.Category)}) = {Literal(c.Trim().ToLowerInvariant())}) AS {Quote(c)}").ToList();
+        Execute(connection, $"CREATE TEMP TABLE vbc_claim_sums AS SELECT {memberId}{string.Concat(sums.Select(s => ", " + s))} FROM vbc_claims GROUP BY {memberId}");
+        int scale = 0;
+        var whole = new List<int>();
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"SELECT numeric_scale FROM information_schema.columns WHERE table_name = 'vbc_claims' AND column_name = {Literal(ClaimsColumns.Amount)}";
+            scale = Convert.ToInt32(command.ExecuteScalar() ?? 0, CultureInfo.InvariantCulture);
+        }
+        if (fromClaims.Count > 0)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {string.Join(", ", fromClaims.Select(c => $"length(CAST(COALESCE(MAX(floor(abs({Quote(c)}))), 0) AS HUGEINT)::VARCHAR)"))} FROM vbc_claim_sums";
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            for (int i = 0; i < fromClaims.Count; i++)
+            {
+                whole.Add(Convert.ToInt32(reader.GetValue(i), CultureInfo.InvariantCulture));
+            }
+        }
+        var columns = fromClaims.Select((c, i) => $", CAST(COALESCE(s.{Quote(c)}, 0) AS DECIMAL({Math.Min(38, whole[i] + scale)}, {scale})) AS {Quote(c)}");
+        Execute(connection, $"CREATE TEMP TABLE members AS SELECT m.*{string.Concat(columns)} FROM vbc_member_file m "
+            + $"LEFT JOIN vbc_claim_sums s ON s.{memberId} = m.{Quote(id)} ORDER BY m.rowid");
+        Execute(connection, "DROP TABLE vbc_claim_sums");
+        Execute(connection, "DROP TABLE vbc_claims");
+        Execute(connection, "DROP TABLE vbc_member_file");
     }
 
     /// <summary>The first cell of a column the predicates do not accept, named by its data row (VBC4050).</summary>
@@ -652,7 +818,7 @@ internal static class DuckDbValues
                     return new Cell
                     {
                         Plan = plan, Column = column, Trimmed = t,
-                        Valid = $"(strpos({t}, '\"') = 0 AND strpos({t}, chr(0)) = 0{(plan.Spec.IsId ? $" AND {t} <> ''" : "")})",
+                        Valid = $"(strpos({t}, '\"') = 0 AND strpos({t}, chr(0)) = 0{(plan.Spec.IsId || plan.Required ? $" AND {t} <> ''" : "")})",
                         Why = "text with a double quote inside is read only by vbc's reader",
                         Value = (_, _) => t,
                     };

@@ -363,9 +363,11 @@ internal static class SettleCommand
             return $"vbc: --exclude-bad-rows is not available with --engine {e.Name}{(e.Name == "duckdb" ? " and --inputs" : "")}: the rows left out are listed by vbc's own reader. "
                 + (e.Name == "duckdb" ? "Settle one organisation at a time, or settle without --engine." : "Export the table and settle the file without --engine to leave bad rows out.");
         }
-        if (o.Claims is not null)
+        if (o.Claims is not null && (e.Name != "duckdb" || o.InputsFile is not null || o.MoreTables.Count > 0))
         {
-            return $"vbc: --claims is read by the in-memory engine only; --engine {e.Name} reads a member file whose money columns are filled in.";
+            return e.Name == "duckdb"
+                ? "vbc: --claims with --engine duckdb sums the claims of one member file's run: with --inputs or several tables, settle without --engine."
+                : $"vbc: --claims is read by the in-memory engine and --engine duckdb; --engine {e.Name} reads a member table whose money columns are filled in (a view that sums the claims per member will do).";
         }
         if (e.Name == "duckdb")
         {
@@ -402,7 +404,7 @@ internal static class SettleCommand
     /// <summary>The member-level stage's engine for this run (null: in memory, over the request's data).</summary>
     private static MemberStageBackend? EngineFor(Options o, BoundContract contract, DataFiles files) => o.Engine.Name switch
     {
-        "duckdb" => new DuckDbBackend(files.Data!, o.Data) { Tables = files.TableFiles(o) },
+        "duckdb" => new DuckDbBackend(files.Data!, o.Data) { Tables = files.TableFiles(o), Claims = files.Claims is null ? null : (files.Claims, o.Claims!) },
         "postgres" => new PostgresBackend(o.Engine.Connection!, o.Engine.Table!) { Tables = DatabaseTables(o, contract) },
         _ => null,
     };

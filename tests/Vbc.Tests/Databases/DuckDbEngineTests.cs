@@ -401,6 +401,158 @@ public class DuckDbEngineTests
         }
     }
 
+    /// <summary>
+    /// A long claims file for the seed members, their inpatient and pharmacy costs taken out of the member file: each
+    /// inpatient cost as two claims (categories written in other cases and with spaces, as the claims reader compares
+    /// them), each pharmacy cost as one; members with a cost of 0 have no claim. The edits: as it is; a claim in a
+    /// category the contract does not declare; claims of a member id with no row; a claim in a category the member file
+    /// also has as a column; an amount the reader refuses; amounts written $1,234.50 and with more decimals; a claims file without claims (refused, VBC3004).
+    /// </summary>
+    public static TheoryData<string> ClaimsCases() => new() { "split", "unknown category", "orphan", "column in both", "bad amount", "odd amounts", "empty" };
+
+    [Theory]
+    [MemberData(nameof(ClaimsCases))]
+    public void A_claims_file_summed_per_member_settles_in_duckdb_to_the_in_memory_statement(string edit)
+    {
+        const string contract = "contracts/mssp-basic-a.vbc";
+        var (members, claims) = ClaimsFiles(edit);
+        string folder = Path.Combine(Path.GetTempPath(), $"vbc-duck-claims-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string memberFile = Path.Combine(folder, "members.csv"), claimsFile = Path.Combine(folder, "claims.csv");
+            File.WriteAllLines(memberFile, members);
+            File.WriteAllLines(claimsFile, claims);
+            foreach (var extra in new[] { Array.Empty<string>(), new[] { "--format", "json" }, new[] { "--exclude-bad-rows" } })
+            {
+                var run = new[] { "settle", contract, "--data", memberFile, "--claims", claimsFile }.Concat(StageBaselineTests.RunArguments(contract)).Concat(extra).ToArray();
+                var memory = CliRunner.Run(run);
+                var duck = CliRunner.Run(run.Concat(new[] { "--engine", "duckdb" }).ToArray());
+                Assert.True(memory.ExitCode == duck.ExitCode, $"{edit} {string.Join(' ', extra)}: exit {memory.ExitCode} in memory, {duck.ExitCode} in DuckDB\n{memory.Error}\n{duck.Error}");
+                Assert.Equal(memory.Error, duck.Error);
+                Assert.Equal(WithoutCommand(memory.Output), WithoutCommand(duck.Output));
+                if (edit == "empty")
+                {
+                    // A claims file without claims is refused alike.
+                    Assert.Contains("error VBC3004", duck.Error);
+                }
+                if (edit is "split" or "odd amounts")
+                {
+                    Assert.True(memory.ExitCode == 0, memory.Error);
+                }
+            }
+            if (edit == "split")
+            {
+                // The claims give back the member file's own costs: the statement's total is the seed file's.
+                var seed = CliRunner.Run(new[] { "settle", contract, "--data", "seeds/members.csv" }.Concat(StageBaselineTests.RunArguments(contract)).ToArray());
+                var duck = CliRunner.Run(new[] { "settle", contract, "--data", memberFile, "--claims", claimsFile, "--engine", "duckdb" }.Concat(StageBaselineTests.RunArguments(contract)).ToArray());
+                string Total(string statement) => statement.Split('\n').First(l => l.TrimStart().StartsWith("TOTAL", StringComparison.Ordinal));
+                Assert.Equal(Total(seed.Output), Total(duck.Output));
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
+    [Theory]
+    [InlineData("split", true)]
+    [InlineData("odd amounts", true)]
+    [InlineData("orphan", false)]
+    [InlineData("unknown category", false)]
+    [InlineData("column in both", false)]
+    public void Claims_are_summed_in_duckdb_only_when_vbcs_reader_has_nothing_to_say_about_them(string edit, bool ordinary)
+    {
+        // The mechanism itself (the CLI's statements are equal either way): which claims DuckDB sums, and the sums.
+        var (members, claims) = ClaimsFiles(edit);
+        string folder = Path.Combine(Path.GetTempPath(), $"vbc-duck-claims-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string memberFile = Path.Combine(folder, "members.csv"), claimsFile = Path.Combine(folder, "claims.csv");
+            File.WriteAllLines(memberFile, members);
+            File.WriteAllLines(claimsFile, claims);
+            var contract = PluginHost.Bind(ContractParser.ParseFile(Golden.PathOf("contracts", "mssp-basic-a.vbc")));
+            var specs = contract.Columns.Select(ColumnSpec.From).Where(s => s.Name is not ("inpatient" or "pharmacy")).ToList();
+            using var connection = new DuckDBConnection("DataSource=:memory:");
+            connection.Open();
+            Assert.Null(DuckDbValues.Load(connection, memberFile, "members.csv", false, specs.Select((s, i) => ColumnPlan.For(s, i, required: false)).ToList(), "vbc_member_file").Refusal);
+            Assert.Null(DuckDbValues.Load(connection, claimsFile, "claims.csv", false, ClaimsColumns.Plans(), "vbc_claims").Refusal);
+            Assert.Equal(ordinary, DuckDbValues.ClaimsInTheOrdinary(connection, "member_id", new[] { "inpatient", "pharmacy" }));
+            if (!ordinary)
+            {
+                return;
+            }
+            DuckDbValues.JoinClaims(connection, "member_id", new[] { "inpatient", "pharmacy" });
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*), CAST(SUM(inpatient) AS VARCHAR), CAST(SUM(pharmacy) AS VARCHAR), COUNT(*) FILTER (WHERE inpatient = 0) FROM members";
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            decimal Sum(int column) => claims.Skip(1).Select(l => l.Split(',', 3)).Where(c => c[1].Trim().Equals(column == 1 ? "inpatient" : "pharmacy", StringComparison.OrdinalIgnoreCase))
+                .Sum(c => decimal.Parse(c[2].Trim('"').Replace("$", "").Replace(",", ""), CultureInfo.InvariantCulture));
+            Assert.Equal(5000L, Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture));
+            Assert.Equal(Sum(1), decimal.Parse(reader.GetString(1), CultureInfo.InvariantCulture));
+            Assert.Equal(Sum(2), decimal.Parse(reader.GetString(2), CultureInfo.InvariantCulture));
+            Assert.True(Convert.ToInt64(reader.GetValue(3), CultureInfo.InvariantCulture) > 0, "members without an inpatient claim have 0");
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
+    /// <summary>The seed member file without its inpatient and pharmacy columns, and those costs as a long claims file (edited).</summary>
+    private static (List<string> Members, List<string> Claims) ClaimsFiles(string edit)
+    {
+        var lines = File.ReadAllLines(Golden.PathOf("seeds", "members.csv"));
+        var header = lines[0].Split(',');
+        int inpatient = Array.IndexOf(header, "inpatient"), pharmacy = Array.IndexOf(header, "pharmacy");
+        var members = new List<string>();
+        var claims = new List<string> { "member_id,category,amount" };
+        foreach (var (line, i) in lines.Select((l, i) => (l, i)))
+        {
+            var cells = line.Split(',');
+            members.Add(string.Join(',', cells.Where((_, c) => c != inpatient && c != pharmacy)));
+            if (i == 0 || edit == "empty")
+            {
+                continue;
+            }
+            decimal cost = decimal.Parse(cells[inpatient], CultureInfo.InvariantCulture);
+            if (cost != 0)
+            {
+                decimal half = Math.Round(cost / 2, 2);
+                claims.Add($"{cells[0]},{(i % 2 == 0 ? "inpatient" : " Inpatient ")},{half.ToString(CultureInfo.InvariantCulture)}");
+                claims.Add($"{cells[0]},INPATIENT,{(cost - half).ToString(CultureInfo.InvariantCulture)}");
+            }
+            if (decimal.Parse(cells[pharmacy], CultureInfo.InvariantCulture) != 0)
+            {
+                claims.Add($"{cells[0]},pharmacy,{cells[pharmacy]}");
+            }
+        }
+        switch (edit)
+        {
+            case "unknown category":
+                claims.Add("M00000001,dental,120.00");
+                break;
+            case "orphan":
+                claims.Add("NOPE-1,inpatient,99.99");
+                break;
+            case "column in both":
+                claims.Add("M00000001,outpatient,10.00");
+                break;
+            case "bad amount":
+                claims.Add("M00000001,inpatient,\"12,5\"");
+                break;
+            case "odd amounts":
+                claims.Add("M00000001,inpatient,\"$1,234.50\"");
+                claims.Add("M00000002,pharmacy,0.125");
+                claims.Add("M00000003,pharmacy,-10.1");
+                break;
+        }
+        return (members, claims);
+    }
+
     /// <summary>Text, number kinds and the strings tried on each: the reader's own cases and near misses.</summary>
     private static readonly string[] Cells =
     {
