@@ -36,7 +36,7 @@ internal sealed class IdIndex
     {
         long capacity = Math.Max(1024, (long)(expected / 0.7));
         capacity = Math.Min(capacity, Array.MaxLength);
-        var table = new ulong[capacity];
+        var table = LargePages.Allocate<ulong>((int)capacity);
         _tables.Add(table);
         _inCurrent = 0;
         _limit = (long)(capacity * MaxLoad);

@@ -124,7 +124,15 @@ internal sealed class InMemoryBackend : MemberStageBackend
                 reserved = true;
                 if (source.RowEstimate is { } estimate)
                 {
-                    runner.ReserveRows(estimate);
+                    try
+                    {
+                        runner.ReserveRows(estimate);
+                    }
+                    catch (OutOfMemoryException)
+                    {
+                        // An estimate far above the real count (short first rows in a huge file) that cannot be
+                        // reserved: the arrays grow as members arrive, as without an estimate.
+                    }
                 }
             }
             runner.Add(batch);

@@ -191,6 +191,26 @@ public class CsvMemberReaderTests
     }
 
     [Fact]
+    public void Ragged_rows_are_found_past_the_last_column_read()
+    {
+        // The reader stores fields only up to the last column the contract reads and counts the rest: a missing or
+        // extra field after it, in rows long enough for the splitter's 32-byte blocks, is still a ragged row.
+        string tail = string.Join(',', Enumerable.Range(1, 20).Select(i => $"note{i}"));
+        string csv = $"member_id,cost,{string.Join(',', Enumerable.Range(1, 20).Select(i => $"n{i}"))}\n" +
+            $"A,1,{tail}\n" +
+            $"B,2,{tail},extra\n" +
+            $"C,3,{tail.Substring(0, tail.LastIndexOf(','))}\n" +
+            $"D,4,{tail.Replace("note20", "\"note,20\"")}\n";
+        var read = Read.Text(csv, IdAndCost);
+        var ragged = read.Result.Diagnostics.Where(d => d.Code == "VBC3007").ToList();
+        Assert.Equal(2, ragged.Count);
+        Assert.Contains("Row 2 has 23 fields but the header has 22", ragged[0].Message);
+        Assert.Contains("Row 3 has 21 fields but the header has 22", ragged[1].Message);
+        Assert.Equal(new[] { "A", "D" }, read.Texts(0));
+        Assert.Equal(new[] { 1m, 4m }, read.Decimals(1));
+    }
+
+    [Fact]
     public void Unclosed_quote()
     {
         var read = Read.Text("member_id,cost\nA,1\nB,\"2\nC,3\n", IdAndCost);
