@@ -267,14 +267,15 @@ public class ParquetMemberReaderTests
         var specs = new[]
         {
             Specs.Id(), Specs.Of("member_months", ValueType.MemberMonths), Specs.Of("quality", ValueType.Percent),
-            Specs.Of("months_whole", ValueType.MemberMonths), Specs.Of("risk_score", ValueType.Ratio),
+            Specs.Of("months_whole", ValueType.MemberMonths), Specs.Of("risk_score", ValueType.Ratio), Specs.Of("esrd", ValueType.Flag),
         };
         using (var good = Pq.Write(
             Pq.Text("member_id", "M1", "M2", "M3"),
             Pq.Decimal32("member_months", 9, 1, 0, 120, 60),
             Pq.Decimal("quality", 18, 3, 1000, -1000, 920),
             Pq.Long("months_whole", 12, 0, 7),
-            Pq.Int("risk_score", -5, 0, int.MaxValue)))
+            Pq.Int("risk_score", -5, 0, int.MaxValue),
+            Pq.Long("esrd", 0, 1, 1)))
         {
             var read = ReadParquet(good.Path, specs);
             Assert.Empty(read.Result.Diagnostics);
@@ -282,13 +283,15 @@ public class ParquetMemberReaderTests
             Assert.Equal(new[] { "1.000", "-1.000", "0.920" }, read.Decimals(2).Select(Text));
             Assert.Equal(new[] { "12", "0", "7" }, read.Decimals(3).Select(Text));
             Assert.Equal(new[] { "-5", "0", "2147483647" }, read.Decimals(4).Select(Text));
+            Assert.Equal(new[] { false, true, true }, read.Flags(5));
         }
         using var bad = Pq.Write(
             Pq.Text("member_id", "M1", "M2", "M3", "M4"),
             Pq.Decimal32("member_months", 9, 1, 0, 120, 121, -1),
             Pq.Decimal("quality", 18, 3, 1000, -1001, 920, 1),
             Pq.Long("months_whole", 12, 0, 13, 7),
-            Pq.Int("risk_score", 1, 2, 3, 4));
+            Pq.Int("risk_score", 1, 2, 3, 4),
+            Pq.Long("esrd", 1, 0, 2, 0));
         var outcome = ReadParquet(bad.Path, specs, new MemberReadOptions { BadRows = BadRowPolicy.ExcludeBadRows });
         Assert.Equal(new[] { ("VBC3014", 2), ("VBC3015", 3), ("VBC3015", 3), ("VBC3015", 4) },
             outcome.Result.Diagnostics.Where(d => d.Code is "VBC3014" or "VBC3015").Select(d => (d.Code, d.Location.Line)).OrderBy(x => x.Line).ThenBy(x => x.Code));
@@ -296,6 +299,8 @@ public class ParquetMemberReaderTests
         Assert.Contains(outcome.Result.Diagnostics, d => d.Message.Contains("Row 4, column 'member_months': '-0.1' is outside the range", StringComparison.Ordinal));
         Assert.Contains(outcome.Result.Diagnostics, d => d.Message.Contains("Row 3, column 'months_whole': '13' is outside the range", StringComparison.Ordinal));
         Assert.Contains(outcome.Result.Diagnostics, d => d.Message.Contains("Row 2, column 'quality': '-1.001' is ambiguous", StringComparison.Ordinal));
+        Assert.Contains("Row 3, column 'esrd': '2' is not a valid yes/no value", Assert.Single(outcome.Result.Diagnostics, d => d.Code == "VBC3012").Message);
+        Assert.Equal(new[] { true }, outcome.Flags(5));
         Assert.Equal(new[] { "0.0" }, outcome.Decimals(1).Select(Text));
         Assert.Equal(new[] { "1.000" }, outcome.Decimals(2).Select(Text));
 
