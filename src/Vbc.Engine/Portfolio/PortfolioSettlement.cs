@@ -309,7 +309,9 @@ public static partial class PortfolioSettlement
             }
             measured[i] = members.Population.InputCost;
             string name = splitColumn is null ? source.Name : $"{source.Name} (rows where {splitColumn} = {rows[i].Organisation})";
-            results[i] = members.Population.RowsRead == 0
+            // A stage that failed on its first batch (a row sum not exact) counted none of its rows: its problem stands,
+            // not "no row in the member file".
+            results[i] = members.Population.RowsRead == 0 && members.Problems.Count == 0
                 ? WithoutRows(file, orgColumn, rows[i].Organisation, rows[i].Line, source.Name, splitColumn ?? orgColumn)
                 : SettleOrganisation(contract, rows[i].Request!, slot, members, stage => new DataSource(name, source.IgnoredColumns, stage.RowsLeftOut, source.ClaimsFile), at);
         }

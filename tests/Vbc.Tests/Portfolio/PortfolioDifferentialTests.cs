@@ -78,7 +78,7 @@ public sealed class PortfolioDifferentialTests : IDisposable
             }
             else
             {
-                Assert.Equal(alone.Diagnostics.Select(d => d.ToString()), entry.Result.Diagnostics.Select(d => d.ToString()));
+                Assert.Equal(string.Join("\n", alone.Diagnostics), string.Join("\n", entry.Result.Diagnostics));
             }
         }
         return portfolio;
@@ -232,6 +232,31 @@ shared losses {
             Assert.Equal(File.ReadAllLines(data).Length - 1, r.Rows);
             Assert.Equal(40, r.UnlistedRows);
         }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_row_whose_sum_is_not_exact_fails_its_organisation_only_named_as_alone(bool gatherRows)
+    {
+        // ORG-B's row 7 holds two amounts whose sum decimal cannot hold: its row sum fails when the batch is evaluated
+        // (once for both organisations), and only the stage that adds the row fails, as ORG-B alone does.
+        var contract = Bind(GeneratedContract, "portfolio-differential.vbc");
+        var rows = new StringBuilder("member_id,organisation_id,member_months,risk_score,attributed,esrd,inpatient,outpatient\n");
+        for (int m = 1; m <= 40; m++)
+        {
+            string org = m % 2 == 0 ? "ORG-A" : "ORG-B";
+            string costs = m == 7 ? "50000000000000000000000000000,50000000000000000000000000000" : $"{1000 + 37 * m}.25,{200 + m}.50";
+            rows.Append($"M{m:D3},{org},12,1.0,1,0,{costs}\n");
+        }
+        var data = Write("members.csv", rows.ToString());
+        var inputs = Write("orgs.csv", "organisation_id,quality_score\nORG-A,90%\nORG-B,85%\n");
+        var portfolio = SettleBothWays(contract, data, inputs, excludeBadRows: false, gatherRows: gatherRows);
+        Assert.True(portfolio.Entries[0].Result.Succeeded);
+        var problem = Assert.Single(portfolio.Entries[1].Result.Diagnostics);
+        Assert.Equal("VBC3040", problem.Code);
+        Assert.Equal(8, problem.Location.Line);
+        Assert.Contains("Data row 7 (member M007)", problem.Message);
     }
 
     [Fact]
