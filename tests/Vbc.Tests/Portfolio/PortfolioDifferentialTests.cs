@@ -99,6 +99,36 @@ public sealed class PortfolioDifferentialTests : IDisposable
         Assert.Empty(portfolio.Unlisted);
     }
 
+    [Fact]
+    public void From_parquet_every_organisation_gets_the_statement_it_gets_from_csv()
+    {
+        // The Parquet reader hands the ids on as UTF-8 bytes and recycles its batches; the router copies each row to
+        // its organisation's buffer: the statements are those of the CSV file, but for the file's name and hash.
+        var contract = Bind(EnhancedByOrganisation(), "enhanced-by-organisation.vbc");
+        var inputs = InputsFile.Read(Write("acos.csv", "organisation_id,quality_score\nACO-01,95%\nACO-02,80%\nACO-03,0.9\n"));
+        string csv = Golden.PathOf("seeds", "members.csv");
+        string parquet = Path.Combine(_folder, "members.parquet");
+        Assert.DoesNotContain(ParquetMemberWriter.FromCsv(csv, contract.Columns.Select(ColumnSpec.From).ToList(), parquet), d => d.IsError);
+
+        PortfolioResult Settle(IMemberSource data)
+        {
+            using (data as IDisposable)
+            {
+                return PortfolioSettlement.Settle(contract, new PortfolioRequest { InputsFile = inputs, Data = data });
+            }
+        }
+        var fromCsv = Settle(new CsvMemberSource(csv));
+        var fromParquet = Settle(new ParquetMemberSource(parquet));
+
+        // The Parquet file holds only the contract's columns: the CSV file's note on the columns it does not use goes.
+        string Normalised(PortfolioEntry entry, string path) => string.Join("\n", System.Text.RegularExpressions.Regex
+            .Replace(TextStatementWriter.Write(entry.Result.Statement!), "DATA NOTES\n-+\n  Columns in the data that the contract does not use: [^\n]*\n", "")
+            .Split('\n').Where(l => l.Trim().Length > 0 && !l.Contains("sha256", StringComparison.Ordinal)).Select(l => l.Replace(path, "DATA", StringComparison.Ordinal)));
+        Assert.Equal(3, fromParquet.Entries.Count(e => e.Result.Succeeded));
+        Assert.Equal(fromCsv.Entries.Select(e => Normalised(e, csv)), fromParquet.Entries.Select(e => Normalised(e, parquet)));
+        Assert.Equal(fromCsv.Reconciliation!.SettledRows, fromParquet.Reconciliation!.SettledRows);
+    }
+
     /// <summary>
     /// A test contract with a per-row expression that can fail (a division by the risk score, 0 on some rows), a
     /// percentile truncation and an inclusion flag and exclusion flag.
