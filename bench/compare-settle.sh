@@ -5,7 +5,8 @@
 # and best CPU time (user+sys) and wall time of each build, with the load average before and after.
 #
 #   bench/compare-settle.sh A_VBC B_VBC [ROUNDS] [FILE]
-#     A_VBC, B_VBC  published vbc executables (dotnet publish src/vbc -c Release -r linux-x64 --self-contained false -o DIR)
+#     A_VBC, B_VBC  published vbc executables: the native vbc (scripts/publish-native.sh DIR, then DIR/vbc; its managed
+#                   copy is DIR/managed/vbc), or a managed one (dotnet publish src/vbc -c Release -r linux-x64 --self-contained false -o DIR)
 #     ROUNDS        rounds of one run each (default 6)
 #     FILE          the member file (default bench-out/members-1000000-seed42-cf0.95.csv)
 # The contract and inputs are bench/run.sh's: contracts/mssp-basic-e.vbc, quality_score=92%, participant_revenue=20000000000.

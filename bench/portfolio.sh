@@ -2,7 +2,9 @@
 # A portfolio in one pass (docs/performance.md, "A portfolio"): one contract settled for 100 organisations over one
 # member file, against the same file settled as one organisation, alternated in one run, with CPU time and peak memory.
 #
-#   bench/portfolio.sh [--members 1000000] [--organisations 100] [--runs 3]
+#   bench/portfolio.sh [--members 1000000] [--organisations 100] [--runs 3] [--vbc PATH]
+#     --vbc  the vbc to time: a published executable (the native vbc of scripts/publish-native.sh DIR is DIR/vbc), or
+#            vbc.dll (run with dotnet); default the Release build's vbc.dll
 #
 # Builds Release, generates bench-out/members-N-seed42-orgsK.csv with `vbc generate members --organisations K` when it
 # is missing, writes the contract (contracts/mssp-enhanced.vbc with an organisation_id column) and an inputs file of K
@@ -13,11 +15,13 @@ cd "$(dirname "$0")/.."
 members=1000000
 organisations=100
 runs=3
+measured=
 while [[ $# -gt 0 ]]; do
     case $1 in
         --members) members=$2; shift 2 ;;
         --organisations) organisations=$2; shift 2 ;;
         --runs) runs=$2; shift 2 ;;
+        --vbc) measured=$2; shift 2 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -26,6 +30,10 @@ out=bench-out
 mkdir -p "$out"
 dotnet build src/vbc/vbc.csproj -c Release -nologo -v quiet >&2
 vbc=(dotnet src/vbc/bin/Release/net10.0/vbc.dll)
+timed=("${vbc[@]}")
+if [[ -n $measured ]]; then
+    if [[ $measured == *.dll ]]; then timed=(dotnet "$measured"); else timed=("$measured"); fi
+fi
 
 data="$out/members-$members-seed42-orgs$organisations.csv"
 if [[ ! -s $data ]]; then
@@ -59,8 +67,8 @@ echo
 echo "| run | wall s | user+sys s | peak MB |"
 echo "|---|---|---|---|"
 for ((r = 1; r <= runs; r++)); do
-    measure "one organisation (the whole file)" "${vbc[@]}" settle "$contract" --data "$data" --input quality_score=90% --format json
-    measure "$listed organisations in one pass" "${vbc[@]}" settle "$contract" --data "$data" --inputs "$inputs" --format csv
+    measure "one organisation (the whole file)" "${timed[@]}" settle "$contract" --data "$data" --input quality_score=90% --format json
+    measure "$listed organisations in one pass" "${timed[@]}" settle "$contract" --data "$data" --inputs "$inputs" --format csv
 done
 echo
 echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)."

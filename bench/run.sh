@@ -98,7 +98,9 @@ if [[ $wait_quiet -gt 0 ]]; then
     done
 fi
 
-# Whole `vbc settle` processes are timed with vbc as it is installed: published, compiled ahead of time (ReadyToRun).
-echo "Publishing vbc (Release, ReadyToRun) into $out/vbc..." >&2
-dotnet publish src/vbc/vbc.csproj -c Release -r linux-x64 --self-contained false -o "$out/vbc" -nologo -v quiet >&2
-"${bench[@]}" "${data[@]}" --runs "$runs" "${pg_args[@]}" "${peers_only[@]}" --python "$python" --vbc "$out/vbc/vbc" --out "$out/report.md" --command "$command"
+# Whole `vbc settle` processes are timed with vbc as it is installed: the native vbc (scripts/publish-native.sh), as
+# "vbc settle"; its managed copy (ReadyToRun, in managed/) is a peer row beside it.
+echo "Publishing the native vbc and the managed one (scripts/publish-native.sh) into $out/vbc..." >&2
+scripts/publish-native.sh "$out/vbc" >&2
+"${bench[@]}" "${data[@]}" --runs "$runs" "${pg_args[@]}" "${peers_only[@]}" --python "$python" --vbc "$out/vbc/vbc" --vbc-managed "$out/vbc/managed/vbc" \
+    --out "$out/report.md" --command "$command"

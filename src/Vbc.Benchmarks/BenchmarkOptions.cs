@@ -15,6 +15,7 @@ internal sealed record BenchmarkOptions
           --work-mem SIZE      PostgreSQL work_mem for the query session (default 1GB)
           --psql PATH          the psql client (default /usr/bin/psql)
           --vbc PATH           also time whole `vbc settle` processes: the published vbc executable, or vbc.dll (run with dotnet), --runs times per file
+          --vbc-managed PATH   with --peers-only: also the managed vbc (bench/run.sh passes the native vbc as --vbc and its managed copy here)
           --parquet FILE       the same members as the --data of the same position, as Parquet (`vbc generate members --format parquet`): adds vbc from Parquet
           --peers-only         only the side-by-side whole processes (vbc from CSV and Parquet, the DuckDB query, pandas), --runs times each, alternated
           --python PATH        the Python with pandas for the pandas peer (default python3); the peer is NOT RUN when it cannot import pandas
@@ -42,6 +43,8 @@ internal sealed record BenchmarkOptions
     public string Psql { get; init; } = "/usr/bin/psql";
 
     public string? Vbc { get; init; }
+
+    public string? VbcManaged { get; init; }
 
     public string? Out { get; init; }
 
@@ -72,6 +75,7 @@ internal sealed record BenchmarkOptions
                 case "--work-mem": o = o with { WorkMem = Next() }; break;
                 case "--psql": o = o with { Psql = Next() }; break;
                 case "--vbc": o = o with { Vbc = Next() }; break;
+                case "--vbc-managed": o = o with { VbcManaged = Next() }; break;
                 case "--out": o = o with { Out = Next() }; break;
                 case "--parquet": o.Parquet.Add(Next()); break;
                 case "--peers-only": o = o with { PeersOnly = true }; break;
@@ -88,7 +92,7 @@ internal sealed record BenchmarkOptions
         {
             throw new ArgumentException("Give one --parquet FILE per --data FILE (the same members), or none.");
         }
-        foreach (var f in o.Data.Concat(o.Parquet).Append(o.Contract).Concat(o.Vbc is null ? Array.Empty<string>() : new[] { o.Vbc }).Where(f => !File.Exists(f)))
+        foreach (var f in o.Data.Concat(o.Parquet).Append(o.Contract).Concat(new[] { o.Vbc, o.VbcManaged }.OfType<string>()).Where(f => !File.Exists(f)))
         {
             throw new ArgumentException($"No such file: {f}");
         }

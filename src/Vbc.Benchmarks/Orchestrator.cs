@@ -180,6 +180,10 @@ internal sealed class Orchestrator
         {
             (PeerSet.VbcCsv, VbcCommand(csv), null),
             (PeerSet.VbcParquet, parquet is null ? null : VbcCommand(parquet), parquet is null ? "no --parquet file" : null),
+            // The managed vbc beside the native one (bench/run.sh passes both), so that the two are side by side.
+            (PeerSet.VbcManagedCsv, _o.VbcManaged is null ? null : VbcCommand(csv, _o.VbcManaged), _o.VbcManaged is null ? "no --vbc-managed" : null),
+            (PeerSet.VbcManagedParquet, _o.VbcManaged is null || parquet is null ? null : VbcCommand(parquet, _o.VbcManaged),
+                _o.VbcManaged is null ? "no --vbc-managed" : parquet is null ? "no --parquet file" : null),
             (PeerSet.VbcDuckDb, VbcCommand(csv).Concat(new[] { "--engine", "duckdb" }).ToList(), null),
             (PeerSet.DuckDb, duckdb, null),
             (PeerSet.Pandas, pandasProblem is null ? new List<string> { _o.Python, "bench/pandas_settle.py", csv, quality, revenue } : null, pandasProblem),
@@ -198,14 +202,15 @@ internal sealed class Orchestrator
             commands.Select(c => new PeerResult(c.Name, runs[c.Name], c.NotRun)).ToList());
     }
 
-    private List<string> VbcCommand(string data)
+    private List<string> VbcCommand(string data, string? vbc = null)
     {
+        vbc ??= _o.Vbc!;
         var command = new List<string>();
-        if (_o.Vbc!.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+        if (vbc.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
         {
             command.Add("dotnet");
         }
-        command.AddRange(new[] { _o.Vbc!, "settle", _o.Contract, "--data", data, "--input", $"quality_score={_o.Quality}", "--input", $"participant_revenue={_o.Revenue}" });
+        command.AddRange(new[] { vbc, "settle", _o.Contract, "--data", data, "--input", $"quality_score={_o.Quality}", "--input", $"participant_revenue={_o.Revenue}" });
         return command;
     }
 
@@ -339,6 +344,8 @@ internal sealed record PeerSet(string Csv, string? Parquet, long CsvBytes, long 
 {
     public const string VbcCsv = "vbc settle, CSV";
     public const string VbcParquet = "vbc settle, Parquet";
+    public const string VbcManagedCsv = "vbc settle (managed, ReadyToRun), CSV";
+    public const string VbcManagedParquet = "vbc settle (managed, ReadyToRun), Parquet";
     public const string VbcDuckDb = "vbc settle --engine duckdb, CSV";
     public const string DuckDb = "DuckDB query (read_csv, DECIMAL, quantile_cont)";
     public const string Pandas = "pandas (read_csv, float64)";

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.VisualStudio.Threading;
 using StreamJsonRpc;
 using Vbc.Clauses;
@@ -34,7 +35,11 @@ public sealed record ServerOptions
 /// <c>vbc lsp</c>: a Language Server Protocol server over a pair of streams (stdio in use, in-memory pipes in tests).
 /// Each request is answered from Core's analysis of the document's current text. A request that fails is answered
 /// with an error and logged; the server keeps running.
+/// StreamJsonRpc binds the protocol's methods and serializes its messages by reflection: the server runs on the .NET
+/// runtime only, and the native vbc hands <c>vbc lsp</c> over to its managed copy (Vbc.Hosting.ManagedRuntime).
 /// </summary>
+[RequiresDynamicCode("StreamJsonRpc binds the server's methods and serializes messages by reflection.")]
+[RequiresUnreferencedCode("StreamJsonRpc binds the server's methods and serializes messages by reflection.")]
 public sealed class VbcLanguageServer : IDisposable
 {
     /// <summary>JSON-RPC's InternalError code, for a request a defect in vbc kept from being answered.</summary>

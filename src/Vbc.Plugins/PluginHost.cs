@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
@@ -5,6 +6,7 @@ using System.Text;
 using Vbc.Clauses;
 using Vbc.Clauses.Authoring;
 using Vbc.Diagnostics;
+using Vbc.Hosting;
 using Vbc.Parsing;
 using Vbc.Semantics;
 using Vbc.Settlement;
@@ -64,6 +66,10 @@ public sealed record PluginLoad(ClauseRegistry Registry, IReadOnlyList<Diagnosti
 /// </summary>
 public static class PluginHost
 {
+    /// <summary>Why a call guarded by ManagedRuntime.IsAvailable may use what trimming breaks.</summary>
+    internal const string TrimJustification =
+        "Guarded by ManagedRuntime.IsAvailable: the native vbc (the only trimmed build) removes the call; the managed vbc, which makes it, is never trimmed.";
+
     /// <summary>What a statement pins of a clause kind loaded from a script (name, keyword, version, SHA-256), or null for a built-in.</summary>
     public static PluginPin? PinOf(IClauseKind kind) => (kind as PluginClause)?.Pin;
 
@@ -86,10 +92,27 @@ public static class PluginHost
         return (Binder.Bind(parsed, load.Registry, load.Diagnostics), load.Registry);
     }
 
+    /// <exception cref="ManagedRuntimeRequiredException">In the native vbc, when the contract names plug-ins: scripts are compiled and loaded at run time.</exception>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = TrimJustification)]
     public static PluginLoad Load(ParsedContract parsed, PluginOptions? options = null, PluginSession? session = null)
     {
         options ??= PluginOptions.Default;
         var (references, _) = PluginReferences.Read(parsed);
+        if (references.Count == 0)
+        {
+            return new PluginLoad(new ClauseRegistry(BuiltInClauses.All), Array.Empty<Diagnostic>(), Array.Empty<LoadedPlugin>());
+        }
+        if (!ManagedRuntime.IsAvailable)
+        {
+            throw new ManagedRuntimeRequiredException($"the contract '{parsed.Source.Path}' names plug-ins (C# scripts, compiled and loaded when they run)");
+        }
+        return LoadAll(parsed, references, options, session);
+    }
+
+    [RequiresDynamicCode("Compiles and loads the plug-ins' scripts.")]
+    [RequiresUnreferencedCode("Loads the plug-ins' assemblies and finds their clause kinds by reflection.")]
+    private static PluginLoad LoadAll(ParsedContract parsed, IReadOnlyList<PluginReference> references, PluginOptions options, PluginSession? session)
+    {
         var registry = new ClauseRegistry(BuiltInClauses.All);
         var diagnostics = new List<Diagnostic>();
         var plugins = new List<LoadedPlugin>();
@@ -166,6 +189,8 @@ public static class PluginHost
     }
 
     /// <summary>Compiles (or takes from the cache), loads and constructs one script's clause kind.</summary>
+    [RequiresDynamicCode("Compiles a script and loads the assembly emitted.")]
+    [RequiresUnreferencedCode("Finds the clause kind in the loaded assembly by reflection.")]
     public static (LoadedPlugin? Plugin, IReadOnlyList<Diagnostic> Diagnostics) LoadScript(string name, string path, byte[] bytes, string sha256, PluginOptions options)
     {
         string key = ScriptCompiler.CacheKey(sha256);

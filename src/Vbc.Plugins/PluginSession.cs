@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Vbc.Diagnostics;
 
 namespace Vbc.Plugins;
@@ -19,6 +20,8 @@ public sealed class PluginSession
     /// <summary>How many times a script was compiled or taken from the disk cache (not reused from this session).</summary>
     public int Loads { get; private set; }
 
+    [RequiresDynamicCode("Compiles a script and loads the assembly emitted.")]
+    [RequiresUnreferencedCode("Finds the clause kind in the loaded assembly by reflection.")]
     internal (LoadedPlugin? Plugin, IReadOnlyList<Diagnostic> Diagnostics) LoadScript(string name, string fullPath, string path, byte[] bytes, string sha256, PluginOptions options)
     {
         lock (_gate)

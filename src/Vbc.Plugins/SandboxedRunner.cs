@@ -19,13 +19,14 @@ internal sealed class SandboxedRunner : IPluginRunner
 {
     private readonly PluginLimits _limits;
     private readonly string _scriptPath;
-    private readonly Assembly _assembly;
+    // The plug-in's assembly, by name: "vbc-plugin-" and its cache key, one per script content.
+    private readonly string? _assemblyName;
 
     public SandboxedRunner(PluginLimits limits, string scriptPath, Assembly assembly)
     {
         _limits = limits;
         _scriptPath = scriptPath;
-        _assembly = assembly;
+        _assemblyName = assembly.GetName().Name;
     }
 
     public Diagnostic? Run(PluginCall call)
@@ -89,7 +90,9 @@ internal sealed class SandboxedRunner : IPluginRunner
     {
         foreach (var frame in new StackTrace(e, fNeedFileInfo: true).GetFrames())
         {
-            if (frame.GetMethod()?.Module.Assembly == _assembly && frame.GetFileLineNumber() > 0)
+            // DiagnosticMethodInfo, not GetMethod(): it names the frame's assembly without reflection over its metadata.
+            if (DiagnosticMethodInfo.Create(frame)?.DeclaringAssemblyName is { } declaring && new AssemblyName(declaring).Name == _assemblyName
+                && frame.GetFileLineNumber() > 0)
             {
                 return new Location(_scriptPath, frame.GetFileLineNumber(), Math.Max(1, frame.GetFileColumnNumber()));
             }

@@ -27,10 +27,16 @@ internal static class ScriptCompiler
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
         Basic.Reference.Assemblies.Net100.References.All.Cast<MetadataReference>()
-            .Append(MetadataReference.CreateFromFile(typeof(PluginClause).Assembly.Location))
+            .Append(MetadataReference.CreateFromFile(BesideVbc(typeof(PluginClause).Assembly)))
             .ToImmutableArray());
 
-    private static readonly Lazy<MetadataReference> RuntimeReference = new(() => MetadataReference.CreateFromFile(typeof(Runtime.Budget).Assembly.Location));
+    private static readonly Lazy<MetadataReference> RuntimeReference = new(() => MetadataReference.CreateFromFile(BesideVbc(typeof(Runtime.Budget).Assembly)));
+
+    /// <summary>
+    /// The file of one of vbc's own assemblies: beside vbc (every build and publish that runs scripts keeps its
+    /// assemblies as files there), not Assembly.Location, which is empty when an assembly is not loaded from a file.
+    /// </summary>
+    private static string BesideVbc(Assembly assembly) => Path.Combine(AppContext.BaseDirectory, assembly.GetName().Name + ".dll");
 
     private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest, DocumentationMode.None, SourceCodeKind.Regular);
 

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Vbc.Cli.Commands;
+using Vbc.Cli.Native;
+using Vbc.Hosting;
 
 namespace Vbc.Cli;
 
@@ -15,7 +17,39 @@ public static class Program
     public const int UsageErrors = 2;
     public const int InternalError = 3;
 
-    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+    /// <summary>Why a call guarded by ManagedRuntime.IsAvailable may use what trimming breaks.</summary>
+    internal const string TrimJustification =
+        "Guarded by ManagedRuntime.IsAvailable: the native vbc (the only trimmed build) removes the call; the managed vbc, which makes it, is never trimmed.";
+
+    public static int Main(string[] args) => ManagedRuntime.IsAvailable ? Run(args, Console.Out, Console.Error) : RunNative(args);
+
+    /// <summary>
+    /// The native vbc (compiled ahead of time, Vbc.Hosting.ManagedRuntime): runs the command with its output held
+    /// back, and hands the whole command over to the managed vbc published beside it when the command needs the .NET
+    /// runtime (a contract with plug-ins, the language server), so that the user sees only the managed vbc's output.
+    /// </summary>
+    private static int RunNative(string[] args)
+    {
+        var held = new HeldOutput(Console.Out, Console.Error);
+        try
+        {
+            int code = Run(args, held.Out, held.Error);
+            held.Release();
+            return code;
+        }
+        catch (ManagedRuntimeRequiredException e)
+        {
+            if (held.Released)
+            {
+                // Part of the output is out already (more than HeldOutput.Limit): running the command again would repeat it.
+                Console.Error.WriteLine($"vbc: {e.Reason}, which only the managed vbc can do, and this native vbc met it after writing output. " +
+                    $"Run the command with the managed vbc: {Path.Combine(ManagedVbc.Directory, "vbc")} (same arguments).");
+                return UsageErrors;
+            }
+            held.Discard();
+            return ManagedVbc.HandOver(args, e.Reason, Console.Error);
+        }
+    }
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
@@ -91,6 +125,11 @@ public static class Program
             }
             return UsageErrors;
         }
+        catch (Exception e) when (RuntimeRequired(e) is { } required)
+        {
+            // Only the native vbc throws it (when a command needs the .NET runtime): RunNative hands the command over.
+            throw required;
+        }
         catch (Exception e)
         {
             // A defect in vbc, never bad input: bad input is always reported as diagnostics.
@@ -99,6 +138,15 @@ public static class Program
             return InternalError;
         }
     }
+
+    /// <summary>The <see cref="ManagedRuntimeRequiredException"/> in an exception, also when it came from a task or another thread.</summary>
+    private static ManagedRuntimeRequiredException? RuntimeRequired(Exception e) => e switch
+    {
+        ManagedRuntimeRequiredException required => required,
+        AggregateException aggregate => aggregate.InnerExceptions.Select(RuntimeRequired).FirstOrDefault(r => r is not null),
+        { InnerException: { } inner } => RuntimeRequired(inner),
+        _ => null,
+    };
 }
 
 /// <summary>Where commands write: results to output, diagnostics and progress to error (unless the command's result is the diagnostics).</summary>

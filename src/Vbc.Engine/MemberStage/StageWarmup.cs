@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using Vbc.Data;
@@ -12,17 +13,13 @@ namespace Vbc.MemberStage;
 /// </summary>
 public static class StageWarmup
 {
-    private static readonly Type[] HotTypes =
-    {
-        typeof(CsvMemberReader), typeof(ValueParsers), typeof(CsvSyntax), typeof(IdIndex), typeof(MemberStageRunner),
-    };
-
     private static int _started;
 
     /// <summary>Starts compiling, once per process, on a background thread; returns at once.</summary>
     public static void Start()
     {
-        if (Interlocked.Exchange(ref _started, 1) != 0)
+        // The native vbc has nothing to compile: every method was compiled when it was published.
+        if (!RuntimeFeature.IsDynamicCodeSupported || Interlocked.Exchange(ref _started, 1) != 0)
         {
             return;
         }
@@ -32,14 +29,21 @@ public static class StageWarmup
 
     private static void Compile()
     {
-        foreach (var type in HotTypes)
+        // Each hot type named where it is passed, so that its methods are known to be kept when code is trimmed.
+        Prepare(typeof(CsvMemberReader));
+        Prepare(typeof(ValueParsers));
+        Prepare(typeof(CsvSyntax));
+        Prepare(typeof(IdIndex));
+        Prepare(typeof(MemberStageRunner));
+    }
+
+    private static void Prepare([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods)] Type type)
+    {
+        foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
         {
-            foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
+            if ((method.MethodImplementationFlags & MethodImplAttributes.AggressiveOptimization) != 0 && !method.ContainsGenericParameters)
             {
-                if ((method.MethodImplementationFlags & MethodImplAttributes.AggressiveOptimization) != 0 && !method.ContainsGenericParameters)
-                {
-                    RuntimeHelpers.PrepareMethod(method.MethodHandle);
-                }
+                RuntimeHelpers.PrepareMethod(method.MethodHandle);
             }
         }
     }

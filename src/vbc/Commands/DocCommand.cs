@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
+using Vbc.Hosting;
 using Vbc.Plugins;
 
 namespace Vbc.Cli.Commands;
@@ -29,8 +31,13 @@ internal static class DocCommand
         return command;
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = Program.TrimJustification)]
     internal static int Run(Streams console, string script, string? output, PluginOptions options)
     {
+        if (!ManagedRuntime.IsAvailable)
+        {
+            throw new ManagedRuntimeRequiredException($"vbc doc compiles and loads the plug-in script '{script}'");
+        }
         if (CliFiles.InputProblem(script, "plug-in script") is { } problem)
         {
             console.Error.WriteLine(problem);

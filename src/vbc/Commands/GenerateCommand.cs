@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Vbc.Data;
 using Vbc.Data.Synthetic;
+using Vbc.Hosting;
 
 namespace Vbc.Cli.Commands;
 
@@ -172,6 +173,11 @@ internal static class GenerateCommand
     /// </summary>
     private static int WriteParquet(Streams console, string path, Func<Stream, long> write, IReadOnlyList<ColumnSpec> columns)
     {
+        if (!ManagedRuntime.IsAvailable)
+        {
+            // ParquetSharp's typed writers (strings, DECIMAL(28)) are made by MakeGenericMethod, which needs the runtime.
+            throw new ManagedRuntimeRequiredException("vbc generate --format parquet writes through ParquetSharp's typed column writers, made by reflection");
+        }
         string csv = Path.Combine(Path.GetTempPath(), $"vbc-generate-{Guid.NewGuid():N}.csv");
         try
         {

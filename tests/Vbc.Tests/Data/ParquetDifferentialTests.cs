@@ -90,7 +90,7 @@ public sealed partial class ParquetDifferentialTests : IDisposable
     }
 
     /// <summary>Writes every column of the CSV file: the contract's with their types, the others (ignored by the contract) as text.</summary>
-    private static void Convert(string csv, IReadOnlyList<ColumnSymbol> columns, string parquet)
+    internal static void Convert(string csv, IReadOnlyList<ColumnSymbol> columns, string parquet)
     {
         IReadOnlyList<string> header;
         using (var reader = CsvMemberReader.Open(csv, Array.Empty<ColumnSpec>()))
