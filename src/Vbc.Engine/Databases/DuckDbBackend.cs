@@ -11,8 +11,9 @@ using Vbc.Sql;
 namespace Vbc.Databases;
 
 /// <summary>
-/// <c>vbc settle --engine duckdb</c>: the member-level stage of a one-table run executed by embedded DuckDB over the
-/// same CSV or Parquet file, from the query <see cref="SqlCompiler"/> writes; only the figures come back.
+/// <c>vbc settle --engine duckdb</c>: the member-level stage executed by embedded DuckDB over the same CSV or Parquet
+/// file (or one file per table of a contract with several, or a member file with a long claims file summed into it),
+/// from the query <see cref="SqlCompiler"/> writes; only the figures come back.
 ///
 /// <para>Values are read exactly as vbc's reader reads them, or not at all. Every cell is loaded as text
 /// (<c>all_varchar</c>) and checked by SQL predicates that accept a SUBSET of the reader's grammar
@@ -72,8 +73,8 @@ public sealed class DuckDbBackend : MemberStageBackend
         var plans = job.Specs.Select((s, i) => ColumnPlan.For(s, i, required: false)).ToList();
         try
         {
-            using var connection = new DuckDBConnection("DataSource=:memory:");
-            connection.Open();
+            using var session = new DuckDbSession();
+            var connection = session.Connection;
             var load = DuckDbValues.Load(connection, _path, _name, parquet, plans);
             if (load.Refusal is { } refusal)
             {
@@ -138,8 +139,8 @@ public sealed class DuckDbBackend : MemberStageBackend
         var plans = specs.Select((s, i) => ColumnPlan.For(s, i, required: false)).ToList();
         try
         {
-            using var connection = new DuckDBConnection("DataSource=:memory:");
-            connection.Open();
+            using var session = new DuckDbSession();
+            var connection = session.Connection;
             var load = DuckDbValues.Load(connection, _path, _name, parquet, plans);
             if (load.Refusal is { } refusal)
             {
@@ -222,8 +223,8 @@ public sealed class DuckDbBackend : MemberStageBackend
         string current = files[0].Name;
         try
         {
-            using var connection = new DuckDBConnection("DataSource=:memory:");
-            connection.Open();
+            using var session = new DuckDbSession();
+            var connection = session.Connection;
             for (int t = 0; t < jobs.Count; t++)
             {
                 current = files[t].Name;
@@ -284,8 +285,8 @@ public sealed class DuckDbBackend : MemberStageBackend
         }
         try
         {
-            using var connection = new DuckDBConnection("DataSource=:memory:");
-            connection.Open();
+            using var session = new DuckDbSession();
+            var connection = session.Connection;
             var fileColumns = DuckDbValues.CsvColumns(connection, _path);
             bool InFile(ColumnSpec spec) => fileColumns.Any(c => string.Equals(c.Trim(), spec.Name.Trim(), StringComparison.OrdinalIgnoreCase));
             var money = job.Specs.Where(s => s.Type == Vbc.Semantics.ValueType.Money).ToList();
@@ -360,6 +361,47 @@ public sealed class DuckDbBackend : MemberStageBackend
     }
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+}
+
+/// <summary>
+/// An embedded DuckDB database for one run, in memory, whose memory is bounded: past <see cref="MemoryLimit"/> DuckDB
+/// spills its tables and sorts to a temporary folder of its own (deleted with the session) instead of growing. At 10M
+/// members the loaded file alone is about 2.8 GB of DuckDB's memory without a bound (docs/performance.md).
+/// </summary>
+internal sealed class DuckDbSession : IDisposable
+{
+    /// <summary>DuckDB's memory bound (its <c>memory_limit</c>): the environment variable VBC_DUCKDB_MEMORY_LIMIT, or 1GB.</summary>
+    public static string MemoryLimit =>
+        Environment.GetEnvironmentVariable("VBC_DUCKDB_MEMORY_LIMIT") is { Length: > 0 } limit ? limit : "1GB";
+
+    private readonly string _spill = Path.Combine(Path.GetTempPath(), $"vbc-duckdb-{Guid.NewGuid():N}");
+
+    public DuckDbSession()
+    {
+        Connection = new DuckDBConnection("DataSource=:memory:");
+        Connection.Open();
+        using var command = Connection.CreateCommand();
+        command.CommandText = $"SET memory_limit = {DuckDbValues.Literal(MemoryLimit)}; SET temp_directory = {DuckDbValues.Literal(_spill)}";
+        command.ExecuteNonQuery();
+    }
+
+    public DuckDBConnection Connection { get; }
+
+    public void Dispose()
+    {
+        Connection.Dispose();
+        try
+        {
+            if (Directory.Exists(_spill))
+            {
+                Directory.Delete(_spill, true);
+            }
+        }
+        catch (IOException)
+        {
+            // A spill file still held: the system's temporary folder is cleared in time.
+        }
+    }
 }
 
 /// <summary>The columns of a long claims file, as vbc's claims reader reads them by default (<see cref="ClaimsOptions"/>).</summary>

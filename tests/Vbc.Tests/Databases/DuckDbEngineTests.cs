@@ -553,6 +553,30 @@ public class DuckDbEngineTests
         return (members, claims);
     }
 
+    [Fact]
+    public void Each_run_bounds_duckdbs_memory_and_spills_to_a_folder_of_its_own_removed_after_it()
+    {
+        string spill;
+        using (var session = new DuckDbSession())
+        {
+            using var command = session.Connection.CreateCommand();
+            command.CommandText = "SELECT current_setting('memory_limit'), current_setting('temp_directory')";
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            // DuckDB shows 1GB as 953.6 MiB (its bound in bytes, 10^9).
+            Assert.Equal("953.6 MiB", reader.GetString(0));
+            spill = reader.GetString(1);
+            Assert.StartsWith(Path.Combine(Path.GetTempPath(), "vbc-duckdb-"), spill);
+            // A sort larger than a low bound spills there rather than failing.
+            using var low = session.Connection.CreateCommand();
+            low.CommandText = "SET memory_limit = '64MB'; CREATE TEMP TABLE t AS SELECT range AS i, md5(range::VARCHAR) AS h FROM range(3000000); "
+                + "SELECT COUNT(*) FROM (SELECT h, ROW_NUMBER() OVER (ORDER BY h) AS n FROM t)";
+            Assert.Equal(3_000_000L, Convert.ToInt64(low.ExecuteScalar(), CultureInfo.InvariantCulture));
+            Assert.True(Directory.Exists(spill), "DuckDB spilled nothing: the bound was not applied");
+        }
+        Assert.False(Directory.Exists(spill), "the spill folder outlived the run");
+    }
+
     /// <summary>Text, number kinds and the strings tried on each: the reader's own cases and near misses.</summary>
     private static readonly string[] Cells =
     {
