@@ -278,7 +278,17 @@ internal sealed class OrganisationRouter
             {
                 if (_columns[c] is not { } target || target.Length < count || target.GetType() != source[c].GetType())
                 {
-                    _columns[c] = Array.CreateInstance(source[c].GetType().GetElementType()!, Math.Max(count, MemberReadOptions.RecommendedBatchSize));
+                    int length = Math.Max(count, MemberReadOptions.RecommendedBatchSize);
+                    // One array of the column's own storage (no Array.CreateInstance: the native vbc has no code for
+                    // element types it cannot see at compile time).
+                    _columns[c] = source[c] switch
+                    {
+                        decimal[] => new decimal[length],
+                        bool[] => new bool[length],
+                        string[] => new string[length],
+                        DateOnly[] => new DateOnly[length],
+                        _ => throw new InvalidOperationException($"Unexpected column storage {source[c].GetType()}."),
+                    };
                 }
                 switch (source[c])
                 {
