@@ -72,6 +72,8 @@ public sealed class PostgresServer : IDisposable
 /// it), against the in-memory engine over the files: the same statement line for line, except the lines that name
 /// the data (the Data line, the columns not used, the REPRODUCE section); and the column types checked up front.
 /// </summary>
+// One collection: each class starts its own server, and two starting at once would pick the same free port.
+[Collection("PostgreSQL servers")]
 public class PostgresEngineTests(PostgresServer server, ITestOutputHelper output) : IClassFixture<PostgresServer>
 {
     private bool Runs()
@@ -335,7 +337,12 @@ public class PostgresEngineTests(PostgresServer server, ITestOutputHelper output
 
     /// <summary>The contract's columns of a seed file as a table, each value as vbc's reader reads it.</summary>
     /// <param name="tableName">For a contract with several tables: the table of the contract whose columns are loaded.</param>
-    private void Load(string contract, string file, string table, string moneyType, string? tableName = null)
+    private void Load(string contract, string file, string table, string moneyType, string? tableName = null) =>
+        Load(server.Connection!, contract, file, table, moneyType, tableName);
+
+    /// <summary>A table of the file's rows, each value as vbc's reader reads it, with the contract's columns and types.</summary>
+    /// <param name="tableName">For a contract with several tables: the table of the contract whose columns are loaded.</param>
+    internal static void Load(string connectionString, string contract, string file, string table, string moneyType, string? tableName = null)
     {
         var bound = PluginHost.Bind(ContractParser.ParseFile(Golden.PathOf(contract)));
         if (tableName is not null)
@@ -351,7 +358,7 @@ public class PostgresEngineTests(PostgresServer server, ITestOutputHelper output
             _ when s.Type.Dimension == Dimension.Dollars => moneyType,
             _ => "NUMERIC",
         };
-        using var connection = new NpgsqlConnection(server.Connection);
+        using var connection = new NpgsqlConnection(connectionString);
         connection.Open();
         using (var create = connection.CreateCommand())
         {
