@@ -204,11 +204,7 @@ public class DuckDbEngineTests
         try
         {
             var run = new[] { "settle", "contracts/mssp-basic-a.vbc", "--data", data }.Concat(StageBaselineTests.RunArguments("contracts/mssp-basic-a.vbc")).ToArray();
-            var memory = CliRunner.Run(run);
-            var duck = CliRunner.Run(run.Concat(new[] { "--engine", "duckdb" }).ToArray());
-            Assert.True(memory.ExitCode == duck.ExitCode, $"{what}: exit {memory.ExitCode} in memory, {duck.ExitCode} in DuckDB\n{memory.Error}\n{duck.Error}");
-            Assert.Equal(memory.Error, duck.Error);
-            Assert.Equal(WithoutCommand(memory.Output), WithoutCommand(duck.Output));
+            SettlesAsInMemory(what, run);
         }
         finally
         {
@@ -225,11 +221,7 @@ public class DuckDbEngineTests
         try
         {
             var run = new[] { "settle", "contracts/mssp-basic-a.vbc", "--data", data, "--exclude-bad-rows" }.Concat(StageBaselineTests.RunArguments("contracts/mssp-basic-a.vbc")).ToArray();
-            var memory = CliRunner.Run(run);
-            var duck = CliRunner.Run(run.Concat(new[] { "--engine", "duckdb" }).ToArray());
-            Assert.True(memory.ExitCode == duck.ExitCode, $"{what}: exit {memory.ExitCode} in memory, {duck.ExitCode} in DuckDB\n{memory.Error}\n{duck.Error}");
-            Assert.Equal(memory.Error, duck.Error);
-            Assert.Equal(WithoutCommand(memory.Output), WithoutCommand(duck.Output));
+            SettlesAsInMemory(what, run);
         }
         finally
         {
@@ -325,12 +317,7 @@ public class DuckDbEngineTests
             foreach (var extra in new[] { Array.Empty<string>(), new[] { "--format", "json" }, new[] { "--exclude-bad-rows" } })
             {
                 var run = new[] { "settle", "contracts/bundle-bpci-members.vbc", "--data", "members=seeds/members.csv", "--data", $"episodes={episodes}" }.Concat(extra).ToArray();
-                var memory = CliRunner.Run(run);
-                var duck = CliRunner.Run(run.Concat(new[] { "--engine", "duckdb" }).ToArray());
-                string what = $"{edit} {string.Join(' ', extra)}";
-                Assert.True(memory.ExitCode == duck.ExitCode, $"{what}: exit {memory.ExitCode} in memory, {duck.ExitCode} in DuckDB\n{memory.Error}\n{duck.Error}");
-                Assert.Equal(memory.Error, duck.Error);
-                Assert.Equal(WithoutCommand(memory.Output), WithoutCommand(duck.Output));
+                var (memory, _) = SettlesAsInMemory($"{edit} {string.Join(' ', extra)}", run);
                 if (edit == "seed")
                 {
                     Assert.True(memory.ExitCode == 0, memory.Error);
@@ -426,11 +413,7 @@ public class DuckDbEngineTests
             foreach (var extra in new[] { Array.Empty<string>(), new[] { "--format", "json" }, new[] { "--exclude-bad-rows" } })
             {
                 var run = new[] { "settle", contract, "--data", memberFile, "--claims", claimsFile }.Concat(StageBaselineTests.RunArguments(contract)).Concat(extra).ToArray();
-                var memory = CliRunner.Run(run);
-                var duck = CliRunner.Run(run.Concat(new[] { "--engine", "duckdb" }).ToArray());
-                Assert.True(memory.ExitCode == duck.ExitCode, $"{edit} {string.Join(' ', extra)}: exit {memory.ExitCode} in memory, {duck.ExitCode} in DuckDB\n{memory.Error}\n{duck.Error}");
-                Assert.Equal(memory.Error, duck.Error);
-                Assert.Equal(WithoutCommand(memory.Output), WithoutCommand(duck.Output));
+                var (memory, duck) = SettlesAsInMemory($"{edit} {string.Join(' ', extra)}", run);
                 if (edit == "empty")
                 {
                     // A claims file without claims is refused alike.
@@ -683,6 +666,20 @@ public class DuckDbEngineTests
     }
 
     /// <summary>The statement without its command line (which carries --engine).</summary>
+    /// <summary>
+    /// Runs the settle command in memory and through DuckDB and asserts the two agree: the same exit code, the same
+    /// diagnostics and the same statement (but for the command line it records).
+    /// </summary>
+    private static (CliRunner.Result Memory, CliRunner.Result Duck) SettlesAsInMemory(string what, string[] run)
+    {
+        var memory = CliRunner.Run(run);
+        var duck = CliRunner.Run(run.Concat(new[] { "--engine", "duckdb" }).ToArray());
+        Assert.True(memory.ExitCode == duck.ExitCode, $"{what}: exit {memory.ExitCode} in memory, {duck.ExitCode} in DuckDB\n{memory.Error}\n{duck.Error}");
+        Assert.Equal(memory.Error, duck.Error);
+        Assert.Equal(WithoutCommand(memory.Output), WithoutCommand(duck.Output));
+        return (memory, duck);
+    }
+
     internal static string WithoutCommand(string statement) =>
         string.Join("\n", statement.Split('\n').Where(l => !l.TrimStart().StartsWith("Command ", StringComparison.Ordinal) && !l.Contains("\"command\"", StringComparison.Ordinal)));
 }
