@@ -34,7 +34,19 @@ public static class ContractParser
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.None);
+            if (stream.CanSeek)
+            {
+                bytes = File.ReadAllBytes(path);
+            }
+            else
+            {
+                // Standard input or a pipe: read once, and noted, since a command handed over reads its files again.
+                using var copy = new MemoryStream();
+                stream.CopyTo(copy);
+                bytes = copy.ToArray();
+                Hosting.UnrepeatableReads.Record(path, bytes);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -33,6 +33,10 @@ public static class DataFile
                 return new OpenedFile(stream, stream.Length);
             }
             // A pipe or a file of unknown size: copy it once, as it streams.
+            if (!stream.CanSeek)
+            {
+                Hosting.UnrepeatableReads.Record(path, null);
+            }
             using (stream)
             {
                 var copy = new FileStream(Path.Combine(Path.GetTempPath(), $"vbc-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew, FileAccess.ReadWrite,
@@ -41,7 +45,7 @@ public static class DataFile
                 {
                     stream.CopyTo(copy, 1 << 20);
                     copy.Flush();
-                    return new OpenedFile(copy, copy.Length);
+                    return new OpenedFile(copy, copy.Length) { Spooled = !stream.CanSeek };
                 }
                 catch
                 {
@@ -102,6 +106,10 @@ public static class DataFile
             }
             got += n;
         }
+        if (file.Spooled)
+        {
+            Hosting.UnrepeatableReads.Record(path, bytes);
+        }
         return bytes;
     }
 
@@ -152,6 +160,9 @@ public sealed class OpenedFile : IDisposable
     public SafeFileHandle Handle => _stream.SafeFileHandle;
 
     public long Length { get; }
+
+    /// <summary>Whether the file could not be read twice (a pipe, standard input) and this is the copy made as it streamed.</summary>
+    public bool Spooled { get; init; }
 
     public void Dispose() => _stream.Dispose();
 }

@@ -44,14 +44,23 @@ internal static class ManagedVbc
         string launcher = Path.Combine(Directory, OperatingSystem.IsWindows() ? "vbc.exe" : "vbc");
         var command = File.Exists(launcher) ? new List<string> { launcher } : new List<string> { "dotnet", dll };
         command.AddRange(args);
-        if ((OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()) && Path.IsPathRooted(command[0]))
+        // A file read from a pipe is gone: the managed vbc would read it empty. Standard input is sent on (below).
+        if (Vbc.Hosting.UnrepeatableReads.Lost is [var lost, ..])
+        {
+            error.WriteLine($"vbc: {reason}, which only the managed vbc can do, and this native vbc had already read '{lost}', which cannot be read a second time (a pipe). " +
+                $"Run the command with the managed vbc: {launcher} (same arguments), or give the file by its path.");
+            return Program.UsageErrors;
+        }
+        // What this process read from standard input is gone from it: the managed vbc is then a child fed those bytes.
+        var consumed = Vbc.Hosting.UnrepeatableReads.StandardInput;
+        if (consumed is null && (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()) && Path.IsPathRooted(command[0]))
         {
             int errno = Exec(command);
             error.WriteLine($"vbc: {reason}: this native vbc runs that through the managed vbc ({command[0]}), which could not be started (error {errno}). " +
                 "Check that the file is executable and that the .NET runtime is installed.");
             return Program.UsageErrors;
         }
-        return RunChild(command, reason, error);
+        return RunChild(command, reason, error, consumed);
     }
 
     /// <summary>execve(2): replaces this process; returns errno when it could not.</summary>
@@ -93,10 +102,15 @@ internal static class ManagedVbc
     [DllImport("libc", EntryPoint = "execve", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
     private static extern int NativeExecve(string path, IntPtr[] argv, IntPtr[] envp);
 
-    /// <summary>Where a process cannot replace itself: the managed vbc as a child sharing this one's standard streams.</summary>
-    private static int RunChild(IReadOnlyList<string> command, string reason, TextWriter error)
+    /// <summary>
+    /// The managed vbc as a child sharing this one's standard output and error: where a process cannot replace itself,
+    /// or when this one has read from standard input (<paramref name="consumed"/>). Then the child's standard input is
+    /// a pipe that gets those bytes first and then whatever this process's standard input still holds, so the
+    /// managed vbc reads what this one read.
+    /// </summary>
+    private static int RunChild(IReadOnlyList<string> command, string reason, TextWriter error, byte[]? consumed)
     {
-        var start = new ProcessStartInfo(command[0]) { UseShellExecute = false };
+        var start = new ProcessStartInfo(command[0]) { UseShellExecute = false, RedirectStandardInput = consumed is not null };
         foreach (var a in command.Skip(1))
         {
             start.ArgumentList.Add(a);
@@ -105,6 +119,13 @@ internal static class ManagedVbc
         try
         {
             using var child = Process.Start(start) ?? throw new InvalidOperationException("no process");
+            if (consumed is not null)
+            {
+                // Aside: the child may stop reading (or never read the rest); it must never wait on this process.
+                var input = child.StandardInput.BaseStream;
+                var feeding = new Thread(() => Feed(input, consumed)) { IsBackground = true, Name = "vbc standard input" };
+                feeding.Start();
+            }
             child.WaitForExit();
             return child.ExitCode;
         }
@@ -113,6 +134,35 @@ internal static class ManagedVbc
             error.WriteLine($"vbc: {reason}: this native vbc runs that through the managed vbc ({string.Join(' ', command.Take(2))}), which could not be started: {e.Message.TrimEnd('.')}. " +
                 "Check that the .NET runtime is installed.");
             return Program.UsageErrors;
+        }
+    }
+
+    /// <summary>Writes what was read from standard input, then the rest of it unless it is a terminal, and closes the pipe.</summary>
+    private static void Feed(Stream input, byte[] consumed)
+    {
+        try
+        {
+            input.Write(consumed);
+            input.Flush();
+            if (Console.IsInputRedirected)
+            {
+                using var rest = Console.OpenStandardInput();
+                rest.CopyTo(input);
+            }
+        }
+        catch (IOException)
+        {
+            // The managed vbc ended without reading all of it (a closed pipe): nothing more to give.
+        }
+        finally
+        {
+            try
+            {
+                input.Dispose();
+            }
+            catch (IOException)
+            {
+            }
         }
     }
 }

@@ -145,6 +145,48 @@ public sealed class NativeVbcTests(ITestOutputHelper output) : IDisposable
         AssertSame(new[] { "test", "contracts" });
     }
 
+    [Fact]
+    public async Task A_contract_with_plug_ins_read_from_standard_input_is_handed_over_with_its_text()
+    {
+        if (!Runs())
+        {
+            return;
+        }
+        // The native vbc reads the contract from its standard input, meets the plug-ins, and runs the command again in
+        // the managed vbc: that one must read the same text, not an empty standard input ("no contract", VBC1003).
+        byte[] text = File.ReadAllBytes(Path.Combine(Golden.RepositoryRoot, "contracts", "aggregate-stop-loss.vbc"));
+        string managed = Path.Combine(Path.GetDirectoryName(NativeVbc.Executable)!, "managed", "vbc");
+        foreach (var args in new[]
+        {
+            new[] { "check", "/dev/stdin", "--plugins", "plugins" },
+            new[] { "settle", "/dev/stdin", "--plugins", "plugins", "--data", "seeds/members.csv", "--format", "json" },
+            new[] { "check", "contracts/mssp-basic-e.vbc", "/dev/stdin", "--plugins", "plugins" },
+        })
+        {
+            var expected = NativeVbc.Run(args, managed, text);
+            var native = NativeVbc.Run(args, input: text);
+            Assert.True(expected.ExitCode == 0, $"vbc {string.Join(' ', args)} (managed): exit {expected.ExitCode}\n{expected.Error}");
+            Assert.True(native.ExitCode == 0, $"vbc {string.Join(' ', args)} (native): exit {native.ExitCode}\n{native.Error}");
+            Assert.Equal(Installed(expected.Error), Installed(native.Error));
+            Assert.Equal(Installed(expected.Output), Installed(native.Output));
+        }
+
+        // A pipe other than standard input (bash's process substitution) cannot be read again: the hand-over is
+        // refused with what to do, never run on an empty contract.
+        var start = new ProcessStartInfo("bash") { WorkingDirectory = Golden.RepositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("\"$0\" check <(cat contracts/aggregate-stop-loss.vbc) --plugins plugins");
+        start.ArgumentList.Add(NativeVbc.Executable!);
+        start.Environment.Remove("VBC_HANDED_OVER");
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        string error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.Equal(2, process.ExitCode);
+        Assert.Equal("", await output);
+        Assert.Matches(@"^vbc: the contract '/dev/fd/\d+' names plug-ins .*, and this native vbc had already read '/dev/fd/\d+', which cannot be read a second time \(a pipe\)\. Run the command with the managed vbc: .*/managed/vbc \(same arguments\), or give the file by its path\.\n$", error);
+    }
+
     public static TheoryData<string> ExamplesWithOneDataFile() => new(ExampleFiles.All().Where(c => ExampleFiles.DataFile(c) is not null));
 
     [Theory]
