@@ -112,7 +112,7 @@ internal static class SettleCommand
         engine.AcceptOnlyFromAmong("memory", "duckdb", "postgres");
         var connection = new Option<string>("--connection") { Description = "With --engine postgres: the Npgsql connection string (Host=...;Database=...;Username=...)." };
         var table = new Option<string>("--table") { Description = "With --engine postgres: the table or view with one row per member (or episode), NAME or SCHEMA.NAME." };
-        var claimsTable = new Option<string>("--claims-table") { Description = "With --engine postgres: a long claims table (not compiled to SQL yet: refused)." };
+        var claimsTable = new Option<string>("--claims-table") { Description = "With --engine postgres: a long claims table (member_id, category, amount) summed per member into the money columns --table lacks." };
         var episodesTable = new Option<string>("--episodes-table") { Description = "With --engine postgres and a contract with two tables: the table that joins to the --table one (the episodes); docs/sql.md." };
 
         var command = new Command("settle",
@@ -358,16 +358,16 @@ internal static class SettleCommand
         {
             return null;
         }
-        if (o.ExcludeBadRows && (e.Name != "duckdb" || o.InputsFile is not null))
+        if (o.ExcludeBadRows && o.InputsFile is not null && e.Name == "postgres")
         {
-            return $"vbc: --exclude-bad-rows is not available with --engine {e.Name}{(e.Name == "duckdb" ? " and --inputs" : "")}: the rows left out are listed by vbc's own reader. "
-                + (e.Name == "duckdb" ? "Settle one organisation at a time, or settle without --engine." : "Export the table and settle the file without --engine to leave bad rows out.");
+            return $"vbc: --exclude-bad-rows is not available with --engine {e.Name} and --inputs: the rows left out are listed by vbc's own reader. "
+                + "Settle one organisation at a time, or settle without --engine.";
         }
         if (o.Claims is not null && (e.Name != "duckdb" || o.InputsFile is not null || o.MoreTables.Count > 0))
         {
             return e.Name == "duckdb"
                 ? "vbc: --claims with --engine duckdb sums the claims of one member file's run: with --inputs or several tables, settle without --engine."
-                : $"vbc: --claims is read by the in-memory engine and --engine duckdb; --engine {e.Name} reads a member table whose money columns are filled in (a view that sums the claims per member will do).";
+                : $"vbc: --claims is a file, read by the in-memory engine and --engine duckdb; --engine {e.Name} reads a claims table: give it with --claims-table NAME.";
         }
         if (e.Name == "duckdb")
         {
@@ -383,9 +383,9 @@ internal static class SettleCommand
         {
             return "vbc: --engine postgres needs --connection \"Host=...;Database=...;Username=...\" and --table NAME (the table with one row per member).";
         }
-        if (e.ClaimsTable is not null)
+        if (e.ClaimsTable is not null && (o.InputsFile is not null || contract.HasSeveralTables))
         {
-            return "vbc: --claims-table: a long claims table summed per member is not compiled to SQL yet. Give a member table whose money columns are filled in (a view that sums the claims per member will do).";
+            return "vbc: --claims-table sums the claims of one member table's run: with --inputs or several tables, give a member table whose money columns are filled in (a view that sums the claims per member will do).";
         }
         if (!contract.HasSeveralTables && e.EpisodesTable is not null)
         {
@@ -405,7 +405,7 @@ internal static class SettleCommand
     private static MemberStageBackend? EngineFor(Options o, BoundContract contract, DataFiles files) => o.Engine.Name switch
     {
         "duckdb" => new DuckDbBackend(files.Data!, o.Data) { Tables = files.TableFiles(o), Claims = files.Claims is null ? null : (files.Claims, o.Claims!) },
-        "postgres" => new PostgresBackend(o.Engine.Connection!, o.Engine.Table!) { Tables = DatabaseTables(o, contract) },
+        "postgres" => new PostgresBackend(o.Engine.Connection!, o.Engine.Table!) { Tables = DatabaseTables(o, contract), ClaimsTable = o.Engine.ClaimsTable },
         _ => null,
     };
 
