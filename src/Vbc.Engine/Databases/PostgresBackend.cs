@@ -256,7 +256,7 @@ public sealed class PostgresBackend : MemberStageBackend
         {
             if (!Tables.TryGetValue(job.Table, out var name))
             {
-                return TablesRun.Failed(DatabaseDiagnostics.TableNotGiven(at, Name, job.Table, "give --table for the table the others join to and --episodes-table for the one that joins to it"));
+                return TablesRun.Failed(DatabaseDiagnostics.TableNotGiven(at, Name, job.Table, "give --table TABLE=NAME once per table (with two tables, --table for the one the others join to and --episodes-table for the other will do)"));
             }
             names.Add(name);
         }

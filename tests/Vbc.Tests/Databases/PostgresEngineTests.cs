@@ -436,6 +436,75 @@ public class PostgresEngineTests(PostgresServer server, ITestOutputHelper output
         }
     }
 
+    /// <summary>
+    /// contracts/bundle-bpci-members.vbc with a third table, 'surgical' (its own columns, joined to the members), settled
+    /// by a second bundle; and the seed episodes split between 'episodes' and 'surgical' by type.
+    /// </summary>
+    internal static (string Contract, string Medical, string Surgical) ThreeTables(string folder)
+    {
+        var text = File.ReadAllText(Golden.PathOf("contracts", "bundle-bpci-members.vbc"));
+        int start = text.IndexOf("bundle \"Clinical episodes\" {", StringComparison.Ordinal);
+        string bundle = text[start..(text.IndexOf("\n}\n", start, StringComparison.Ordinal) + 3)];
+        text = text.Replace("data episodes {", "data surgical {\n  surgery_id: id\n  member_id: id of members\n  surgery_type: text\n  surgery_cost: money\n}\n\ndata episodes {", StringComparison.Ordinal)
+            + "\n" + bundle.Replace("\"Clinical episodes\"", "\"Surgical episodes\"", StringComparison.Ordinal).Replace("table: episodes", "table: surgical", StringComparison.Ordinal)
+                .Replace("episode_type", "surgery_type", StringComparison.Ordinal).Replace("actual cost: episode_cost", "actual cost: surgery_cost", StringComparison.Ordinal);
+        var lines = File.ReadAllLines(Golden.PathOf("seeds", "episodes.csv"));
+        int type = Array.IndexOf(lines[0].Split(','), "episode_type");
+        bool Surgery(string line) => line.Split(',')[type] is "CABG" or "LEJR" or "PCI" or "SPINAL_FUSION";
+        string contract = Path.Combine(folder, "three.vbc"), medical = Path.Combine(folder, "medical.csv"), surgical = Path.Combine(folder, "surgical.csv");
+        File.WriteAllText(contract, text);
+        File.WriteAllLines(medical, lines.Take(1).Concat(lines.Skip(1).Where(l => !Surgery(l))));
+        File.WriteAllLines(surgical, new[] { lines[0].Replace("episode_", "surgery_", StringComparison.Ordinal) }.Concat(lines.Skip(1).Where(Surgery)));
+        return (contract, medical, surgical);
+    }
+
+    [Fact]
+    public void A_contract_with_three_tables_settles_over_three_tables_named_table_equals_name()
+    {
+        if (!Runs())
+        {
+            return;
+        }
+        string folder = Path.Combine(Path.GetTempPath(), $"vbc-pg3-{Guid.NewGuid().ToString("N")[..8]}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var (contract, medical, surgical) = ThreeTables(folder);
+            Load(contract, Golden.PathOf("seeds", "members.csv"), "t3_members", moneyType: "NUMERIC(18, 2)", tableName: "members");
+            Load(contract, medical, "t3_episodes", moneyType: "NUMERIC(18, 2)", tableName: "episodes");
+            Load(contract, surgical, "t3_surgical", moneyType: "NUMERIC(18, 2)", tableName: "surgical");
+            string[] Pg(params string[] tables) => new[] { "settle", contract, "--engine", "postgres", "--connection", server.Connection! }
+                .Concat(tables.SelectMany(t => new[] { "--table", t })).ToArray();
+            foreach (var format in new[] { "text", "json" })
+            {
+                var memory = CliRunner.Run("settle", contract, "--data", "members=seeds/members.csv", "--data", $"episodes={medical}", "--data", $"surgical={surgical}", "--format", format);
+                var pg = CliRunner.Run(Pg("members=t3_members", "episodes=t3_episodes", "surgical=t3_surgical").Concat(new[] { "--format", format }).ToArray());
+                Assert.True(memory.ExitCode == 0 && pg.ExitCode == 0, memory.Error + pg.Error);
+                Assert.Equal("", pg.Error);
+                Assert.Contains("Surgical episodes", memory.Output);
+                string Named(string text) => text.Replace("seeds/members.csv", "PostgreSQL table t3_members", StringComparison.Ordinal)
+                    .Replace(medical, "PostgreSQL table t3_episodes", StringComparison.Ordinal).Replace(surgical, "PostgreSQL table t3_surgical", StringComparison.Ordinal);
+                Assert.Equal(format == "json" ? Sources(Named(memory.Output)) : Comparable(Named(memory.Output)),
+                    format == "json" ? Sources(pg.Output) : Comparable(pg.Output));
+            }
+
+            // A table not named, one the contract does not declare, and the two-table form: usage errors before any work.
+            var missing = CliRunner.Run(Pg("members=t3_members", "episodes=t3_episodes"));
+            Assert.Equal(2, missing.ExitCode);
+            Assert.Contains("give --table TABLE=NAME for each (missing: surgical)", missing.Error);
+            var unknown = CliRunner.Run(Pg("members=t3_members", "episodes=t3_episodes", "surgery=t3_surgical"));
+            Assert.Equal(2, unknown.ExitCode);
+            Assert.Contains("the contract declares no table 'surgery'", unknown.Error);
+            var two = CliRunner.Run(Pg("t3_members").Concat(new[] { "--episodes-table", "t3_episodes" }).ToArray());
+            Assert.Equal(2, two.ExitCode);
+            Assert.Contains("give each as --table TABLE=NAME", two.Error);
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
     /// <summary>A JSON statement without the command and files read (reproduce) and the columns not used (a table holds only the contract's columns).</summary>
     private static string Sources(string output, bool withoutExcluded = false)
     {
