@@ -58,9 +58,13 @@ public sealed record ExcludedRow(long Line, long DataRow, string? MemberId, stri
     /// <summary>With several tables: the file the row is in, as the statement names it; null for the contract's one data file.</summary>
     public string? File { get; init; }
 
-    /// <summary>Where the row is, as statements write it: "line 12 (row 11, member M1)", or with several tables "episodes.csv line 12 (row 11, episodes id E7)".</summary>
-    public string Where =>
-        $"{(File is null ? "" : File + " ")}line {Line} (row {DataRow}{(MemberId is null ? "" : Table is null ? ", member " + MemberId : $", {Table} id {MemberId}")})";
+    /// <summary>
+    /// Where the row is, as statements write it: "line 12 (row 11, member M1)", or with several tables "episodes.csv
+    /// line 12 (row 11, episodes id E7)"; a database table's row (line 0: a table has no lines) by its id alone: "member M1".
+    /// </summary>
+    public string Where => Line > 0
+        ? $"{(File is null ? "" : File + " ")}line {Line} (row {DataRow}{(MemberId is null ? "" : Table is null ? ", member " + MemberId : $", {Table} id {MemberId}")})"
+        : $"{(File is null ? "" : File + " ")}{(MemberId is null ? "a row without an id" : Table is null ? "member " + MemberId : $"{Table} id {MemberId}")}";
 
     /// <summary>Money columns of the row that could not be read: their dollars are unknown, so not in <see cref="Dollars"/>.</summary>
     public IReadOnlyList<string> UnreadMoney { get; init; } = Array.Empty<string>();

@@ -117,9 +117,11 @@ public sealed class DuckDbBackend : MemberStageBackend
         }
     }
 
-    internal override OrganisationStages RunByOrganisation(IReadOnlyList<LoweredTable> programs, IReadOnlyList<ColumnSpec> specs, IrColumn column, Location at)
+    internal override OrganisationStages RunByOrganisation(IReadOnlyList<LoweredTable> programs, IReadOnlyList<ColumnSpec> specs, IrColumn column, Location at, bool excludeBadRows)
     {
-        IMemberSource OwnReader() => MemberFiles.Open(_path, null, false, _name);
+        // With --exclude-bad-rows, as for one run: a file DuckDB reads whole without a row that cannot be computed has no
+        // row to leave out; any other goes to vbc's own reader, which leaves out and lists each bad row.
+        IMemberSource OwnReader() => MemberFiles.Open(_path, null, excludeBadRows, _name);
         var (headerNotes, ignored) = ReadHeader(specs);
         if (headerNotes.Any(d => d.IsError))
         {

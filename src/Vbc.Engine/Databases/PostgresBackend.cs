@@ -48,9 +48,15 @@ public sealed class PostgresBackend : MemberStageBackend
     /// </summary>
     public IReadOnlyDictionary<string, string> Tables { get; init; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// --claims-table: a long claims table (member id, category, amount; the columns of a claims file) whose claims are
+    /// summed per member into the declared money columns the member table lacks; null for none.
+    /// </summary>
+    public string? ClaimsTable { get; init; }
+
     internal override StageRun Run(StageJob job)
     {
-        if (job.ExcludeBadRows)
+        if (job.ExcludeBadRows && !job.Specs.Any(s => s.IsId))
         {
             return StageRun.Failed(DatabaseDiagnostics.ExcludeBadRowsNotSupported(job.At, Name));
         }
@@ -68,9 +74,21 @@ public sealed class PostgresBackend : MemberStageBackend
         {
             try
             {
-                if (Prepare(connection, job.Specs, out var ignored) is { Count: > 0 } problems)
+                // With --exclude-bad-rows, a table without a bad row has none to leave out: the query's figures stand. A
+                // value the reader refuses, or a row that cannot be computed, sends the rows to vbc's own reader and
+                // kernels, which leave out and list each bad row as they do a file's.
+                if (ClaimsTable is { } claimsTable)
+                {
+                    return RunWithClaims(connection, job, claimsTable);
+                }
+                var export = job.ExcludeBadRows ? new TableExport(Source) { LeaveOut = true } : null;
+                if (Prepare(connection, _table, "members", job.Specs, out var ignored, export) is { Count: > 0 } problems)
                 {
                     return StageRun.Failed(problems);
+                }
+                if (export is { BadValues: true })
+                {
+                    return export.Settle(connection, job, ignored);
                 }
                 var table = job.Lower();
                 var compiled = SqlStage.Compile(table, SqlDialect.Postgres, job.At);
@@ -81,7 +99,7 @@ public sealed class PostgresBackend : MemberStageBackend
                 var figures = SqlStage.Run(connection, compiled.Sql);
                 if (ProblemRows(table, figures, Source) is { } problem)
                 {
-                    return StageRun.Failed(problem);
+                    return export is null ? StageRun.Failed(problem) : export.Settle(connection, job, ignored);
                 }
                 var result = SqlStage.ToResult(table, figures);
                 return new StageRun(result, Array.Empty<Diagnostic>(),
@@ -98,8 +116,84 @@ public sealed class PostgresBackend : MemberStageBackend
         }
     }
 
-    internal override OrganisationStages RunByOrganisation(IReadOnlyList<LoweredTable> programs, IReadOnlyList<ColumnSpec> specs, IrColumn column, Location at)
+    /// <summary>
+    /// With --claims-table: the member table's columns and, for each declared money column the member table lacks, the
+    /// sum of each member's claims in that category (0 without any), computed in PostgreSQL as vbc's claims reader sums
+    /// a claims file. Claims out of the ordinary (a category not declared, or one the member table also has as a
+    /// column, or not plain ASCII; an empty member id or category; a member id with no row) are read by vbc's own
+    /// reader, which reports them as for a file; so are bad rows with --exclude-bad-rows.
+    /// </summary>
+    private StageRun RunWithClaims(NpgsqlConnection connection, StageJob job, string claimsTable)
     {
+        string claimsSource = SourceOf(claimsTable);
+        var (_, memberColumns) = Columns(connection, _table);
+        if (memberColumns is null)
+        {
+            return StageRun.Failed(DatabaseDiagnostics.CannotConnect(Source, Name, $"there is no table or view '{_table}' (or it may not be read)"));
+        }
+        bool InTable(ColumnSpec spec) => memberColumns.Any(c => string.Equals(c.Name, spec.Name.Trim(), StringComparison.OrdinalIgnoreCase));
+        var fromClaims = job.Specs.Where(s => s.Type == Vbc.Semantics.ValueType.Money && !InTable(s)).ToList();
+        var memberSpecs = job.Specs.Where(s => !fromClaims.Contains(s)).ToList();
+        var members = new TableExport(Source) { LeaveOut = job.ExcludeBadRows };
+        var claims = new TableExport(claimsSource) { LeaveOut = job.ExcludeBadRows };
+        if (Prepare(connection, _table, "vbc_member_rows", memberSpecs, out var ignored, members) is { Count: > 0 } problems)
+        {
+            return StageRun.Failed(problems);
+        }
+        if (Prepare(connection, claimsTable, "vbc_claims", ClaimsColumns.Plans().Select(p => p.Spec).ToList(), out _, claims) is { Count: > 0 } claimsProblems)
+        {
+            return StageRun.Failed(claimsProblems);
+        }
+        if (members.BadValues || claims.BadValues || members.IdColumn is null || !ClaimsInTheOrdinary(connection, members.IdColumn, fromClaims))
+        {
+            return members.Settle(connection, job, ignored, claims);
+        }
+        string id = Quote(members.IdColumn), memberId = Quote(ClaimsColumns.MemberId), category = Quote(ClaimsColumns.Category), amount = Quote(ClaimsColumns.Amount);
+        var sums = fromClaims.Select(c => $", SUM({amount}) FILTER (WHERE lower({category}) = '{c.Name.Trim().ToLowerInvariant().Replace("'", "''")}') AS {Quote(c.Name)}");
+        Execute(connection, $"CREATE TEMP VIEW members AS SELECT m.*{string.Concat(fromClaims.Select(c => $", COALESCE(s.{Quote(c.Name)}, 0) AS {Quote(c.Name)}"))} "
+            + $"FROM vbc_member_rows m LEFT JOIN (SELECT {memberId}{string.Concat(sums)} FROM vbc_claims GROUP BY {memberId}) s ON s.{memberId} = m.{id}");
+        var table = job.Lower();
+        var compiled = SqlStage.Compile(table, SqlDialect.Postgres, job.At);
+        if (compiled.Sql is null)
+        {
+            return StageRun.Failed(compiled.Diagnostics);
+        }
+        var figures = SqlStage.Run(connection, compiled.Sql);
+        if (ProblemRows(table, figures, Source) is { } problem)
+        {
+            return job.ExcludeBadRows ? members.Settle(connection, job, ignored, claims) : StageRun.Failed(problem);
+        }
+        return new StageRun(SqlStage.ToResult(table, figures), Array.Empty<Diagnostic>(),
+            new StageData(Source, ignored, Array.Empty<ExcludedRow>(), Array.Empty<Diagnostic>(), claimsSource, Array.Empty<ClaimsNote>()));
+    }
+
+    /// <summary>
+    /// Whether every claim (the view <c>vbc_claims</c>) has a member id and a category, its category is one of
+    /// <paramref name="fromClaims"/> (plain ASCII, compared ignoring case as the claims reader compares), and its member
+    /// a row of <c>vbc_member_rows</c>: otherwise vbc's reader reports the rest.
+    /// </summary>
+    private static bool ClaimsInTheOrdinary(NpgsqlConnection connection, string id, IReadOnlyList<ColumnSpec> fromClaims)
+    {
+        if (fromClaims.Any(s => s.Name.Trim().Any(c => c > '~' || c < ' ')))
+        {
+            return false;
+        }
+        string category = Quote(ClaimsColumns.Category), memberId = Quote(ClaimsColumns.MemberId);
+        string declared = fromClaims.Count == 0 ? "TRUE"
+            : $"lower({category}) NOT IN ({string.Join(", ", fromClaims.Select(s => $"'{s.Name.Trim().ToLowerInvariant().Replace("'", "''")}'"))})";
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM vbc_claims c WHERE c.{memberId} = '' OR c.{category} = '' OR c.{category} !~ '^[ -~]*$' OR {declared} "
+            + $"OR NOT EXISTS (SELECT 1 FROM vbc_member_rows m WHERE m.{Quote(id)} = c.{memberId})";
+        command.CommandTimeout = 0;
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) == 0;
+    }
+
+    internal override OrganisationStages RunByOrganisation(IReadOnlyList<LoweredTable> programs, IReadOnlyList<ColumnSpec> specs, IrColumn column, Location at, bool excludeBadRows)
+    {
+        if (excludeBadRows)
+        {
+            return OrganisationStages.Failed(new[] { DatabaseDiagnostics.ExcludeBadRowsNotSupported(at, Name) });
+        }
         NpgsqlConnection connection;
         try
         {
@@ -162,7 +256,7 @@ public sealed class PostgresBackend : MemberStageBackend
         {
             if (!Tables.TryGetValue(job.Table, out var name))
             {
-                return TablesRun.Failed(DatabaseDiagnostics.TableNotGiven(at, Name, job.Table, "give --table for the table the others join to and --episodes-table for the one that joins to it"));
+                return TablesRun.Failed(DatabaseDiagnostics.TableNotGiven(at, Name, job.Table, "give --table TABLE=NAME once per table (with two tables, --table for the one the others join to and --episodes-table for the other will do)"));
             }
             names.Add(name);
         }
@@ -295,7 +389,14 @@ public sealed class PostgresBackend : MemberStageBackend
     /// view <paramref name="table"/>, creating the view <paramref name="view"/> (each of several tables is read by the
     /// compiled query under its name in the contract).
     /// </summary>
-    private List<Diagnostic> Prepare(NpgsqlConnection connection, string table, string view, IReadOnlyList<ColumnSpec> specs, out IReadOnlyList<string> ignored)
+    /// <param name="export">
+    /// Filled with how vbc's own reader would read the table (the columns as text). With its
+    /// <see cref="TableExport.LeaveOut"/> (--exclude-bad-rows), values vbc's reader refuses do not stop the run;
+    /// <see cref="TableExport.BadValues"/> says whether there are any (ids given twice still stop it: a table's rows
+    /// have no order to say which of the two is kept).
+    /// </param>
+    private List<Diagnostic> Prepare(NpgsqlConnection connection, string table, string view, IReadOnlyList<ColumnSpec> specs, out IReadOnlyList<string> ignored,
+        TableExport? export = null)
     {
         string source = SourceOf(table);
         var (relation, columns) = Columns(connection, table);
@@ -329,6 +430,11 @@ public sealed class PostgresBackend : MemberStageBackend
             }
             // Text is read as the reader reads a cell: without spaces and tabs at either end, empty for none.
             select.Add(plan.Kind == PlanKind.Text ? $"COALESCE(btrim({q}, ' ' || chr(9)), '') AS {Quote(plan.Spec.Name)}" : $"{q} AS {Quote(plan.Spec.Name)}");
+            export?.Columns.Add((plan.Spec.Name, TableExport.AsText(plan.Kind, q)));
+            if (plan.Spec.IsId && export is not null)
+            {
+                export.IdColumn ??= plan.Spec.Name;
+            }
         }
         ignored = columns.Select(c => c.Name).Where(n => !plans.Any(p => string.Equals(p.Spec.Name.Trim(), n, StringComparison.OrdinalIgnoreCase))).ToList();
         if (problems.Count > 0)
@@ -338,14 +444,30 @@ public sealed class PostgresBackend : MemberStageBackend
         var idColumn = checks.FirstOrDefault(c => c.Plan.Spec.IsId).Name;
         foreach (var (plan, name, bad, expected) in checks)
         {
+            if (export is { LeaveOut: true, BadValues: true })
+            {
+                break;
+            }
             if (FirstBad(connection, relation, bad, name, idColumn) is { } found)
             {
+                if (export is { LeaveOut: true })
+                {
+                    export.BadValues = true;
+                    continue;
+                }
                 problems.Add(DatabaseDiagnostics.BadValues(source, name, found.Rows, found.Id, found.Value, expected));
             }
         }
-        if (idColumn is not null && FirstBad(connection, relation, $"COUNT(*) OVER (PARTITION BY {Quote(idColumn)}) > 1", idColumn, idColumn, windowed: true) is { } twice)
+        // Ids compare as the reader compares them: trimmed; a missing id is a value of its own kind, not a repeat.
+        string trimmedId = $"btrim({Quote(idColumn ?? "")}, ' ' || chr(9))";
+        if (idColumn is not null && FirstBad(connection, relation, $"{trimmedId} <> '' AND COUNT(*) OVER (PARTITION BY {trimmedId}) > 1", idColumn, idColumn, windowed: true) is { } twice)
         {
-            problems.Add(DatabaseDiagnostics.BadValues(source, idColumn, twice.Rows, twice.Id, twice.Value, "each id once"));
+            problems.Add(DatabaseDiagnostics.BadValues(source, idColumn, twice.Rows, twice.Id, twice.Value,
+                export is not { LeaveOut: true } ? "each id once" : "each id once (--exclude-bad-rows does not leave such rows out of a table: its rows have no order to say which of them is kept, as a file's first line is)"));
+        }
+        if (export is not null)
+        {
+            export.Relation = relation;
         }
         if (problems.Count > 0)
         {
@@ -459,5 +581,5 @@ public sealed class PostgresBackend : MemberStageBackend
         }
     }
 
-    private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
+    internal static string Quote(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
 }

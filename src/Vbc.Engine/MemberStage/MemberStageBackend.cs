@@ -28,10 +28,11 @@ public abstract class MemberStageBackend
     /// <summary>
     /// A portfolio's stages where the data lives (a database): each distinct program's figures per organisation, the
     /// rows split by <paramref name="column"/>. Null for a backend that reads the request's data (the portfolio routes
-    /// the rows itself).
+    /// the rows itself). With <paramref name="excludeBadRows"/>, vbc's own reader (<see cref="OrganisationStages.ReadByVbc"/>)
+    /// leaves bad rows out where there are any.
     /// </summary>
     internal virtual OrganisationStages? RunByOrganisation(IReadOnlyList<LoweredTable> programs, IReadOnlyList<ColumnSpec> specs,
-        IrColumn column, Location at) => null;
+        IrColumn column, Location at, bool excludeBadRows) => null;
 
     /// <summary>
     /// A contract with several tables where the data lives (a database): every table's figures from the one query

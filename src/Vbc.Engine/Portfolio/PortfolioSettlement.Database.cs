@@ -48,7 +48,7 @@ public static partial class PortfolioSettlement
         var column = new IrColumn(splitColumn, contract.Columns.First(c => c.Name.Equals(splitColumn, StringComparison.OrdinalIgnoreCase)).Type);
         var stages = programs.Count == 0
             ? new OrganisationStages(Array.Empty<Diagnostic>(), null, null, null, Array.Empty<IReadOnlyDictionary<string, OrganisationFigures>>())
-            : engine.RunByOrganisation(programs, specs, column, at)!;
+            : engine.RunByOrganisation(programs, specs, column, at, request.ExcludeBadRows)!;
         if (stages.Failure.Count > 0)
         {
             return new PortfolioResult { Problems = stages.Failure };
@@ -58,7 +58,9 @@ public static partial class PortfolioSettlement
             var source = open();
             using var lifetime = source as IDisposable;
             var own = Settle(contract, request with { Engine = null, Data = source });
-            bool clean = !own.Failed && own.Entries.All(e => e.Result.Succeeded);
+            // With --exclude-bad-rows, rows vbc's reader left out are what the database could not read: its run stands.
+            bool leftOut = own.UnreadableRows.Count > 0 || own.Entries.Any(e => e.Result.Statement?.Data?.ExcludedRows.Count > 0);
+            bool clean = !own.Failed && own.Entries.All(e => e.Result.Succeeded) && !leftOut;
             return clean && stages.WhyNot is { } whyNot ? new PortfolioResult { Problems = new[] { whyNot } } : own;
         }
 

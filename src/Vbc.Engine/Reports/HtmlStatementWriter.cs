@@ -351,7 +351,7 @@ public static class HtmlStatementWriter
             o.Append("<table>\n<thead><tr><th scope=\"col\" class=\"num\">File line</th><th scope=\"col\" class=\"num\">Data row</th><th scope=\"col\">Member</th><th scope=\"col\">Problem</th><th scope=\"col\" class=\"num\">Dollars</th></tr></thead>\n<tbody>\n");
             foreach (var row in data.ExcludedRows)
             {
-                o.Append($"<tr><td class=\"num\">{(row.File is null ? "" : Escape(row.File) + " ")}{Count(row.Line)}</td><td class=\"num\">{Count(row.DataRow)}</td><td class=\"text\">{Escape(row.Table is null ? row.MemberId ?? "" : $"{row.Table} {row.MemberId}")}</td><td class=\"text\">{Escape(row.Problem)}</td><td class=\"num\">{Escape(row.DollarsShown)}</td></tr>\n");
+                o.Append($"<tr><td class=\"num\">{(row.File is null ? "" : Escape(row.File) + " ")}{(row.Line > 0 ? Count(row.Line) : "")}</td><td class=\"num\">{(row.Line > 0 ? Count(row.DataRow) : "")}</td><td class=\"text\">{Escape(row.Table is null ? row.MemberId ?? "" : $"{row.Table} {row.MemberId}")}</td><td class=\"text\">{Escape(row.Problem)}</td><td class=\"num\">{Escape(row.DollarsShown)}</td></tr>\n");
             }
             o.Append($"<tr class=\"sum\"><td colspan=\"4\">Total dollars on rows left out</td><td class=\"num\">{Escape(Display.Money(data.ExcludedRows.Sum(r => r.Dollars)))}</td></tr>\n");
             o.Append("</tbody>\n</table>\n");

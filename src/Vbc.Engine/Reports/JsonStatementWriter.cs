@@ -131,8 +131,17 @@ public static class JsonStatementWriter
             foreach (var row in data.ExcludedRows)
             {
                 w.WriteStartObject();
-                w.WriteNumber("line", row.Line);
-                w.WriteNumber("dataRow", row.DataRow);
+                if (row.Line > 0)
+                {
+                    w.WriteNumber("line", row.Line);
+                    w.WriteNumber("dataRow", row.DataRow);
+                }
+                else
+                {
+                    // A database table's row: it has no line; memberId names it.
+                    w.WriteNull("line");
+                    w.WriteNull("dataRow");
+                }
                 w.WriteString("memberId", row.MemberId);
                 if (row.Table is not null)
                 {

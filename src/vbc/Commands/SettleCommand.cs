@@ -40,11 +40,19 @@ internal static class SettleCommand
         public IReadOnlyList<(string Table, string File)> MoreTables { get; init; } = Array.Empty<(string, string)>();
 
         /// <summary>--engine and its database options (memory, the default, reads the files itself).</summary>
-        public EngineOptions Engine { get; init; } = new("memory", null, null, null, null);
+        public EngineOptions Engine { get; init; } = new("memory", null, Array.Empty<string>(), null, null);
     }
 
     /// <summary>Where the member-level stage runs: --engine memory|duckdb|postgres, --connection, --table, --claims-table, --episodes-table.</summary>
-    private sealed record EngineOptions(string Name, string? Connection, string? Table, string? ClaimsTable, string? EpisodesTable);
+    private sealed record EngineOptions(string Name, string? Connection, IReadOnlyList<string> TableArguments, string? ClaimsTable, string? EpisodesTable)
+    {
+        /// <summary>--table NAME: the one table, or with --episodes-table the table the others join to; null when none is given so.</summary>
+        public string? Table => TableArguments.FirstOrDefault(t => !t.Contains('='));
+
+        /// <summary>--table TABLE=NAME, once per table of a contract with several: the contract's table and the database's.</summary>
+        public IReadOnlyList<(string Table, string Name)> NamedTables =>
+            TableArguments.Where(t => t.Contains('=')).Select(t => (t[..t.IndexOf('=')].Trim(), t[(t.IndexOf('=') + 1)..].Trim())).ToList();
+    }
 
     /// <summary>The --input NAME=VALUE arguments by name; null (the problem written) when one is not of that form or a name is given twice.</summary>
     internal static Dictionary<string, string>? InputPairs(IEnumerable<string> pairs, TextWriter error)
@@ -111,8 +119,12 @@ internal static class SettleCommand
         };
         engine.AcceptOnlyFromAmong("memory", "duckdb", "postgres");
         var connection = new Option<string>("--connection") { Description = "With --engine postgres: the Npgsql connection string (Host=...;Database=...;Username=...)." };
-        var table = new Option<string>("--table") { Description = "With --engine postgres: the table or view with one row per member (or episode), NAME or SCHEMA.NAME." };
-        var claimsTable = new Option<string>("--claims-table") { Description = "With --engine postgres: a long claims table (not compiled to SQL yet: refused)." };
+        var table = new Option<string[]>("--table")
+        {
+            Description = "With --engine postgres: the table or view with one row per member (or episode), NAME or SCHEMA.NAME; "
+                + "for a contract with several tables, TABLE=NAME once per table (--table members=m --table episodes=e).",
+        };
+        var claimsTable = new Option<string>("--claims-table") { Description = "With --engine postgres: a long claims table (member_id, category, amount) summed per member into the money columns --table lacks." };
         var episodesTable = new Option<string>("--episodes-table") { Description = "With --engine postgres and a contract with two tables: the table that joins to the --table one (the episodes); docs/sql.md." };
 
         var command = new Command("settle",
@@ -139,7 +151,7 @@ internal static class SettleCommand
         {
             DataArguments = parse.GetValue(data) ?? Array.Empty<string>(),
             Plugins = plugins.From(parse),
-            Engine = new EngineOptions(parse.GetValue(engine) ?? "memory", parse.GetValue(connection), parse.GetValue(table),
+            Engine = new EngineOptions(parse.GetValue(engine) ?? "memory", parse.GetValue(connection), parse.GetValue(table) ?? Array.Empty<string>(),
                 parse.GetValue(claimsTable), parse.GetValue(episodesTable)),
         }));
         return command;
@@ -350,7 +362,7 @@ internal static class SettleCommand
     private static string? EngineProblem(Options o, BoundContract contract)
     {
         var e = o.Engine;
-        if (e.Name != "postgres" && (e.Connection ?? e.Table ?? e.ClaimsTable ?? e.EpisodesTable) is not null)
+        if (e.Name != "postgres" && (e.Connection ?? e.ClaimsTable ?? e.EpisodesTable) is not null || e.Name != "postgres" && e.TableArguments.Count > 0)
         {
             return "vbc: --connection, --table, --claims-table and --episodes-table go with --engine postgres.";
         }
@@ -358,16 +370,16 @@ internal static class SettleCommand
         {
             return null;
         }
-        if (o.ExcludeBadRows && (e.Name != "duckdb" || o.InputsFile is not null))
+        if (o.ExcludeBadRows && o.InputsFile is not null && e.Name == "postgres")
         {
-            return $"vbc: --exclude-bad-rows is not available with --engine {e.Name}{(e.Name == "duckdb" ? " and --inputs" : "")}: the rows left out are listed by vbc's own reader. "
-                + (e.Name == "duckdb" ? "Settle one organisation at a time, or settle without --engine." : "Export the table and settle the file without --engine to leave bad rows out.");
+            return $"vbc: --exclude-bad-rows is not available with --engine {e.Name} and --inputs: the rows left out are listed by vbc's own reader. "
+                + "Settle one organisation at a time, or settle without --engine.";
         }
         if (o.Claims is not null && (e.Name != "duckdb" || o.InputsFile is not null || o.MoreTables.Count > 0))
         {
             return e.Name == "duckdb"
                 ? "vbc: --claims with --engine duckdb sums the claims of one member file's run: with --inputs or several tables, settle without --engine."
-                : $"vbc: --claims is read by the in-memory engine and --engine duckdb; --engine {e.Name} reads a member table whose money columns are filled in (a view that sums the claims per member will do).";
+                : $"vbc: --claims is a file, read by the in-memory engine and --engine duckdb; --engine {e.Name} reads a claims table: give it with --claims-table NAME.";
         }
         if (e.Name == "duckdb")
         {
@@ -379,13 +391,22 @@ internal static class SettleCommand
         {
             return "vbc: --engine postgres reads --table in the database, not --data: give one of them.";
         }
-        if (e.Connection is null || e.Table is null)
+        var named = e.NamedTables;
+        if (e.TableArguments.Count(t => !t.Contains('=')) > 1 || (named.Count > 0 && e.Table is not null))
+        {
+            return "vbc: give --table NAME once (the table with one row per member), or, for a contract with several tables, --table TABLE=NAME once per table.";
+        }
+        if (e.Connection is null || (e.Table is null && named.Count == 0))
         {
             return "vbc: --engine postgres needs --connection \"Host=...;Database=...;Username=...\" and --table NAME (the table with one row per member).";
         }
-        if (e.ClaimsTable is not null)
+        if (e.ClaimsTable is not null && (o.InputsFile is not null || contract.HasSeveralTables))
         {
-            return "vbc: --claims-table: a long claims table summed per member is not compiled to SQL yet. Give a member table whose money columns are filled in (a view that sums the claims per member will do).";
+            return "vbc: --claims-table sums the claims of one member table's run: with --inputs or several tables, give a member table whose money columns are filled in (a view that sums the claims per member will do).";
+        }
+        if (named.Count > 0)
+        {
+            return NamedTablesProblem(contract, named, e);
         }
         if (!contract.HasSeveralTables && e.EpisodesTable is not null)
         {
@@ -395,25 +416,58 @@ internal static class SettleCommand
         {
             var other = contract.Tables.Where(t => !ReferenceEquals(t, contract.RootTable)).Select(t => t.Name).ToList();
             return contract.Tables.Count != 2
-                ? $"vbc: --engine postgres reads two tables: --table (the table the others join to) and --episodes-table; this contract reads {contract.Tables.Count} ({string.Join(", ", contract.Tables.Select(t => t.Name))}). Settle it without --engine."
+                ? $"vbc: this contract reads {contract.Tables.Count} tables ({string.Join(", ", contract.Tables.Select(t => t.Name))}): give each as --table TABLE=NAME."
                 : $"vbc: the contract reads two tables: give --table for '{contract.RootTable!.Name}' (the table the others join to) and --episodes-table for '{other[0]}'.";
         }
         return null;
+    }
+
+    /// <summary>What is wrong with --table TABLE=NAME for this contract; null when every table is named once and nothing else.</summary>
+    private static string? NamedTablesProblem(BoundContract contract, IReadOnlyList<(string Table, string Name)> named, EngineOptions e)
+    {
+        string declared = string.Join(", ", contract.Tables.Select(t => t.Name));
+        if (!contract.HasSeveralTables)
+        {
+            return "vbc: --table TABLE=NAME names the tables of a contract with several; this one reads one: give --table NAME.";
+        }
+        if (e.EpisodesTable is not null)
+        {
+            return "vbc: give each table as --table TABLE=NAME, or --table NAME with --episodes-table NAME for a contract with two; not both.";
+        }
+        if (named.FirstOrDefault(n => !contract.Tables.Any(t => string.Equals(t.Name, n.Table, StringComparison.OrdinalIgnoreCase))) is { Table: not null } unknown)
+        {
+            return $"vbc: --table {unknown.Table}=...: the contract declares no table '{unknown.Table}'. Its tables: {declared}.";
+        }
+        if (named.GroupBy(n => n.Table, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            return $"vbc: --table {twice.Key}=... is given twice.";
+        }
+        if (named.FirstOrDefault(n => n.Name.Length == 0) is { Table: not null } empty)
+        {
+            return $"vbc: --table {empty.Table}= names no table or view: give --table {empty.Table}=NAME.";
+        }
+        var missing = contract.Tables.Where(t => !named.Any(n => string.Equals(n.Table, t.Name, StringComparison.OrdinalIgnoreCase))).Select(t => t.Name).ToList();
+        return missing.Count == 0 ? null
+            : $"vbc: the contract reads the tables {declared}: give --table TABLE=NAME for each (missing: {string.Join(", ", missing)}).";
     }
 
     /// <summary>The member-level stage's engine for this run (null: in memory, over the request's data).</summary>
     private static MemberStageBackend? EngineFor(Options o, BoundContract contract, DataFiles files) => o.Engine.Name switch
     {
         "duckdb" => new DuckDbBackend(files.Data!, o.Data) { Tables = files.TableFiles(o), Claims = files.Claims is null ? null : (files.Claims, o.Claims!) },
-        "postgres" => new PostgresBackend(o.Engine.Connection!, o.Engine.Table!) { Tables = DatabaseTables(o, contract) },
+        "postgres" => new PostgresBackend(o.Engine.Connection!, o.Engine.Table ?? DatabaseTables(o, contract)[contract.RootTable!.Name]) { Tables = DatabaseTables(o, contract), ClaimsTable = o.Engine.ClaimsTable },
         _ => null,
     };
 
-    /// <summary>With several tables and --engine postgres: --table for the table the others join to, --episodes-table for the other.</summary>
+    /// <summary>With several tables and --engine postgres: each --table TABLE=NAME; or --table for the table the others join to, --episodes-table for the other.</summary>
     private static Dictionary<string, string> DatabaseTables(Options o, BoundContract contract)
     {
         var tables = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (contract.HasSeveralTables && contract.RootTable is { } root)
+        foreach (var (table, name) in o.Engine.NamedTables)
+        {
+            tables[table] = name;
+        }
+        if (tables.Count == 0 && contract.HasSeveralTables && contract.RootTable is { } root)
         {
             tables[root.Name] = o.Engine.Table!;
             foreach (var other in contract.Tables.Where(t => !ReferenceEquals(t, root)))

@@ -38,9 +38,9 @@ public sealed class DatabasePortfolioTests : IDisposable
         File.ReadAllText(Golden.PathOf("contracts", "mssp-enhanced.vbc")).Replace("data {\n  member_id: id\n", "data {\n  member_id: id\n  organisation_id: text\n");
 
     /// <summary>Both engines over the same files: equal output (but the command line) and equal diagnostics; the in-memory run's output.</summary>
-    private static CliRunner.Result SameBothWays(string contract, string data, string inputs, string format, int exit = 0)
+    private static CliRunner.Result SameBothWays(string contract, string data, string inputs, string format, int exit = 0, params string[] extra)
     {
-        var run = new[] { "settle", contract, "--data", data, "--inputs", inputs, "--format", format };
+        var run = new[] { "settle", contract, "--data", data, "--inputs", inputs, "--format", format }.Concat(extra).ToArray();
         var memory = CliRunner.Run(run);
         Assert.True(memory.ExitCode == exit, memory.Error);
         var duck = CliRunner.Run(run.Concat(new[] { "--engine", "duckdb" }).ToArray());
@@ -59,6 +59,38 @@ public sealed class DatabasePortfolioTests : IDisposable
         var inputs = Write("acos.csv", "organisation_id,quality_score\nACO-01,95%\nACO-02,80%\nACO-03,0.9\n");
         var memory = SameBothWays(contract, Golden.PathOf("seeds", "members.csv"), inputs, format);
         Assert.Contains("ACO-03", memory.Output);
+    }
+
+    [Theory]
+    [InlineData("csv")]
+    [InlineData("json")]
+    public void Exclude_bad_rows_leaves_out_the_rows_the_in_memory_portfolio_leaves_out(string format)
+    {
+        var contract = Write("enhanced-by-organisation.vbc", EnhancedByOrganisation());
+        var inputs = Write("acos.csv", "organisation_id,quality_score\nACO-01,95%\nACO-02,80%\nACO-03,0.9\n");
+        // A file without a bad row: DuckDB's figures stand, as in memory.
+        SameBothWays(contract, Golden.PathOf("seeds", "members.csv"), inputs, format, 0, "--exclude-bad-rows");
+
+        // Months out of range, a money value DuckDB does not read ('12,5'), a risk score of 0 (a row that cannot be
+        // computed), an id given twice: vbc's reader leaves each out of its organisation, listed as in memory.
+        var lines = File.ReadAllLines(Golden.PathOf("seeds", "members.csv"));
+        var header = lines[0].Split(',').ToList();
+        void Set(int row, string column, string value)
+        {
+            var cells = lines[row].Split(',');
+            cells[header.IndexOf(column)] = value;
+            lines[row] = string.Join(",", cells);
+        }
+        Set(5, "member_months", "13");
+        Set(30, "inpatient", "\"12,5\"");
+        Set(20, "risk_score", "0");
+        Set(41, "member_id", lines[40].Split(',')[0]);
+        var data = Write("bad-members.csv", string.Join("\n", lines) + "\n");
+        var memory = SameBothWays(contract, data, inputs, format, 0, "--exclude-bad-rows");
+        Assert.Contains("VBC3018", memory.Error);
+
+        // Without the option both stop alike.
+        SameBothWays(contract, data, inputs, format, 1);
     }
 
     private const string Generated = """

@@ -197,6 +197,190 @@ public class PostgresEngineTests(PostgresServer server, ITestOutputHelper output
         }
     }
 
+    [Fact]
+    public void Exclude_bad_rows_over_a_table_leaves_out_the_rows_the_in_memory_engine_leaves_out()
+    {
+        if (!Runs())
+        {
+            return;
+        }
+        const string contract = "contracts/mssp-basic-a.vbc";
+        const string table = "t_exclude";
+        Load(contract, Golden.PathOf("seeds", "members.csv"), table, moneyType: "NUMERIC(18, 2)");
+        var arguments = StageBaselineTests.RunArguments(contract).Append("--exclude-bad-rows").ToArray();
+        string[] Pg(params string[] more) => new[] { "settle", contract, "--engine", "postgres", "--connection", server.Connection!, "--table", table }.Concat(arguments).Concat(more).ToArray();
+
+        // A table without a bad row: nothing is left out, the query's figures stand.
+        var cleanMemory = CliRunner.Run(new[] { "settle", contract, "--data", "seeds/members.csv" }.Concat(arguments).ToArray());
+        var clean = CliRunner.Run(Pg());
+        Assert.True(cleanMemory.ExitCode == 0 && clean.ExitCode == 0, cleanMemory.Error + clean.Error);
+        Assert.Equal("", clean.Error);
+        Assert.Equal(Comparable(cleanMemory.Output), Comparable(clean.Output));
+
+        // The same bad values in the table and in a copy of the file: months out of range, months and a money value
+        // missing (NULL in the table, an empty cell in the file), a risk score that cannot divide.
+        Execute($"UPDATE {table} SET member_months = 13 WHERE member_id = 'M00000005'; UPDATE {table} SET member_months = NULL WHERE member_id = 'M00000009'; "
+            + $"UPDATE {table} SET inpatient = NULL WHERE member_id = 'M00000030'; UPDATE {table} SET risk_score = 0 WHERE member_id = 'M00000020'");
+        var lines = File.ReadAllLines(Golden.PathOf("seeds", "members.csv"));
+        var header = lines[0].Split(',').ToList();
+        void Set(int row, string column, string value)
+        {
+            var cells = lines[row].Split(',');
+            cells[header.IndexOf(column)] = value;
+            lines[row] = string.Join(",", cells);
+        }
+        Set(5, "member_months", "13");
+        Set(9, "member_months", "");
+        Set(30, "inpatient", "");
+        Set(20, "risk_score", "0");
+        string file = Path.Combine(Path.GetTempPath(), $"vbc-pg-exclude-{Guid.NewGuid():N}.csv");
+        File.WriteAllLines(file, lines);
+        try
+        {
+            foreach (var format in new[] { "text", "json" })
+            {
+                var memory = CliRunner.Run(new[] { "settle", contract, "--data", file, "--format", format }.Concat(arguments).ToArray());
+                var pg = CliRunner.Run(Pg("--format", format));
+                Assert.True(memory.ExitCode == 0 && pg.ExitCode == 0, memory.Error + pg.Error);
+                // The same warnings, each naming the row by its id where the file's names its line.
+                Assert.Equal(Warnings(memory.Error), Warnings(pg.Error));
+                Assert.Contains($"PostgreSQL table {table}: warning VBC3015: The row of member_id 'M00000005', column 'member_months': '13' is outside", pg.Error);
+                Assert.Contains("(each listed by its member_id)", pg.Error);
+                if (format == "text")
+                {
+                    Assert.Contains("Rows left out as unreadable or not computable: 4 (listed at the end)", pg.Output);
+                    Assert.Equal(Comparable(memory.Output), Comparable(pg.Output));
+                    Assert.Equal(LeftOut(memory.Output), LeftOut(pg.Output));
+                    Assert.Contains("  member M00000020: the risk score (risk_score) is 0, not above 0; $4,310.65", pg.Output);
+                }
+                else
+                {
+                    var rows = System.Text.Json.Nodes.JsonNode.Parse(pg.Output)!["data"]!["excludedRows"]!.AsArray();
+                    Assert.Equal(new[] { "M00000005", "M00000009", "M00000030", "M00000020" }, rows.Select(r => (string)r!["memberId"]!));
+                    Assert.All(rows, r => Assert.Null(r!["line"]));
+                    Assert.Equal(ExcludedRows(memory.Output), ExcludedRows(pg.Output));
+                    Assert.Equal(Sources(memory.Output.Replace(file, $"PostgreSQL table {table}", StringComparison.Ordinal), withoutExcluded: true), Sources(pg.Output, withoutExcluded: true));
+                }
+            }
+
+            // Ids given twice: a table has no order to say which row is kept, so the run stops as without the option.
+            Execute($"INSERT INTO {table} SELECT * FROM {table} WHERE member_id = 'M00000041'");
+            var twice = CliRunner.Run(Pg());
+            Assert.Equal(1, twice.ExitCode);
+            Assert.Contains("error VBC4056: Column 'member_id'", twice.Error);
+            Assert.Contains("--exclude-bad-rows does not leave such rows out of a table", twice.Error);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
+    [InlineData("split")]
+    [InlineData("orphan")]
+    [InlineData("unknown category")]
+    [InlineData("column in both")]
+    public void A_claims_table_summed_per_member_settles_to_the_in_memory_statement(string edit)
+    {
+        if (!Runs())
+        {
+            return;
+        }
+        const string contract = "contracts/mssp-basic-a.vbc";
+        var (members, claims) = DuckDbEngineTests.ClaimsFiles(edit);
+        // A short folder: messages quote at most 60 characters of a file's name.
+        string folder = Path.Combine(Path.GetTempPath(), $"vbc-pgc-{Guid.NewGuid().ToString("N")[..8]}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string memberFile = Path.Combine(folder, "members.csv"), claimsFile = Path.Combine(folder, "claims.csv");
+            File.WriteAllLines(memberFile, members);
+            File.WriteAllLines(claimsFile, claims);
+            string suffix = edit.Replace(' ', '_');
+            string memberTable = $"t_claims_members_{suffix}", claimsTable = $"t_claims_{suffix}";
+            var specs = PluginHost.Bind(ContractParser.ParseFile(Golden.PathOf(contract))).Columns.Select(ColumnSpec.From).ToList();
+            string Type(string column) => specs.FirstOrDefault(s => s.Name == column) is not { } spec ? "TEXT" : spec.Type.Kind switch
+            {
+                ValueKind.Flag => "BOOLEAN",
+                ValueKind.Text => "TEXT",
+                _ => "NUMERIC",
+            };
+            Copy(memberTable, string.Join(", ", members[0].Split(',').Select(c => $"\"{c}\" {Type(c)}")), members);
+            Copy(claimsTable, "member_id TEXT, category TEXT, amount NUMERIC(18, 2)", claims);
+            foreach (var extra in new[] { Array.Empty<string>(), new[] { "--format", "json" }, new[] { "--exclude-bad-rows" } })
+            {
+                var memory = CliRunner.Run(new[] { "settle", contract, "--data", memberFile, "--claims", claimsFile }.Concat(StageBaselineTests.RunArguments(contract)).Concat(extra).ToArray());
+                var pg = CliRunner.Run(new[] { "settle", contract, "--engine", "postgres", "--connection", server.Connection!, "--table", memberTable, "--claims-table", claimsTable }
+                    .Concat(StageBaselineTests.RunArguments(contract)).Concat(extra).ToArray());
+                Assert.True(memory.ExitCode == pg.ExitCode, $"exit {memory.ExitCode} in memory, {pg.ExitCode} in PostgreSQL\n{memory.Error}\n{pg.Error}");
+                string Named(string text) => System.Text.RegularExpressions.Regex.Replace(text
+                    .Replace(memberFile, $"PostgreSQL table {memberTable}", StringComparison.Ordinal)
+                    .Replace(claimsFile, $"PostgreSQL table {claimsTable}", StringComparison.Ordinal), @"\(\d+,\d+\): ", ": ");
+                Assert.Equal(Named(memory.Error), Named(pg.Error));
+                if (pg.Output == "")
+                {
+                    Assert.Equal("", memory.Output);
+                }
+                else if (extra.Contains("json"))
+                {
+                    Assert.Equal(Sources(Named(memory.Output)), Sources(pg.Output));
+                }
+                else
+                {
+                    Assert.Equal(Comparable(memory.Output), Comparable(pg.Output));
+                }
+                if (edit == "split")
+                {
+                    Assert.True(pg.ExitCode == 0, pg.Error);
+                    Assert.Equal("", pg.Error);
+                }
+                else if (edit == "column in both")
+                {
+                    Assert.Contains("error VBC3017", pg.Error);
+                }
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
+    /// <summary>A table of the lines of a CSV file (its header first), as PostgreSQL reads them.</summary>
+    private void Copy(string table, string columns, IReadOnlyList<string> lines)
+    {
+        Execute($"DROP TABLE IF EXISTS {table}; CREATE TABLE {table} ({columns})");
+        using var connection = new NpgsqlConnection(server.Connection);
+        connection.Open();
+        using var writer = connection.BeginTextImport($"COPY {table} FROM STDIN (FORMAT csv, HEADER true)");
+        foreach (var line in lines)
+        {
+            writer.Write(line + "\n");
+        }
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex RowNamed = new(@"^(?:(?:Data row|Row) (?:[0-9]{1,3}(?:,[0-9]{3})*|[0-9]+)(?: \(member [^)]*\))?|The row of member_id '[^']*')");
+
+    /// <summary>The warnings without where they are (a line of a file, the table) and how the row is named (its line, its id).</summary>
+    private static List<string> Warnings(string error) => error.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        .Select(l => l[(l.IndexOf(": warning ", StringComparison.Ordinal) + 2)..])
+        .Select(l => l.Replace("(each listed with its line)", "(each listed by its member_id)", StringComparison.Ordinal))
+        .Select(l => l[..(l.IndexOf(": ", StringComparison.Ordinal) + 2)] + RowNamed.Replace(l[(l.IndexOf(": ", StringComparison.Ordinal) + 2)..], "ROW"))
+        .ToList();
+
+    /// <summary>A text statement's rows left out (DATA NOTES): the member, the problem without how the row is named, the dollars.</summary>
+    private static List<string> LeftOut(string statement) => statement.Split('\n')
+        .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^  (?:line \d+ \(row \d+, )?member ([^):]+)\)?: (.*)$"))
+        .Where(m => m.Success)
+        .Select(m => m.Groups[1].Value + " | " + RowNamed.Replace(m.Groups[2].Value, "ROW"))
+        .ToList();
+
+    /// <summary>A JSON statement's rows left out: the member, the problem without how the row is named, the dollars.</summary>
+    private static List<string> ExcludedRows(string output) => System.Text.Json.Nodes.JsonNode.Parse(output)!["data"]!["excludedRows"]!.AsArray()
+        .Select(r => $"{r!["memberId"]} | {RowNamed.Replace((string)r["problem"]!, "ROW")} | {r["dollars"]!.ToJsonString()}")
+        .ToList();
+
     [Theory]
     [InlineData("seed")]
     [InlineData("unmatched")]
@@ -252,14 +436,87 @@ public class PostgresEngineTests(PostgresServer server, ITestOutputHelper output
         }
     }
 
+    /// <summary>
+    /// contracts/bundle-bpci-members.vbc with a third table, 'surgical' (its own columns, joined to the members), settled
+    /// by a second bundle; and the seed episodes split between 'episodes' and 'surgical' by type.
+    /// </summary>
+    internal static (string Contract, string Medical, string Surgical) ThreeTables(string folder)
+    {
+        var text = File.ReadAllText(Golden.PathOf("contracts", "bundle-bpci-members.vbc"));
+        int start = text.IndexOf("bundle \"Clinical episodes\" {", StringComparison.Ordinal);
+        string bundle = text[start..(text.IndexOf("\n}\n", start, StringComparison.Ordinal) + 3)];
+        text = text.Replace("data episodes {", "data surgical {\n  surgery_id: id\n  member_id: id of members\n  surgery_type: text\n  surgery_cost: money\n}\n\ndata episodes {", StringComparison.Ordinal)
+            + "\n" + bundle.Replace("\"Clinical episodes\"", "\"Surgical episodes\"", StringComparison.Ordinal).Replace("table: episodes", "table: surgical", StringComparison.Ordinal)
+                .Replace("episode_type", "surgery_type", StringComparison.Ordinal).Replace("actual cost: episode_cost", "actual cost: surgery_cost", StringComparison.Ordinal);
+        var lines = File.ReadAllLines(Golden.PathOf("seeds", "episodes.csv"));
+        int type = Array.IndexOf(lines[0].Split(','), "episode_type");
+        bool Surgery(string line) => line.Split(',')[type] is "CABG" or "LEJR" or "PCI" or "SPINAL_FUSION";
+        string contract = Path.Combine(folder, "three.vbc"), medical = Path.Combine(folder, "medical.csv"), surgical = Path.Combine(folder, "surgical.csv");
+        File.WriteAllText(contract, text);
+        File.WriteAllLines(medical, lines.Take(1).Concat(lines.Skip(1).Where(l => !Surgery(l))));
+        File.WriteAllLines(surgical, new[] { lines[0].Replace("episode_", "surgery_", StringComparison.Ordinal) }.Concat(lines.Skip(1).Where(Surgery)));
+        return (contract, medical, surgical);
+    }
+
+    [Fact]
+    public void A_contract_with_three_tables_settles_over_three_tables_named_table_equals_name()
+    {
+        if (!Runs())
+        {
+            return;
+        }
+        string folder = Path.Combine(Path.GetTempPath(), $"vbc-pg3-{Guid.NewGuid().ToString("N")[..8]}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var (contract, medical, surgical) = ThreeTables(folder);
+            Load(contract, Golden.PathOf("seeds", "members.csv"), "t3_members", moneyType: "NUMERIC(18, 2)", tableName: "members");
+            Load(contract, medical, "t3_episodes", moneyType: "NUMERIC(18, 2)", tableName: "episodes");
+            Load(contract, surgical, "t3_surgical", moneyType: "NUMERIC(18, 2)", tableName: "surgical");
+            string[] Pg(params string[] tables) => new[] { "settle", contract, "--engine", "postgres", "--connection", server.Connection! }
+                .Concat(tables.SelectMany(t => new[] { "--table", t })).ToArray();
+            foreach (var format in new[] { "text", "json" })
+            {
+                var memory = CliRunner.Run("settle", contract, "--data", "members=seeds/members.csv", "--data", $"episodes={medical}", "--data", $"surgical={surgical}", "--format", format);
+                var pg = CliRunner.Run(Pg("members=t3_members", "episodes=t3_episodes", "surgical=t3_surgical").Concat(new[] { "--format", format }).ToArray());
+                Assert.True(memory.ExitCode == 0 && pg.ExitCode == 0, memory.Error + pg.Error);
+                Assert.Equal("", pg.Error);
+                Assert.Contains("Surgical episodes", memory.Output);
+                string Named(string text) => text.Replace("seeds/members.csv", "PostgreSQL table t3_members", StringComparison.Ordinal)
+                    .Replace(medical, "PostgreSQL table t3_episodes", StringComparison.Ordinal).Replace(surgical, "PostgreSQL table t3_surgical", StringComparison.Ordinal);
+                Assert.Equal(format == "json" ? Sources(Named(memory.Output)) : Comparable(Named(memory.Output)),
+                    format == "json" ? Sources(pg.Output) : Comparable(pg.Output));
+            }
+
+            // A table not named, one the contract does not declare, and the two-table form: usage errors before any work.
+            var missing = CliRunner.Run(Pg("members=t3_members", "episodes=t3_episodes"));
+            Assert.Equal(2, missing.ExitCode);
+            Assert.Contains("give --table TABLE=NAME for each (missing: surgical)", missing.Error);
+            var unknown = CliRunner.Run(Pg("members=t3_members", "episodes=t3_episodes", "surgery=t3_surgical"));
+            Assert.Equal(2, unknown.ExitCode);
+            Assert.Contains("the contract declares no table 'surgery'", unknown.Error);
+            var two = CliRunner.Run(Pg("t3_members").Concat(new[] { "--episodes-table", "t3_episodes" }).ToArray());
+            Assert.Equal(2, two.ExitCode);
+            Assert.Contains("give each as --table TABLE=NAME", two.Error);
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
     /// <summary>A JSON statement without the command and files read (reproduce) and the columns not used (a table holds only the contract's columns).</summary>
-    private static string Sources(string output)
+    private static string Sources(string output, bool withoutExcluded = false)
     {
         var json = System.Text.Json.Nodes.JsonNode.Parse(output)!.AsObject();
         json.Remove("reproduce");
         if (json["data"] is System.Text.Json.Nodes.JsonObject data)
         {
             data.Remove("ignoredColumns");
+            if (withoutExcluded)
+            {
+                data.Remove("excludedRows");
+            }
         }
         return json.ToJsonString();
     }
