@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -40,8 +41,9 @@ public sealed partial class CsvMemberReader
         string?[] lastString)
     {
         var steps = _plainFields;
-        var commas = new RowCommas(buffer, end);
-        if (!commas.Start(start))
+        // The comma walk of RowCommas, in locals (kept in registers): the window's offset and its commas not walked.
+        int window = start;
+        if (!RowCommas.Load(buffer, window, end, out ulong commas))
         {
             return false;
         }
@@ -55,10 +57,22 @@ public sealed partial class CsvMemberReader
             ref readonly PlainField step = ref steps[s];
             while (true)
             {
-                if (!commas.Next(out fieldEnd))
+                while (commas == 0)
                 {
-                    return false; // a quote
+                    if (window + 64 >= end)
+                    {
+                        fieldEnd = end;
+                        goto Located;
+                    }
+                    window += 64;
+                    if (!RowCommas.Load(buffer, window, end, out commas))
+                    {
+                        return false; // a quote
+                    }
                 }
+                fieldEnd = window + BitOperations.TrailingZeroCount(commas);
+                commas &= commas - 1;
+            Located:
                 if (field == step.Field)
                 {
                     break;
@@ -182,9 +196,15 @@ public sealed partial class CsvMemberReader
         }
         else
         {
-            if (!commas.CountRest(out int rest))
+            int rest = BitOperations.PopCount(commas);
+            while (window + 64 < end)
             {
-                return false;
+                window += 64;
+                if (!RowCommas.Load(buffer, window, end, out commas))
+                {
+                    return false;
+                }
+                rest += BitOperations.PopCount(commas);
             }
             fieldCount = field + 1 + rest;
         }

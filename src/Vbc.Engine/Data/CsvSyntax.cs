@@ -461,15 +461,21 @@ internal ref struct RowCommas
         return true;
     }
 
+    private bool Load() => Load(_buffer, _window, _end, out _commas);
+
+    /// <summary>
+    /// The commas of the 64 bytes from <paramref name="window"/> that lie before <paramref name="end"/>, as bits;
+    /// false when those bytes hold a quote.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool Load()
+    public static bool Load(byte[] buffer, int window, int end, out ulong found)
     {
-        int left = _end - _window;
+        int left = end - window;
         ulong commas;
         ulong quotes;
-        if (Vector128.IsHardwareAccelerated && _window <= _buffer.Length - Window)
+        if (Vector128.IsHardwareAccelerated && window <= buffer.Length - Window)
         {
-            ref byte at = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buffer), _window);
+            ref byte at = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffer), window);
             if (Vector256.IsHardwareAccelerated)
             {
                 var a = Vector256.LoadUnsafe(ref at);
@@ -509,7 +515,7 @@ internal ref struct RowCommas
             int n = Math.Min(left, Window);
             for (int i = 0; i < n; i++)
             {
-                byte b = _buffer[_window + i];
+                byte b = buffer[window + i];
                 if (b == CsvSyntax.Comma)
                 {
                     commas |= 1UL << i;
@@ -526,7 +532,7 @@ internal ref struct RowCommas
             commas &= inRow;
             quotes &= inRow;
         }
-        _commas = commas;
+        found = commas;
         return quotes == 0;
     }
 }
