@@ -457,8 +457,9 @@ public sealed partial class CsvMemberReader
         }
         int idField = _idPlan >= 0 ? plans[_idPlan].Field : -1;
         var claims = _options.Claims;
-        var claimsPlans = plans.Where(p => p.ClaimsCategory >= 0).ToArray();
+        var claimsPlans = _claimsPlans;
         var filePlans = _filePlans;
+        bool plainRows = _options.PlainRows && filePlans.Length > 0;
         // Room for the fields up to the last one read: the tokenizer only counts the commas after it.
         var fields = new FieldRef[filePlans.Length == 0 ? 0 : filePlans[^1].Field + 1];
         var failed = new bool[plans.Length];
@@ -467,20 +468,27 @@ public sealed partial class CsvMemberReader
         byte[]? scratch = null;
         List<BadRowDraft>? bad = null;
 
-        int firstStart = raw.Starts[0];
-        bool allUtf8 = Utf8.IsValid(buffer.AsSpan(firstStart, raw.Ends[count - 1] - firstStart));
-
+        int plainCount = 0;
         for (int r = 0; r < count; r++)
         {
-            var row = buffer.AsSpan(raw.Starts[r], raw.Ends[r] - raw.Starts[r]);
-            long dataRow = raw.FirstDataRow + r;
-            long line = lines[r];
             if (_idPlan >= 0)
             {
                 idEnds[r] = idLength;
             }
-            int n = CsvSyntax.SplitFields(row, fields);
             BadRowDraft? draft = null;
+            if (plainRows && r != raw.UnclosedRow
+                && TryReadPlainRow(buffer, raw.Starts[r], raw.Ends[r], r, decimals, flags, texts, dates, ref idBytes, ref idLength, idEnds, hashes, stringIds, lastText, lastString))
+            {
+                plainCount++;
+                goto Claims;
+            }
+            // The exact path: every field located, quotes and UTF-8 checked, each problem reported.
+            var row = buffer.AsSpan(raw.Starts[r], raw.Ends[r] - raw.Starts[r]);
+            long dataRow = raw.FirstDataRow + r;
+            long line = lines[r];
+            // A valid row has valid fields (they are split at ASCII bytes); only an invalid one is checked field by field.
+            bool allUtf8 = Utf8.IsValid(row);
+            int n = CsvSyntax.SplitFields(row, fields);
             if (r == raw.UnclosedRow || n != _fieldCount)
             {
                 draft = new BadRowDraft(r);
@@ -579,6 +587,7 @@ public sealed partial class CsvMemberReader
                 }
             }
 
+        Claims:
             if (claimsPlans.Length > 0)
             {
                 string? id = _idPlan >= 0 && hashes![r] != 0 ? texts[_idPlan][r] : null; // claims: ids are strings
@@ -615,6 +624,7 @@ public sealed partial class CsvMemberReader
             }
         }
 
+        Interlocked.Add(ref _plainRowsRead, plainCount);
         var ids = _idPlan >= 0 ? new Utf8TextColumn(_idPlan, idBytes, idEnds) : null;
         return new ParsedChunk(raw, count, lines, columns, hashes, bad) { IdBytes = ids, StringIds = stringIds };
 

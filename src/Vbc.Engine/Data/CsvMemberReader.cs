@@ -37,6 +37,7 @@ public sealed partial class CsvMemberReader : IDisposable
     private ColumnPlan[] _plans = Array.Empty<ColumnPlan>();
     private ColumnPlan[] _filePlans = Array.Empty<ColumnPlan>();
     private int[] _moneyPlans = Array.Empty<int>();
+    private ColumnPlan[] _claimsPlans = Array.Empty<ColumnPlan>();
     private int _idPlan = -1;
     private int _fieldCount;
     private long _headerLine = 1;
@@ -336,10 +337,12 @@ public sealed partial class CsvMemberReader : IDisposable
         _plans = plans.ToArray();
         _filePlans = _plans.Where(p => p.Field >= 0).OrderBy(p => p.Field).ToArray();
         _moneyPlans = _plans.Where(p => p.IsMoney).Select(p => p.SpecIndex).ToArray();
+        _claimsPlans = _plans.Where(p => p.ClaimsCategory >= 0).ToArray();
         if (_idPlan >= 0 && _plans[_idPlan].Field < 0)
         {
             _idPlan = -1; // reported as missing already
         }
+        PlanPlainFields();
     }
 
     private static int ReadAt(SafeFileHandle handle, Span<byte> buffer, long offset)

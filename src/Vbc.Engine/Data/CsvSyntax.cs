@@ -392,3 +392,147 @@ internal static class CsvSyntax
     public static bool HasUtf8Bom(ReadOnlySpan<byte> bytes) =>
         bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF;
 }
+
+/// <summary>
+/// The commas of one row, found 64 bytes at a time with vector compares (16 bytes a compare where 32 is not
+/// accelerated, as in the native build), and the quotes, which end the plain-row pass. Bytes past the row's end
+/// are loaded when the buffer holds them and masked off.
+/// </summary>
+internal ref struct RowCommas
+{
+    private const int Window = 64;
+    private readonly byte[] _buffer;
+    private readonly int _end;
+    private int _window;
+    private ulong _commas;
+
+    public RowCommas(byte[] buffer, int end)
+    {
+        _buffer = buffer;
+        _end = end;
+        _window = 0;
+        _commas = 0;
+    }
+
+    /// <summary>Loads the first window; false when it holds a quote.</summary>
+    public bool Start(int start)
+    {
+        _window = start;
+        return Load();
+    }
+
+    /// <summary>The offset of the next comma, or the row's end when no comma is left; false at a quote.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Next(out int at)
+    {
+        while (_commas == 0)
+        {
+            if (_window + Window >= _end)
+            {
+                at = _end;
+                return true;
+            }
+            _window += Window;
+            if (!Load())
+            {
+                at = 0;
+                return false;
+            }
+        }
+        at = _window + BitOperations.TrailingZeroCount(_commas);
+        _commas &= _commas - 1;
+        return true;
+    }
+
+    /// <summary>The commas not yet walked; false when a quote follows.</summary>
+    public bool CountRest(out int count)
+    {
+        count = BitOperations.PopCount(_commas);
+        while (_window + Window < _end)
+        {
+            _window += Window;
+            if (!Load())
+            {
+                return false;
+            }
+            count += BitOperations.PopCount(_commas);
+        }
+        _commas = 0;
+        return true;
+    }
+
+    private bool Load() => Load(_buffer, _window, _end, out _commas);
+
+    /// <summary>
+    /// The commas of the 64 bytes from <paramref name="window"/> that lie before <paramref name="end"/>, as bits;
+    /// false when those bytes hold a quote.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Load(byte[] buffer, int window, int end, out ulong found)
+    {
+        int left = end - window;
+        ulong commas;
+        ulong quotes;
+        if (Vector128.IsHardwareAccelerated && window <= buffer.Length - Window)
+        {
+            ref byte at = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffer), window);
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var a = Vector256.LoadUnsafe(ref at);
+                var b = Vector256.LoadUnsafe(ref at, 32);
+                var comma = Vector256.Create(CsvSyntax.Comma);
+                var quote = Vector256.Create(CsvSyntax.Quote);
+                commas = Vector256.Equals(a, comma).ExtractMostSignificantBits() | ((ulong)Vector256.Equals(b, comma).ExtractMostSignificantBits() << 32);
+                quotes = (Vector256.Equals(a, quote) | Vector256.Equals(b, quote)) == Vector256<byte>.Zero
+                    ? 0
+                    : Vector256.Equals(a, quote).ExtractMostSignificantBits() | ((ulong)Vector256.Equals(b, quote).ExtractMostSignificantBits() << 32);
+            }
+            else
+            {
+                var a = Vector128.LoadUnsafe(ref at);
+                var b = Vector128.LoadUnsafe(ref at, 16);
+                var c = Vector128.LoadUnsafe(ref at, 32);
+                var d = Vector128.LoadUnsafe(ref at, 48);
+                var comma = Vector128.Create(CsvSyntax.Comma);
+                var quote = Vector128.Create(CsvSyntax.Quote);
+                commas = Vector128.Equals(a, comma).ExtractMostSignificantBits()
+                    | ((ulong)Vector128.Equals(b, comma).ExtractMostSignificantBits() << 16)
+                    | ((ulong)Vector128.Equals(c, comma).ExtractMostSignificantBits() << 32)
+                    | ((ulong)Vector128.Equals(d, comma).ExtractMostSignificantBits() << 48);
+                quotes = (Vector128.Equals(a, quote) | Vector128.Equals(b, quote) | Vector128.Equals(c, quote) | Vector128.Equals(d, quote)) == Vector128<byte>.Zero
+                    ? 0
+                    : Vector128.Equals(a, quote).ExtractMostSignificantBits()
+                        | ((ulong)Vector128.Equals(b, quote).ExtractMostSignificantBits() << 16)
+                        | ((ulong)Vector128.Equals(c, quote).ExtractMostSignificantBits() << 32)
+                        | ((ulong)Vector128.Equals(d, quote).ExtractMostSignificantBits() << 48);
+            }
+        }
+        else
+        {
+            // Near the buffer's end (or without vectors): byte by byte.
+            commas = 0;
+            quotes = 0;
+            int n = Math.Min(left, Window);
+            for (int i = 0; i < n; i++)
+            {
+                byte b = buffer[window + i];
+                if (b == CsvSyntax.Comma)
+                {
+                    commas |= 1UL << i;
+                }
+                else if (b == CsvSyntax.Quote)
+                {
+                    quotes |= 1UL << i;
+                }
+            }
+        }
+        if (left < Window)
+        {
+            ulong inRow = (1UL << left) - 1;
+            commas &= inRow;
+            quotes &= inRow;
+        }
+        found = commas;
+        return quotes == 0;
+    }
+}

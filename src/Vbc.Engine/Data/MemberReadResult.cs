@@ -55,6 +55,12 @@ public sealed record MemberReadOptions
     /// processing it. Off by default.
     /// </summary>
     public bool RecycleBatches { get; init; }
+
+    /// <summary>
+    /// Read the common row in one pass (CsvMemberReader.PlainRows.cs), the exact path only for rows that are not
+    /// plain. Off only in tests that compare the two paths.
+    /// </summary>
+    internal bool PlainRows { get; init; } = true;
 }
 
 /// <summary>A row left out of the batches, with every problem found in it and the dollars it carried.</summary>

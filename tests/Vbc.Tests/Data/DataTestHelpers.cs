@@ -55,6 +55,9 @@ internal sealed class ReadOutcome
     public required MemberReadResult Result { get; init; }
     public required IReadOnlyList<Diagnostic> Header { get; init; }
 
+    /// <summary>Rows read by the reader's plain-row pass.</summary>
+    public long PlainRows { get; init; }
+
     public IEnumerable<Diagnostic> Errors => Result.Diagnostics.Where(d => d.IsError);
 
     public decimal[] Decimals(int column) => Batches.SelectMany(b => b.Decimals(column).Take(b.RowCount)).ToArray();
@@ -82,6 +85,6 @@ internal static class Read
     {
         using var reader = CsvMemberReader.Open(path, specs, (options ?? new MemberReadOptions()) with { DisplayName = "members.csv" });
         var batches = reader.ReadBatches().ToList();
-        return new ReadOutcome { Batches = batches, Result = reader.Result, Header = reader.HeaderDiagnostics };
+        return new ReadOutcome { Batches = batches, Result = reader.Result, Header = reader.HeaderDiagnostics, PlainRows = reader.PlainRowsRead };
     }
 }
