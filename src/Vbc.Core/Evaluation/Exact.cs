@@ -54,22 +54,29 @@ public static class Exact
     /// A decimal as a whole number of units of its scale (1234.56: 123456 units at scale 2), when that number fits in
     /// a long; false for a negative zero, whose sign the integer would lose.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryGetUnits(decimal value, out long units, out int scale)
     {
-        int flags;
-        ulong lo;
-        uint hi;
-        if (FastPath)
+        if (!FastPath)
         {
-            var bits = Unsafe.As<decimal, DecimalBits>(ref value);
-            (flags, hi, lo) = (bits.Flags, bits.Hi, bits.Lo);
+            return TryGetUnitsByBits(value, out units, out scale);
         }
-        else
-        {
-            Span<int> parts = stackalloc int[4];
-            decimal.GetBits(value, parts);
-            (flags, hi, lo) = (parts[3], (uint)parts[2], (ulong)(uint)parts[1] << 32 | (uint)parts[0]);
-        }
+        // Small enough to be inlined where money is read (no stackalloc here): the readers call it for every value.
+        var bits = Unsafe.As<decimal, DecimalBits>(ref value);
+        return FromParts(bits.Flags, bits.Hi, bits.Lo, out units, out scale);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool TryGetUnitsByBits(decimal value, out long units, out int scale)
+    {
+        Span<int> parts = stackalloc int[4];
+        decimal.GetBits(value, parts);
+        return FromParts(parts[3], (uint)parts[2], (ulong)(uint)parts[1] << 32 | (uint)parts[0], out units, out scale);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool FromParts(int flags, uint hi, ulong lo, out long units, out int scale)
+    {
         scale = (flags >> ScaleShift) & 0xFF;
         bool negative = (flags & SignMask) != 0;
         if (hi != 0 || lo > long.MaxValue || (negative && lo == 0))

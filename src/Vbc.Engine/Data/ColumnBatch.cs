@@ -6,7 +6,10 @@ namespace Vbc.Data;
 /// <summary>How a column's values are held in memory.</summary>
 public enum ColumnStorage
 {
-    /// <summary><see cref="decimal"/>[]: money, counts, ratios, percents (as fractions), member months, years.</summary>
+    /// <summary>
+    /// <see cref="decimal"/>[]: money, counts, ratios, percents (as fractions), member months, years. A batch may hold
+    /// such a column as <see cref="long"/>[] units of one scale instead (<see cref="ColumnBatch.TryGetUnits"/>).
+    /// </summary>
     Decimal,
     /// <summary><see cref="bool"/>[]: flags.</summary>
     Flag,
@@ -37,16 +40,36 @@ public sealed record ColumnSpec(string Name, ValueType Type, bool IsId)
 /// </summary>
 public sealed class ColumnBatch
 {
-    public ColumnBatch(int index, int rowCount, long firstDataRow, long[] lines, Array[] columns)
+    /// <param name="unitScales">
+    /// Per column, the scale of a number column held as <see cref="long"/>[] units (see <see cref="TryGetUnits"/>), or
+    /// -1; null when no column is.
+    /// </param>
+    public ColumnBatch(int index, int rowCount, long firstDataRow, long[] lines, Array[] columns, int[]? unitScales = null)
     {
         Index = index;
         RowCount = rowCount;
         FirstDataRow = firstDataRow;
         Lines = lines;
         _columns = columns;
+        for (int c = 0; c < columns.Length; c++)
+        {
+            bool units = columns[c] is long[];
+            int scale = unitScales is null || c >= unitScales.Length ? -1 : unitScales[c];
+            if (units != scale >= 0 || scale > MaxUnitScale)
+            {
+                throw new ArgumentException($"Column {c}: a long[] column needs its scale (0-{MaxUnitScale}), and only a long[] column has one.", nameof(unitScales));
+            }
+        }
+        _scales = unitScales;
     }
 
+    /// <summary>The largest scale of a column held as units (decimal's).</summary>
+    public const int MaxUnitScale = 28;
+
     private readonly Array[] _columns;
+    private readonly int[]? _scales;
+    // The decimals of a column held as units, made the first time a consumer asks for them.
+    private decimal[]?[]? _decimalsOfUnits;
     private Utf8TextColumn? _utf8;
 
     /// <summary>0-based position of the batch in the file.</summary>
@@ -85,6 +108,7 @@ public sealed class ColumnBatch
             columns[c] = columns[c] switch
             {
                 decimal[] a => Kept(a, keep, kept),
+                long[] a => Kept(a, keep, kept),
                 bool[] a => Kept(a, keep, kept),
                 string[] a => Kept(a, keep, kept),
                 DateOnly[] a => Kept(a, keep, kept),
@@ -111,9 +135,38 @@ public sealed class ColumnBatch
 
     /// <summary>
     /// One array per column, of length at least <see cref="RowCount"/>: decimal[], bool[], string[] or DateOnly[].
-    /// A text column the reader held as UTF-8 (<see cref="Utf8Text"/>) is turned into strings first.
+    /// A text column the reader held as UTF-8 (<see cref="Utf8Text"/>) is turned into strings first, and a number
+    /// column held as units into decimals.
     /// </summary>
     public Array[] Columns
+    {
+        get
+        {
+            MakeStrings();
+            if (_scales is null)
+            {
+                return _columns;
+            }
+            var columns = (Array[])_columns.Clone();
+            for (int c = 0; c < columns.Length; c++)
+            {
+                if (columns[c] is long[])
+                {
+                    columns[c] = Decimals(c);
+                }
+            }
+            return columns;
+        }
+    }
+
+    /// <summary>
+    /// The column arrays as they are (the reader recycles them): a <see cref="Utf8Text"/> column without its strings,
+    /// a column held as units as its long[].
+    /// </summary>
+    internal Array[] ColumnArrays => _columns;
+
+    /// <summary>The columns with a <see cref="Utf8Text"/> column's strings made, and number columns as they are held (long[] units or decimal[]).</summary>
+    internal Array[] ColumnsKeepingUnits
     {
         get
         {
@@ -122,8 +175,27 @@ public sealed class ColumnBatch
         }
     }
 
-    /// <summary>The column arrays as they are, without making strings of a <see cref="Utf8Text"/> column (the reader recycles them).</summary>
-    internal Array[] ColumnArrays => _columns;
+    /// <summary>The scale of each column held as units, or -1 (null: none is); what the constructor takes.</summary>
+    internal int[]? UnitScales => _scales;
+
+    /// <summary>
+    /// A number column whose every value in this batch has one scale and fits in 64 bits may be held as whole units of
+    /// that scale (<c>1935.34</c>: 193534 at scale 2). Then any sum of its values has that scale too, so a consumer
+    /// that adds units and turns the sum back into a decimal at <paramref name="scale"/> gets the very decimal (value
+    /// and scale) adding the decimals gives. False for a column held as decimals.
+    /// </summary>
+    public bool TryGetUnits(int column, out long[] units, out int scale)
+    {
+        if (_columns[column] is long[] held)
+        {
+            units = held;
+            scale = _scales![column];
+            return true;
+        }
+        units = Array.Empty<long>();
+        scale = -1;
+        return false;
+    }
 
     /// <summary>
     /// A text column whose values the reader left as the file's UTF-8 bytes (the member id: the member-level stage needs
@@ -137,7 +209,54 @@ public sealed class ColumnBatch
         init => _utf8 = value;
     }
 
-    public decimal[] Decimals(int column) => (decimal[])_columns[column];
+    /// <summary>A number column's values as decimals (made once from its units, if it is held as units).</summary>
+    public decimal[] Decimals(int column)
+    {
+        if (_columns[column] is not long[] units)
+        {
+            return (decimal[])_columns[column];
+        }
+        _decimalsOfUnits ??= new decimal[_columns.Length][];
+        if (_decimalsOfUnits[column] is { } made)
+        {
+            return made;
+        }
+        var values = s_madeDecimals.TryTake(out var reused) && reused.Length == units.Length ? reused : new decimal[units.Length];
+        int scale = _scales![column];
+        for (int i = 0; i < RowCount; i++)
+        {
+            values[i] = FromUnits(units[i], scale);
+        }
+        return _decimalsOfUnits[column] = values;
+    }
+
+    // Decimals made from units, given back by a reader when the caller is done with the batch (ReturnMadeDecimals) for
+    // a later batch's: a column a kernel reads as decimals (a risk score) then costs no allocation per batch.
+    private static readonly System.Collections.Concurrent.ConcurrentBag<decimal[]> s_madeDecimals = new();
+
+    /// <summary>The caller is done with the batch (a reader recycles it): the decimals made from its units serve a later batch.</summary>
+    internal void ReturnMadeDecimals()
+    {
+        if (_decimalsOfUnits is not { } made)
+        {
+            return;
+        }
+        _decimalsOfUnits = null;
+        foreach (var decimals in made)
+        {
+            if (decimals is not null && s_madeDecimals.Count < 32)
+            {
+                s_madeDecimals.Add(decimals);
+            }
+        }
+    }
+
+    /// <summary>The decimal of <paramref name="units"/> units of <paramref name="scale"/> (its value and its scale).</summary>
+    public static decimal FromUnits(long units, int scale)
+    {
+        ulong magnitude = units < 0 ? (ulong)-(units + 1) + 1 : (ulong)units;
+        return new decimal((int)(uint)magnitude, (int)(uint)(magnitude >> 32), 0, units < 0, (byte)scale);
+    }
 
     public bool[] Flags(int column) => (bool[])_columns[column];
 

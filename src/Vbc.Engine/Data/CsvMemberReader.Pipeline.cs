@@ -126,6 +126,7 @@ public sealed partial class CsvMemberReader
         {
             ReturnIdBytes(ids);
         }
+        batch.ReturnMadeDecimals();
         var columns = batch.ColumnArrays;
         if (batch.RowCount != size || batch.Lines.Length != size || columns.Any(c => c.Length != size))
         {
@@ -403,7 +404,7 @@ public sealed partial class CsvMemberReader
         var plans = _plans;
         Array[]? recycled = count == _options.BatchSize && _recycledColumns.TryTake(out var set) ? set : null;
         var columns = new Array[plans.Length];
-        var decimals = new decimal[plans.Length][];
+        var numbers = new NumberCells(plans.Length, count);
         var flags = new bool[plans.Length][];
         var texts = new string[plans.Length][];
         var dates = new DateOnly[plans.Length][];
@@ -412,7 +413,7 @@ public sealed partial class CsvMemberReader
             switch (plans[p].Spec.Storage)
             {
                 case ColumnStorage.Decimal:
-                    columns[p] = decimals[p] = recycled?[p] as decimal[] ?? GC.AllocateUninitializedArray<decimal>(count);
+                    numbers.Start(p, recycled?[p]);
                     break;
                 case ColumnStorage.Flag:
                     columns[p] = flags[p] = recycled?[p] as bool[] ?? new bool[count];
@@ -477,7 +478,7 @@ public sealed partial class CsvMemberReader
             }
             BadRowDraft? draft = null;
             if (plainRows && r != raw.UnclosedRow
-                && TryReadPlainRow(buffer, raw.Starts[r], raw.Ends[r], r, decimals, flags, texts, dates, ref idBytes, ref idLength, idEnds, hashes, stringIds, lastText, lastString))
+                && TryReadPlainRow(buffer, raw.Starts[r], raw.Ends[r], r, numbers, flags, texts, dates, ref idBytes, ref idLength, idEnds, hashes, stringIds, lastText, lastString))
             {
                 plainCount++;
                 goto Claims;
@@ -507,7 +508,7 @@ public sealed partial class CsvMemberReader
                 {
                     draft.UnreadMoney.Add(plans[m].Header);
                 }
-                ClearRow(plans, r, decimals, flags, texts, dates);
+                ClearRow(plans, r, numbers, flags, texts, dates);
                 (bad ??= new()).Add(draft);
                 continue;
             }
@@ -541,10 +542,12 @@ public sealed partial class CsvMemberReader
                 switch (plan.Kind)
                 {
                     case PlanKind.Decimal:
-                        outcome = ValueParsers.ParseDecimal(content, plan.AllowDollar, out decimals[p][r]);
+                        outcome = ValueParsers.ParseDecimal(content, plan.AllowDollar, out decimal number);
+                        numbers.SetIf(outcome, p, r, number); // a value not read is cleared below: it fixes no scale
                         break;
                     case PlanKind.Percent or PlanKind.Count or PlanKind.Year or PlanKind.MemberMonths:
-                        outcome = ValueParsers.ParseNumber(plan.Kind, content, plan.AllowDollar, out decimals[p][r]);
+                        outcome = ValueParsers.ParseNumber(plan.Kind, content, plan.AllowDollar, out number);
+                        numbers.SetIf(outcome, p, r, number);
                         break;
                     case PlanKind.Flag:
                         outcome = ValueParsers.ParseFlag(content, out flags[p][r]);
@@ -601,13 +604,13 @@ public sealed partial class CsvMemberReader
                 {
                     if (id is null)
                     {
-                        decimals[plan.SpecIndex][r] = 0m;
+                        numbers.Set(plan.SpecIndex, r, 0m);
                         failed[plan.SpecIndex] = true;
                         draft ??= new BadRowDraft(r); // cannot happen without another problem, kept for safety
                     }
                     else
                     {
-                        decimals[plan.SpecIndex][r] = member >= 0 ? claims!.Amount(member, plan.ClaimsCategory) : 0m;
+                        numbers.Set(plan.SpecIndex, r, member >= 0 ? claims!.Amount(member, plan.ClaimsCategory) : 0m);
                     }
                 }
             }
@@ -618,7 +621,7 @@ public sealed partial class CsvMemberReader
                 {
                     draft.Id = Encoding.UTF8.GetString(idBytes.AsSpan(r == 0 ? 0 : idEnds[r - 1], idEnds[r] - (r == 0 ? 0 : idEnds[r - 1])));
                 }
-                SumDollars(draft, plans, decimals, failed, r);
+                SumDollars(draft, plans, m => numbers.Get(m, r), failed);
                 Array.Clear(failed);
                 (bad ??= new()).Add(draft);
             }
@@ -626,18 +629,20 @@ public sealed partial class CsvMemberReader
 
         Interlocked.Add(ref _plainRowsRead, plainCount);
         var ids = _idPlan >= 0 ? new Utf8TextColumn(_idPlan, idBytes, idEnds) : null;
-        return new ParsedChunk(raw, count, lines, columns, hashes, bad) { IdBytes = ids, StringIds = stringIds };
+        var unitScales = numbers.Finish(columns);
+        return new ParsedChunk(raw, count, lines, columns, hashes, bad) { IdBytes = ids, StringIds = stringIds, UnitScales = unitScales };
 
         void Fail(ref BadRowDraft? draft, int r, int p, Diagnostic problem)
         {
             draft ??= new BadRowDraft(r);
             draft.Problems.Add(problem);
             failed[p] = true;
-            ClearCell(plans, p, r, decimals, flags, texts, dates);
+            ClearCell(plans, p, r, numbers, flags, texts, dates);
         }
     }
 
-    private void SumDollars(BadRowDraft draft, ColumnPlan[] plans, decimal[][] decimals, bool[] failed, int r)
+    /// <summary>The dollars of a row left out: <paramref name="money"/> gives its value in a money plan.</summary>
+    private void SumDollars(BadRowDraft draft, ColumnPlan[] plans, Func<int, decimal> money, bool[] failed)
     {
         foreach (int m in _moneyPlans)
         {
@@ -648,7 +653,7 @@ public sealed partial class CsvMemberReader
             }
             try
             {
-                draft.Dollars += decimals[m][r];
+                draft.Dollars += money(m);
             }
             catch (OverflowException)
             {
@@ -657,21 +662,21 @@ public sealed partial class CsvMemberReader
         }
     }
 
-    private static void ClearRow(ColumnPlan[] plans, int r, decimal[][] decimals, bool[][] flags, string[][] texts, DateOnly[][] dates)
+    private static void ClearRow(ColumnPlan[] plans, int r, NumberCells numbers, bool[][] flags, string[][] texts, DateOnly[][] dates)
     {
         for (int p = 0; p < plans.Length; p++)
         {
-            ClearCell(plans, p, r, decimals, flags, texts, dates);
+            ClearCell(plans, p, r, numbers, flags, texts, dates);
         }
     }
 
     /// <summary>Puts a neutral value in a cell of a row that will not be delivered, so no stale value is left behind.</summary>
-    private static void ClearCell(ColumnPlan[] plans, int p, int r, decimal[][] decimals, bool[][] flags, string[][] texts, DateOnly[][] dates)
+    private static void ClearCell(ColumnPlan[] plans, int p, int r, NumberCells numbers, bool[][] flags, string[][] texts, DateOnly[][] dates)
     {
         switch (plans[p].Spec.Storage)
         {
             case ColumnStorage.Decimal:
-                decimals[p][r] = 0m;
+                numbers.Clear(p, r);
                 break;
             case ColumnStorage.Text:
                 texts[p][r] = "";
@@ -787,7 +792,8 @@ public sealed partial class CsvMemberReader
                 {
                     draft = new BadRowDraft(r) { Id = id };
                     var none = new bool[_plans.Length];
-                    SumDollars(draft, _plans, chunk.Columns.Select(c => c as decimal[] ?? Array.Empty<decimal>()).ToArray(), none, r);
+                    var held = new ColumnBatch(0, count, raw.FirstDataRow, chunk.Lines, chunk.Columns, chunk.UnitScales);
+                    SumDollars(draft, _plans, m => held.Decimals(m)[r], none);
                     badByRow.Add(r, draft);
                 }
                 var rowBytes = raw.Buffer.AsSpan(raw.Starts[r], raw.Ends[r] - raw.Starts[r]);
@@ -850,7 +856,7 @@ public sealed partial class CsvMemberReader
             return null;
         }
         state.RowsDelivered += kept;
-        return new ColumnBatch(state.BatchIndex++, kept, firstDataRow, lines, columns) { DataRows = dataRows, Utf8Text = utf8Ids };
+        return new ColumnBatch(state.BatchIndex++, kept, firstDataRow, lines, columns, chunk.UnitScales) { DataRows = dataRows, Utf8Text = utf8Ids };
     }
 
     private struct Verifier : IdIndex.IRowVerifier
@@ -1075,6 +1081,9 @@ public sealed partial class CsvMemberReader
 
         /// <summary>Each row's id as the file's bytes (empty where it was not read).</summary>
         public Utf8TextColumn? IdBytes { get; init; }
+
+        /// <summary>The scale of each number column held as units (long[]), or -1; null when none is (NumberCells).</summary>
+        public int[]? UnitScales { get; init; }
 
         /// <summary>Whether the id column's strings were made (claims are read); else the batch keeps the bytes.</summary>
         public bool StringIds { get; init; }

@@ -36,7 +36,7 @@ public sealed partial class CsvMemberReader
     /// (cells it wrote are written again there; the id bytes are kept only when the row is accepted).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool TryReadPlainRow(byte[] buffer, int start, int end, int r, decimal[][] decimals, bool[][] flags, string[][] texts,
+    private bool TryReadPlainRow(byte[] buffer, int start, int end, int r, NumberCells numbers, bool[][] flags, string[][] texts,
         DateOnly[][] dates, ref byte[] idBytes, ref int idLength, int[] idEnds, ulong[]? hashes, bool stringIds, byte[]?[] lastText,
         string?[] lastString)
     {
@@ -102,7 +102,7 @@ public sealed partial class CsvMemberReader
                     }
                     if (i == fieldEnd)
                     {
-                        StoreDigits(decimals[p], r, digits, 0);
+                        numbers.SetDigits(p, r, digits, 0);
                         goto Read;
                     }
                     if (Unsafe.Add(ref data, i) == (byte)'.' && length > 1)
@@ -115,7 +115,7 @@ public sealed partial class CsvMemberReader
                         }
                         if (i == fieldEnd)
                         {
-                            StoreDigits(decimals[p], r, digits, fieldEnd - point - 1);
+                            numbers.SetDigits(p, r, digits, fieldEnd - point - 1);
                             goto Read;
                         }
                     }
@@ -126,7 +126,7 @@ public sealed partial class CsvMemberReader
                 {
                     return false;
                 }
-                StoreDecimal(decimals[p], r, value);
+                numbers.Set(p, r, value);
                 goto Read;
             }
             var content = CsvSyntax.Trim(buffer.AsSpan(fieldStart, length));
@@ -137,7 +137,7 @@ public sealed partial class CsvMemberReader
                     {
                         return false;
                     }
-                    StoreDecimal(decimals[p], r, number);
+                    numbers.Set(p, r, number);
                     break;
                 case PlanKind.Flag:
                     if (ValueParsers.ParseFlag(content, out flags[p][r]) != ParseOutcome.Ok)
@@ -219,16 +219,4 @@ public sealed partial class CsvMemberReader
         }
         return true;
     }
-
-    /// <summary>
-    /// Stores a number read as unsigned digits and a scale (<c>1234.56</c> is 123456 and 2), as the plain-row pass
-    /// reads money: the decimal <see cref="ValueParsers.ParseDecimal"/> gives for the same text, bit for bit.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreDigits(decimal[] column, int r, ulong digits, int scale) =>
-        column[r] = new decimal((int)(uint)digits, (int)(uint)(digits >> 32), 0, false, (byte)scale);
-
-    /// <summary>Stores a number the plain-row pass read through a parser.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreDecimal(decimal[] column, int r, decimal value) => column[r] = value;
 }

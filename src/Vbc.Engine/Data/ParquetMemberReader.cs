@@ -42,6 +42,10 @@ public sealed class ParquetMemberReader : IDisposable
     // Arrays of batches the caller is done with (RecycleBatches), and of id hashes, for later batches: no garbage per
     // batch for the collector, no fresh pages to fault in.
     private readonly ConcurrentBag<Array[]> _recycledColumns = new();
+    // A number column's array of the other storage than a recycled batch held it in (units or decimals, see
+    // StoreUnits), kept for a later batch so that a column read as units batch after batch allocates nothing.
+    private readonly ConcurrentBag<long[]> _spareUnits = new();
+    private readonly ConcurrentBag<decimal[]> _spareDecimals = new();
     private readonly ConcurrentBag<long[]> _recycledLines = new();
     private readonly ConcurrentBag<ulong[]> _recycledHashes = new();
     private readonly ConcurrentBag<byte[]> _recycledIdBytes = new();
@@ -435,6 +439,7 @@ public sealed class ParquetMemberReader : IDisposable
         {
             ReturnIdBytes(ids);
         }
+        batch.ReturnMadeDecimals();
         var columns = batch.ColumnArrays; // as they are: the ids' strings are not made for nothing
         if (batch.RowCount != size || batch.Lines.Length != size || columns.Any(c => c.Length != size))
         {
@@ -601,6 +606,12 @@ public sealed class ParquetMemberReader : IDisposable
         for (int p = 0; p < _plans.Length; p++)
         {
             var plan = _plans[p];
+            if (recycled is not null && recycled[p] is long[] spare)
+            {
+                // Read as units last time: the column starts as decimals again, and its units wait in the spares.
+                Spare(spare);
+                recycled[p] = _spareDecimals.TryTake(out var decimals) && decimals.Length == count ? decimals : new decimal[count];
+            }
             if (recycled is null)
             {
                 decoded.Columns[p] = plan.Spec.Storage switch
@@ -611,7 +622,7 @@ public sealed class ParquetMemberReader : IDisposable
                     _ => new DateOnly[count],
                 };
             }
-            ReadColumn(readers[p]!, p, decoded.Columns[p], count, firstRow0, decoded.Cells, decoded.Rows, p == _idPlan ? decoded.Hashes : null, p == _idPlan ? decoded.Ids : null, scratch);
+            ReadColumn(readers[p]!, p, decoded.Columns[p], count, firstRow0, decoded.Cells, decoded.Rows, p == _idPlan ? decoded.Hashes : null, p == _idPlan ? decoded.Ids : null, scratch, decoded);
         }
         decoded.Ids?.Finish(count);
         return decoded;
@@ -643,6 +654,8 @@ public sealed class ParquetMemberReader : IDisposable
         public long FirstRow0 { get; init; }
         public int Count { get; init; }
         public Array[] Columns { get; init; } = Array.Empty<Array>();
+        /// <summary>The scale of each number column held as units (long[]), or -1; null when none is.</summary>
+        public int[]? UnitScales { get; set; }
         public Cells Cells { get; init; } = new(0);
         public ulong[]? Hashes { get; init; }
         public IdWriter? Ids { get; init; }
@@ -767,7 +780,7 @@ public sealed class ParquetMemberReader : IDisposable
                     }
                     else
                     {
-                        dollars += ((decimal[])columns[m])[r];
+                        dollars += columns[m] is long[] units ? ColumnBatch.FromUnits(units[r], decoded.UnitScales![m]) : ((decimal[])columns[m])[r];
                     }
                 }
                 string? id = _idPlan >= 0 && !cells.Failed(_idPlan, r) ? Encoding.UTF8.GetString(ids!.At(r)) : null;
@@ -811,7 +824,7 @@ public sealed class ParquetMemberReader : IDisposable
         }
         state.RowsDelivered += kept;
         // A Parquet file has no lines: each row's "line" is its data row, kept or not, so they name the rows left in.
-        return new ColumnBatch(state.BatchIndex++, kept, lines[0], lines, columns) { DataRows = lines, Utf8Text = utf8Ids };
+        return new ColumnBatch(state.BatchIndex++, kept, lines[0], lines, columns, decoded.UnitScales) { DataRows = lines, Utf8Text = utf8Ids };
     }
 
     private static BadRowDraft Draft(Dictionary<int, BadRowDraft> rows, int r)
@@ -838,7 +851,7 @@ public sealed class ParquetMemberReader : IDisposable
     }
 
     /// <summary>Reads <paramref name="count"/> values of one column into its array, checking each as the CSV reader does.</summary>
-    private void ReadColumn(ColumnReader reader, int p, Array target, int count, long firstRow0, Cells cells, Dictionary<int, BadRowDraft> rows, ulong[]? hashes, IdWriter? ids, Scratch buffers)
+    private void ReadColumn(ColumnReader reader, int p, Array target, int count, long firstRow0, Cells cells, Dictionary<int, BadRowDraft> rows, ulong[]? hashes, IdWriter? ids, Scratch buffers, Decoded decoded)
     {
         var plan = _plans[p];
         var source = _sources[p];
@@ -990,8 +1003,9 @@ public sealed class ParquetMemberReader : IDisposable
                         {
                             wide[r] = values[r];
                         }
-                        if (TryScaleAll(plan.Kind, wide.AsSpan(0, count), source.Scale + source.ExtraScale, target))
+                        if (TryScaleAll(plan.Kind, wide.AsSpan(0, count), source.Scale + source.ExtraScale))
                         {
+                            StoreUnits(decoded, p, wide.AsSpan(0, count), source.Scale + source.ExtraScale);
                             break;
                         }
                     }
@@ -1042,9 +1056,10 @@ public sealed class ParquetMemberReader : IDisposable
                     var values = buffers.Values<long>(count);
                     int n = ReadAllLevels(longs, count, defs, values);
                     if (n == count && source.Stored is Stored.Decimal or Stored.Integer
-                        && TryScaleAll(plan.Kind, values.AsSpan(0, count), source.Scale + source.ExtraScale, target))
+                        && TryScaleAll(plan.Kind, values.AsSpan(0, count), source.Scale + source.ExtraScale))
                     {
                         // The common cases (money as DECIMAL(18,2), member months as INT64, a ratio as DECIMAL), in one loop.
+                        StoreUnits(decoded, p, values.AsSpan(0, count), source.Scale + source.ExtraScale);
                         break;
                     }
                     if (n == count && source.Stored == Stored.Integer && plan.Kind == PlanKind.Flag && TryFlagsAll(values.AsSpan(0, count), (bool[])target))
@@ -1208,12 +1223,12 @@ public sealed class ParquetMemberReader : IDisposable
 
     /// <summary>
     /// Integers without nulls (a DECIMAL's unscaled values, whole numbers, cents), each with <paramref name="scale"/>
-    /// decimals, into the column's decimals in one loop, when every one passes the check
+    /// decimals, kept as the column's units (<see cref="StoreUnits"/>) when every one passes the check
     /// <see cref="ValueParsers.CheckNumber"/> makes for the column's kind, tested on the integers themselves (any
     /// number; member months 0 to 12; a fraction -1 to 1). False when the kind is checked otherwise or a value fails
     /// its check: then the values are read one by one and the problems reported at their rows.
     /// </summary>
-    private static bool TryScaleAll(PlanKind kind, ReadOnlySpan<long> values, int scale, Array target)
+    private static bool TryScaleAll(PlanKind kind, ReadOnlySpan<long> values, int scale)
     {
         if (!IsCheckedAsWhole(kind, scale))
         {
@@ -1240,12 +1255,42 @@ public sealed class ParquetMemberReader : IDisposable
                 }
             }
         }
-        var decimals = (decimal[])target;
-        for (int r = 0; r < values.Length; r++)
-        {
-            decimals[r] = Scaled(values[r], scale);
-        }
         return true;
+    }
+
+    /// <summary>
+    /// A number column every value of which passed its check in one loop (<see cref="TryScaleAll"/>): the batch holds
+    /// the integers themselves, units of the column's scale (ColumnBatch.TryGetUnits), instead of a decimal each. The
+    /// decimal array it replaces waits in the spares for a batch that needs decimals.
+    /// </summary>
+    private void StoreUnits(Decoded decoded, int p, ReadOnlySpan<long> values, int scale)
+    {
+        int length = decoded.Columns[p].Length;
+        var units = _spareUnits.TryTake(out var spare) && spare.Length == length ? spare : new long[length];
+        values.CopyTo(units);
+        if (decoded.Columns[p] is decimal[] decimals)
+        {
+            Spare(decimals);
+        }
+        decoded.Columns[p] = units;
+        if (decoded.UnitScales is null)
+        {
+            decoded.UnitScales = new int[decoded.Columns.Length];
+            Array.Fill(decoded.UnitScales, -1);
+        }
+        decoded.UnitScales[p] = scale;
+    }
+
+    private void Spare(Array array)
+    {
+        if (array is long[] units && _spareUnits.Count < RecycledSets * _plans.Length)
+        {
+            _spareUnits.Add(units);
+        }
+        else if (array is decimal[] decimals && _spareDecimals.Count < RecycledSets * _plans.Length)
+        {
+            _spareDecimals.Add(decimals);
+        }
     }
 
     /// <summary>Flags stored as whole numbers without nulls, in one loop when every one is 1 or 0 (else one by one, with the problem at its row).</summary>

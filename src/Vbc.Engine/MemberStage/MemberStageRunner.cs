@@ -32,7 +32,7 @@ internal sealed class MemberStageResult
 /// order, and the sums clauses asked for. Every order and rule is the program's; this class only executes it.
 /// Batches are consumed in order; all sums are exact decimals, so the result does not depend on how the work is split.
 /// </summary>
-internal sealed class MemberStageRunner
+internal sealed partial class MemberStageRunner
 {
     private const int MaxProblems = 200;
 
@@ -100,10 +100,18 @@ internal sealed class MemberStageRunner
     // Each member's cost, kept only when truncation is at a percentile (known once every member is seen), in one
     // array (MemberArrays): no copy for the percentile, sized from the source's row count when it is known.
     private decimal[] _costs = Array.Empty<decimal>();
+    // The same costs as whole units of one scale (_costScale) while every member's cost has that scale (columns held as
+    // units, ColumnBatch.TryGetUnits); from the first cost that does not, they are decimals in _costs.
+    private long[] _costUnits = Array.Empty<long>();
+    private int _costScale = -1;
+    private bool _costsAsDecimals;
     private int[][] _groupIds;
     private readonly Dictionary<string, int>[] _groupIndex;
     private decimal[] _rowCost = Array.Empty<decimal>();
     private decimal[] _rowCarved = Array.Empty<decimal>();
+    // The same per-row sums as units of one scale, when every column summed is held as units (see RowSums).
+    private RowSums _rowCostUnits = new();
+    private RowSums _rowCarvedUnits = new();
     private readonly List<Diagnostic> _problems = new();
     private readonly List<ExcludedRow> _leftOut = new();
     private long _problemRows;
@@ -229,11 +237,11 @@ internal sealed class MemberStageRunner
     /// </summary>
     public void ReserveRows(long rows)
     {
-        if (!StoresCosts || rows <= _costs.Length || rows > Array.MaxLength || _members > 0)
+        if (!StoresCosts || rows <= Math.Max(_costs.Length, _costUnits.Length) || rows > Array.MaxLength || _members > 0)
         {
             return;
         }
-        _costs = MemberArrays<decimal>.Take(rows);
+        _costUnits = MemberArrays<long>.Take(rows);
         for (int k = 0; k < _groupIds.Length; k++)
         {
             if (_program.Groups[k].Sum is null)
@@ -286,8 +294,8 @@ internal sealed class MemberStageRunner
             _vectors[k] = _kernels[k].Evaluate(batch);
         }
         _notExact.Clear();
-        SumColumns(batch, _categories, ref _rowCost);
-        SumColumns(batch, _carveOuts, ref _rowCarved);
+        SumColumns(batch, _categories, ref _rowCost, _rowCostUnits);
+        SumColumns(batch, _carveOuts, ref _rowCarved, _rowCarvedUnits);
         Population(batch, _vectors);
         _evaluated = batch;
     }
@@ -379,21 +387,29 @@ internal sealed class MemberStageRunner
             groupKeys[k] = vectors[_groupKeys[k]];
             groupValues[k] = _groupValues[k] < 0 ? null : vectors[_groupValues[k]];
         }
-        var months = _months >= 0 ? batch.Decimals(_months) : null;
-
-        // Each row's cost in scope and carved out, and why each row is left out, if it is: the evaluator's, per batch row.
-        var rowCosts = evaluator._rowCost;
-        var rowCarved = evaluator._rowCarved;
-        var reasons = evaluator._reasons;
-        var problems = evaluator._rowProblems;
-        if (StoresCosts && _costs.Length < _members + count)
-        {
-            _costs = MemberArrays<decimal>.Grow(_costs, (int)_members, _members + count);
-        }
         bool anyRowErrors = false;
         foreach (var check in _checks)
         {
             anyRowErrors |= check.Kind != CheckKind.Computes || vectors[check.Slot].Errors is not null;
+        }
+        if (TryAddUnits(batch, rows, from, to, anyRowErrors))
+        {
+            return;
+        }
+        var months = _months >= 0 ? batch.Decimals(_months) : null;
+
+        // Each row's cost in scope and carved out, and why each row is left out, if it is: the evaluator's, per batch row.
+        var rowCosts = evaluator._rowCostUnits.Decimals(ref evaluator._rowCost, batch.RowCount);
+        var rowCarved = evaluator._rowCarvedUnits.Decimals(ref evaluator._rowCarved, batch.RowCount);
+        var reasons = evaluator._reasons;
+        var problems = evaluator._rowProblems;
+        if (StoresCosts)
+        {
+            CostsAsDecimals();
+            if (_costs.Length < _members + count)
+            {
+                _costs = MemberArrays<decimal>.Grow(_costs, (int)_members, _members + count);
+            }
         }
 
         // Accumulate in locals: fields cannot stay in registers across the loop. Every sum is exact or fails.
@@ -498,6 +514,14 @@ internal sealed class MemberStageRunner
                     break;
                 case CheckKind.CarveOuts:
                     {
+                        if (CarveOutInUnits(batch, i, check) is int inUnits)
+                        {
+                            if (inUnits != 0)
+                            {
+                                return inUnits;
+                            }
+                            break;
+                        }
                         decimal whole = batch.Decimals(check.Category)[i];
                         decimal low = Math.Min(0, whole), high = Math.Max(0, whole);
                         decimal together = 0;
@@ -548,6 +572,17 @@ internal sealed class MemberStageRunner
             if (!step.NoMonths)
             {
                 Mark(vectors[step.Slot], k, step.LeaveOutWhen, reasons, problems, n);
+                continue;
+            }
+            if (batch.TryGetUnits(step.Slot, out var monthUnits, out _))
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    if (reasons[i] < 0 && problems[i] == 0 && monthUnits[i] <= 0)
+                    {
+                        reasons[i] = k;
+                    }
+                }
                 continue;
             }
             var months = batch.Decimals(step.Slot);
@@ -606,7 +641,7 @@ internal sealed class MemberStageRunner
             }
             if (_groupIds[k].Length <= member)
             {
-                _groupIds[k] = MemberArrays<int>.Grow(_groupIds[k], (int)member, Math.Max(_costs.Length, member + 1));
+                _groupIds[k] = MemberArrays<int>.Grow(_groupIds[k], (int)member, Math.Max(Math.Max(_costs.Length, _costUnits.Length), member + 1));
             }
             _groupIds[k][member] = gid;
             return;
@@ -646,8 +681,12 @@ internal sealed class MemberStageRunner
     /// (<see cref="_notExact"/>, column by column, then row by row), and such a row fails the stage that adds it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void SumColumns(ColumnBatch batch, int[] columns, ref decimal[] buffer)
+    private void SumColumns(ColumnBatch batch, int[] columns, ref decimal[] buffer, RowSums units)
     {
+        if (units.TrySum(batch, columns))
+        {
+            return;
+        }
         int n = batch.RowCount;
         if (buffer.Length < n)
         {
@@ -792,7 +831,26 @@ internal sealed class MemberStageRunner
     {
         decimal? threshold = _fixedThreshold;
         string? rule = _fixedThreshold is { } f ? AmountRule(f) : null;
-        if (_percentile is { } p)
+        if (_percentile is { } percent && !_costsAsDecimals)
+        {
+            // The costs are units of one scale: selected as integers, no copy into decimals.
+            int n = (int)_members;
+            bool keepOrder = _program.Groups.Any(g => g.Sum is null);
+            var selected = keepOrder ? MemberArrays<long>.Take(n) : _costUnits;
+            if (keepOrder)
+            {
+                Array.Copy(_costUnits, selected, n);
+            }
+            threshold = n == 0 ? 0 : PercentileOfUnits(selected, n, percent / 100m, _costScale);
+            if (keepOrder)
+            {
+                MemberArrays<long>.Return(selected);
+            }
+            rule = PercentileRule(percent, threshold.Value);
+            ApplyPercentileTruncation(threshold.Value);
+            ReturnArrays();
+        }
+        else if (_percentile is { } p)
         {
             int n = (int)_members;
             // Selection reorders the costs; a copy is needed only when per-group costs must stay in member order.
@@ -869,6 +927,11 @@ internal sealed class MemberStageRunner
 
     private void ReturnArrays()
     {
+        if (_costUnits.Length > 0)
+        {
+            MemberArrays<long>.Return(_costUnits);
+            _costUnits = Array.Empty<long>();
+        }
         if (_costs.Length > 0)
         {
             MemberArrays<decimal>.Return(_costs);
@@ -888,11 +951,15 @@ internal sealed class MemberStageRunner
     private void ApplyPercentileTruncation(decimal threshold)
     {
         var groupNames = _groupIndex.Select(index => index.OrderBy(g => g.Value).Select(g => g.Key).ToArray()).ToArray();
-        var costs = _costs;
         int n = (int)_members;
+        if (!_costsAsDecimals && n > 0 && !TruncateUnits(_costUnits, n, _costScale, threshold))
+        {
+            CostsAsDecimals(); // a sum that does not fit in 64 bits: the exact decimal sums below
+        }
+        var costs = _costs;
         decimal counted = 0, excess = 0;
         long truncated = 0;
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < n && _costsAsDecimals; i++)
         {
             decimal cost = costs[i];
             if (cost > threshold)
@@ -919,7 +986,8 @@ internal sealed class MemberStageRunner
             var counts = new long[groupNames[k].Length];
             for (int i = 0; i < n; i++)
             {
-                sums[ids[i]] = Exact.Add(sums[ids[i]], Math.Min(costs[i], threshold));
+                decimal cost = _costsAsDecimals ? costs[i] : ColumnBatch.FromUnits(_costUnits[i], _costScale);
+                sums[ids[i]] = Exact.Add(sums[ids[i]], Math.Min(cost, threshold));
                 counts[ids[i]]++;
             }
             for (int g = 0; g < sums.Length; g++)
@@ -947,18 +1015,7 @@ internal sealed class MemberStageRunner
         {
             if (n > 0 && AsUnits(values, n, units) is int scale)
             {
-                low = FromUnits(Select(units, n, lo), scale);
-                if (fraction == 0 || lo + 1 >= n)
-                {
-                    return low;
-                }
-                long nextUnits = long.MaxValue;
-                for (int i = lo + 1; i < n; i++)
-                {
-                    nextUnits = Math.Min(nextUnits, units[i]);
-                }
-                next = FromUnits(nextUnits, scale);
-                return low + fraction * (next - low);
+                return PercentileOfUnits(units, n, p, scale);
             }
         }
         finally
@@ -985,6 +1042,27 @@ internal sealed class MemberStageRunner
         return low + fraction * (next - low);
     }
 
+    /// <summary><see cref="PercentileInc"/> of costs held as units of one scale (reordered): the same decimal.</summary>
+    internal static decimal PercentileOfUnits(long[] units, int n, decimal p, int scale)
+    {
+        decimal h = (n - 1) * p;
+        int lo = (int)Math.Floor(h);
+        decimal fraction = h - lo;
+        // Converted back at their scale, the two ranks are the very decimals a selection of the decimals gives.
+        decimal low = FromUnits(Select(units, n, lo), scale);
+        if (fraction == 0 || lo + 1 >= n)
+        {
+            return low;
+        }
+        long nextUnits = long.MaxValue;
+        for (int i = lo + 1; i < n; i++)
+        {
+            nextUnits = Math.Min(nextUnits, units[i]);
+        }
+        decimal next = FromUnits(nextUnits, scale);
+        return low + fraction * (next - low);
+    }
+
     private static readonly System.Buffers.ArrayPool<long> UnitPool = System.Buffers.ArrayPool<long>.Create(1 << 30, 2);
 
     /// <summary>The values as integers at their common scale (the scale), or null when they have no common scale or one does not fit.</summary>
@@ -1005,11 +1083,7 @@ internal sealed class MemberStageRunner
         return scale;
     }
 
-    private static decimal FromUnits(long units, int scale)
-    {
-        ulong magnitude = (ulong)Math.Abs(units);
-        return new decimal((int)(uint)magnitude, (int)(uint)(magnitude >> 32), 0, units < 0, (byte)scale);
-    }
+    private static decimal FromUnits(long units, int scale) => ColumnBatch.FromUnits(units, scale);
 
     /// <summary>The k-th smallest value (0-based), by quickselect with median-of-three pivots.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

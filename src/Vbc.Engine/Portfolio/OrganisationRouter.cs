@@ -269,7 +269,8 @@ internal sealed class OrganisationRouter
             {
                 return null;
             }
-            var source = batch.Columns;
+            // Number columns held as units are gathered as units, with their scales (ColumnBatch.TryGetUnits).
+            var source = batch.ColumnsKeepingUnits;
             if (_columns.Length != source.Length)
             {
                 _columns = new Array[source.Length];
@@ -284,6 +285,7 @@ internal sealed class OrganisationRouter
                     _columns[c] = source[c] switch
                     {
                         decimal[] => new decimal[length],
+                        long[] => new long[length],
                         bool[] => new bool[length],
                         string[] => new string[length],
                         DateOnly[] => new DateOnly[length],
@@ -294,6 +296,9 @@ internal sealed class OrganisationRouter
                 {
                     case decimal[] a:
                         Copy(a, (decimal[])_columns[c], grouped, starts);
+                        break;
+                    case long[] a:
+                        Copy(a, (long[])_columns[c], grouped, starts);
                         break;
                     case bool[] a:
                         Copy(a, (bool[])_columns[c], grouped, starts);
@@ -329,7 +334,7 @@ internal sealed class OrganisationRouter
                     _dataRows[at++] = batch.DataRowAt(grouped[j]);
                 }
             }
-            return new ColumnBatch(batch.Index, count, _dataRows[0], _lines, _columns) { DataRows = _dataRows };
+            return new ColumnBatch(batch.Index, count, _dataRows[0], _lines, _columns, batch.UnitScales) { DataRows = _dataRows };
         }
 
         /// <summary>One column: each organisation's rows, in turn, to consecutive places (as <see cref="Gather"/> numbers them).</summary>
