@@ -48,7 +48,15 @@ internal sealed partial class TableExport(string source)
     /// </summary>
     public StageRun Settle(NpgsqlConnection connection, StageJob job, IReadOnlyList<string> ignored, TableExport? claims = null)
     {
-        var folder = Directory.CreateTempSubdirectory("vbc-postgres-rows-");
+        DirectoryInfo folder;
+        try
+        {
+            folder = Directory.CreateTempSubdirectory("vbc-postgres-rows-");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return CannotWrite(e);
+        }
         try
         {
             string path = Path.Combine(folder.FullName, "rows.csv");
@@ -63,11 +71,28 @@ internal sealed partial class TableExport(string source)
             var run = MemberStageBackend.InMemory.Run(job with { Source = reader });
             return Named(run, ignored, claims?.Source);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return CannotWrite(e);
+        }
         finally
         {
-            folder.Delete(recursive: true);
+            try
+            {
+                folder.Delete(recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A temporary folder left behind does not change the settlement.
+            }
         }
     }
+
+    /// <summary>The rows could not be written out for vbc's reader (a temporary folder that cannot be written, a full disk).</summary>
+    private StageRun CannotWrite(Exception e) =>
+        StageRun.Failed(GeneralDiagnostics.CannotRead(source,
+            $"its rows are written to a temporary folder ({Path.GetTempPath()}) for vbc's own reader, and that failed: {e.Message.TrimEnd('.')}. " +
+            "Set TMPDIR to a folder vbc can write, with room for the table."));
 
     private void Write(NpgsqlConnection connection, string path)
     {
