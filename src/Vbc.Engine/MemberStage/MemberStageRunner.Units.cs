@@ -179,6 +179,27 @@ internal sealed partial class MemberStageRunner
         _costUnits = Array.Empty<long>();
     }
 
+    // The evaluated batch's member months: the bound of their magnitudes, and whether they can be summed as units.
+    private ColumnBatch? _monthsBatch;
+    private (ulong Bound, bool Usable) _monthsBound;
+
+    /// <summary>
+    /// The bound of the evaluated batch's member months (held as units) and whether they can be summed as units (none
+    /// negative, none beyond a long): worked out once per batch by the evaluator, for every stage that shares it (a
+    /// portfolio's organisations each add a few of the batch's rows; each working it out over the whole batch took
+    /// 15% of a 100-organisation run).
+    /// </summary>
+    private (ulong Bound, bool Usable) MonthsBound(ColumnBatch batch, long[] months)
+    {
+        if (_monthsBatch != batch)
+        {
+            ulong bound = Bound(months, batch.RowCount);
+            _monthsBound = (bound, bound <= long.MaxValue && !NegativeAmong(months, batch.RowCount));
+            _monthsBatch = batch;
+        }
+        return _monthsBound;
+    }
+
     /// <summary>
     /// <see cref="AddExactly"/> over the rows of a batch whose costs, carve-outs and member months are held as units:
     /// the population's sums as integers. False (nothing done) when one is not held as units or a sum could overflow.
@@ -203,10 +224,10 @@ internal sealed partial class MemberStageRunner
                 return false;
             }
             months = m;
-            monthBound = Bound(m, batch.RowCount);
-            if (monthBound > long.MaxValue || NegativeAmong(m, batch.RowCount))
+            (monthBound, bool usable) = evaluator.MonthsBound(batch, m);
+            if (!usable)
             {
-                return false; // a negative value: see RowSums
+                return false; // a negative value (see RowSums), or one beyond a long
             }
         }
         // A member's cost (in scope less carved out) has the larger of the two scales; a fixed truncation compares it

@@ -294,6 +294,7 @@ internal sealed partial class MemberStageRunner
             _vectors[k] = _kernels[k].Evaluate(batch);
         }
         _notExact.Clear();
+        _monthsBatch = null;
         SumColumns(batch, _categories, ref _rowCost, _rowCostUnits);
         SumColumns(batch, _carveOuts, ref _rowCarved, _rowCarvedUnits);
         Population(batch, _vectors);
