@@ -565,18 +565,8 @@ public sealed partial class CsvMemberReader
                         outcome = ParseOutcome.Ok;
                         if (p == _idPlan)
                         {
-                            if (idLength + content.Length > idBytes.Length)
-                            {
-                                Array.Resize(ref idBytes, Math.Max(idBytes.Length * 2, idLength + content.Length));
-                            }
-                            content.CopyTo(idBytes.AsSpan(idLength));
-                            idLength += content.Length;
+                            AppendId(content, r, ref idBytes, ref idLength, hashes!, stringIds ? texts[p] : null);
                             idEnds[r] = idLength;
-                            hashes![r] = IdIndex.Hash(content);
-                            if (stringIds)
-                            {
-                                texts[p][r] = Encoding.UTF8.GetString(content);
-                            }
                         }
                         else
                         {

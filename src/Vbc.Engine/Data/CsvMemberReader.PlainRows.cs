@@ -31,6 +31,26 @@ public sealed partial class CsvMemberReader
             .ToArray();
 
     /// <summary>
+    /// Appends row <paramref name="r"/>'s id to the chunk's id bytes (after <paramref name="idLength"/> bytes) and
+    /// hashes it for the duplicate-id check; with claims, which are looked up by id string, its string too.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AppendId(ReadOnlySpan<byte> content, int r, ref byte[] idBytes, ref int idLength, ulong[] hashes, string[]? idStrings)
+    {
+        if (idLength + content.Length > idBytes.Length)
+        {
+            Array.Resize(ref idBytes, Math.Max(idBytes.Length * 2, idLength + content.Length));
+        }
+        content.CopyTo(idBytes.AsSpan(idLength));
+        idLength += content.Length;
+        hashes[r] = IdIndex.Hash(content);
+        if (idStrings is not null)
+        {
+            idStrings[r] = Encoding.UTF8.GetString(content);
+        }
+    }
+
+    /// <summary>
     /// Reads the row <paramref name="start"/>..<paramref name="end"/> of <paramref name="buffer"/> (its line ending
     /// removed) into row <paramref name="r"/> of the columns, when it is plain; false leaves the row to the exact path
     /// (cells it wrote are written again there; the id bytes are kept only when the row is accepted).
@@ -159,17 +179,7 @@ public sealed partial class CsvMemberReader
                     }
                     if (step.IsId)
                     {
-                        if (ids + content.Length > idBytes.Length)
-                        {
-                            Array.Resize(ref idBytes, Math.Max(idBytes.Length * 2, ids + content.Length));
-                        }
-                        content.CopyTo(idBytes.AsSpan(ids));
-                        ids += content.Length;
-                        hashes![r] = IdIndex.Hash(content);
-                        if (stringIds)
-                        {
-                            texts[p][r] = Encoding.UTF8.GetString(content);
-                        }
+                        AppendId(content, r, ref idBytes, ref ids, hashes!, stringIds ? texts[p] : null);
                     }
                     else
                     {
