@@ -90,20 +90,7 @@ public sealed class PostgresBackend : MemberStageBackend
                 {
                     return export.Settle(connection, job, ignored);
                 }
-                var table = job.Lower();
-                var compiled = SqlStage.Compile(table, SqlDialect.Postgres, job.At);
-                if (compiled.Sql is null)
-                {
-                    return StageRun.Failed(compiled.Diagnostics);
-                }
-                var figures = SqlStage.Run(connection, compiled.Sql);
-                if (ProblemRows(table, figures, Source) is { } problem)
-                {
-                    return export is null ? StageRun.Failed(problem) : export.Settle(connection, job, ignored);
-                }
-                var result = SqlStage.ToResult(table, figures);
-                return new StageRun(result, Array.Empty<Diagnostic>(),
-                    new StageData(Source, ignored, Array.Empty<ExcludedRow>(), Array.Empty<Diagnostic>(), null, Array.Empty<ClaimsNote>()));
+                return Query(connection, job, ignored, null, export is null ? null : () => export.Settle(connection, job, ignored));
             }
             catch (FigureException e)
             {
@@ -152,6 +139,16 @@ public sealed class PostgresBackend : MemberStageBackend
         var sums = fromClaims.Select(c => $", SUM({amount}) FILTER (WHERE lower({category}) = '{c.Name.Trim().ToLowerInvariant().Replace("'", "''")}') AS {Quote(c.Name)}");
         Execute(connection, $"CREATE TEMP VIEW members AS SELECT m.*{string.Concat(fromClaims.Select(c => $", COALESCE(s.{Quote(c.Name)}, 0) AS {Quote(c.Name)}"))} "
             + $"FROM vbc_member_rows m LEFT JOIN (SELECT {memberId}{string.Concat(sums)} FROM vbc_claims GROUP BY {memberId}) s ON s.{memberId} = m.{id}");
+        return Query(connection, job, ignored, claimsSource, job.ExcludeBadRows ? () => members.Settle(connection, job, ignored, claims) : null);
+    }
+
+    /// <summary>
+    /// The member-level stage as one query over the table (or the view that adds the claims): only its figures come
+    /// back. Rows that cannot be computed fail the run, or with --exclude-bad-rows go to <paramref name="readRows"/>
+    /// (vbc's own reader, which leaves out and lists each bad row).
+    /// </summary>
+    private StageRun Query(NpgsqlConnection connection, StageJob job, IReadOnlyList<string> ignored, string? claimsSource, Func<StageRun>? readRows)
+    {
         var table = job.Lower();
         var compiled = SqlStage.Compile(table, SqlDialect.Postgres, job.At);
         if (compiled.Sql is null)
@@ -161,7 +158,7 @@ public sealed class PostgresBackend : MemberStageBackend
         var figures = SqlStage.Run(connection, compiled.Sql);
         if (ProblemRows(table, figures, Source) is { } problem)
         {
-            return job.ExcludeBadRows ? members.Settle(connection, job, ignored, claims) : StageRun.Failed(problem);
+            return readRows is null ? StageRun.Failed(problem) : readRows();
         }
         return new StageRun(SqlStage.ToResult(table, figures), Array.Empty<Diagnostic>(),
             new StageData(Source, ignored, Array.Empty<ExcludedRow>(), Array.Empty<Diagnostic>(), claimsSource, Array.Empty<ClaimsNote>()));
