@@ -253,6 +253,33 @@ public class UnitsProperties
     }
 
     [Fact]
+    public void A_counted_cost_of_zero_keeps_the_decimal_paths_sign()
+    {
+        // The case the property above found with a CI seed (units-counted-zero.csv, its 131 rows as generated): truncated
+        // at $0.00, the counted cost is zero, and the decimal path gives it as -0.000; the units path gave +0.000.
+        static decimal Number(string s) => decimal.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
+        var rows = File.ReadAllLines(Path.Combine(Vbc.Tests.Infrastructure.Golden.RepositoryRoot, "tests", "Vbc.Tests", "Properties", "units-counted-zero.csv"))
+            .Select(line => line.Split(','))
+            .Select(f => (IReadOnlyDictionary<string, object>)new Dictionary<string, object>
+            {
+                ["member_id"] = f[0], ["member_months"] = Number(f[1]), ["risk_score"] = Number(f[2]), ["attributed"] = bool.Parse(f[3]),
+                ["esrd"] = bool.Parse(f[4]), ["inpatient"] = Number(f[5]), ["outpatient"] = Number(f[6]), ["professional"] = Number(f[7]),
+                ["transplant"] = Number(f[8]), ["dialysis"] = Number(f[9]), ["grp"] = f[10], ["zero"] = Number(f[11]),
+            }).ToArray();
+        Assert.Equal(131, rows.Length);
+        var terms = new Terms("truncate at: $0.00", Population: false, CarveOuts: true, Groups: false, ExcludeBadRows: true, BatchSize: 7);
+        var c = new UnitsCase(Contract(terms), terms, rows);
+        int unitColumns = 0;
+        var asDecimals = SettleFrom(c, units: false, ref unitColumns);
+        var asUnits = SettleFrom(c, units: true, ref unitColumns);
+        Assert.True(unitColumns > 0);
+        Assert.Equal(string.Join("\n", asDecimals.Diagnostics), string.Join("\n", asUnits.Diagnostics));
+        Assert.True(asDecimals.Succeeded);
+        Assert.Equal(Figures(asDecimals.Statement!.Population!), Figures(asUnits.Statement!.Population!));
+        Assert.Equal(JsonStatementWriter.Write(asDecimals.Statement!), JsonStatementWriter.Write(asUnits.Statement!));
+    }
+
+    [Fact]
     public void AColumnOfOneScaleHasItsUnitsAndItsDecimalsAreTheSame()
     {
         var values = new[] { 1935.34m, 0.00m, -12.50m, 92233720368547758.07m };
